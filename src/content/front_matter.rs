@@ -1,0 +1,155 @@
+//! TOML front matter between `+++` lines at the top of a Markdown file.
+//!
+//! The split is done by hand (not by a regex) so the errors can say exactly
+//! what is wrong: no opening line, an opening `---` (YAML, which we do not
+//! read), or an opening line that is never closed.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostics::{self, Diagnostic, Source};
+
+/// The keys a page may set. Unknown keys are errors.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    /// Shown as the page's `<h1>`, `<title>` and in navigation. Plain text.
+    pub title: String,
+    /// One sentence for search results and `<meta name="description">`.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// HTTP status codes the page is about.
+    #[serde(default)]
+    pub codes: Vec<Spanned<i64>>,
+    /// Free-form tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Order within the section; smaller first, pages without one last.
+    #[serde(default)]
+    pub weight: Option<i64>,
+    /// Drafts are built only with `--drafts`.
+    #[serde(default)]
+    pub draft: bool,
+    /// Old site paths (`/old/path/`) that redirect to this page.
+    #[serde(default)]
+    pub aliases: Vec<Spanned<String>>,
+}
+
+/// A file split into its parsed front matter and its Markdown body.
+#[derive(Debug, Clone)]
+pub struct Split {
+    /// The parsed front matter.
+    pub front_matter: FrontMatter,
+    /// Byte offset of the front matter's TOML text (spans inside
+    /// `front_matter` are relative to it).
+    pub front_matter_offset: usize,
+    /// Byte offset of the body in the file's text.
+    pub body_offset: usize,
+}
+
+/// Splits and parses the front matter of `source`.
+pub fn parse(source: &Source) -> Result<Split, Vec<Diagnostic>> {
+    let text: &str = &source.text;
+    let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    let first = text[..first_line_end].trim_end();
+    if first != "+++" {
+        let help = if first == "---" {
+            "remedy reads TOML front matter between `+++` lines; replace both `---` lines with `+++` and write the keys as TOML"
+        } else {
+            "start the file with a `+++` line, then `title = \"...\"`, then a closing `+++` line"
+        };
+        return Err(vec![Diagnostic::error("the file does not start with front matter")
+            .at(source, 0..first_line_end.min(3))
+            .with_label("expected `+++` here")
+            .with_help(help)]);
+    }
+    let mut pos = first_line_end;
+    let fm_start = pos;
+    let mut fm_end = None;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+        if text[pos..end].trim_end() == "+++" {
+            fm_end = Some((pos, end));
+            break;
+        }
+        pos = end;
+    }
+    let Some((fm_end, body_offset)) = fm_end else {
+        return Err(vec![Diagnostic::error("the front matter is never closed")
+            .at(source, 0..3)
+            .with_label("front matter opened here")
+            .with_help("add a line with only `+++` after the last front matter key")]);
+    };
+    let fm_text = &text[fm_start..fm_end];
+    let front_matter: FrontMatter = toml::from_str(fm_text)
+        .map_err(|e| vec![diagnostics::from_toml_error(source, fm_start, &e)])?;
+
+    let mut errors = Vec::new();
+    if front_matter.title.trim().is_empty() {
+        errors.push(
+            Diagnostic::error("the title is empty")
+                .at(source, fm_start..fm_end)
+                .with_help("give the page a title: `title = \"...\"`"),
+        );
+    }
+    for code in &front_matter.codes {
+        if !(100..=599).contains(code.get_ref()) {
+            errors.push(
+                Diagnostic::error(format!("{} is not an HTTP status code", code.get_ref()))
+                    .at(source, offset(code.span(), fm_start))
+                    .with_help("status codes are between 100 and 599"),
+            );
+        }
+    }
+    for alias in &front_matter.aliases {
+        let a = alias.get_ref();
+        if !a.starts_with('/') || a.contains("..") || a.contains(['?', '#', '\\']) {
+            errors.push(
+                Diagnostic::error(format!("alias `{a}` is not a site path"))
+                    .at(source, offset(alias.span(), fm_start))
+                    .with_help("write aliases as paths from the site root, such as `/old/page/`"),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Split {
+        front_matter,
+        front_matter_offset: fm_start,
+        body_offset,
+    })
+}
+
+fn offset(r: std::ops::Range<usize>, by: usize) -> std::ops::Range<usize> {
+    r.start + by..r.end + by
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> String {
+        let s = Source::new("a.md", text);
+        parse(&s).unwrap_err()[0].to_string()
+    }
+
+    #[test]
+    fn parses_keys_and_body_offset() {
+        let s = Source::new("a.md", "+++\ntitle = \"T\"\ncodes = [402]\n+++\nbody");
+        let split = parse(&s).unwrap();
+        assert_eq!(split.front_matter.title, "T");
+        assert_eq!(&s.text[split.body_offset..], "body");
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        assert!(err("# no fm").starts_with("a.md:1:1: error: the file does not start"));
+        assert!(err("---\ntitle: x\n---\n").contains("replace both `---`"));
+        assert!(err("+++\ntitle = \"x\"\nbody").starts_with("a.md:1:1: error: the front matter is never closed"));
+        assert!(err("+++\ntitle = \"x\"\nweight = \"a\"\n+++\n").starts_with("a.md:3:10: error: invalid type"));
+        assert!(err("+++\ndescription = \"x\"\n+++\n").contains("missing required key `title`"));
+        assert!(err("+++\ntitle = \"x\"\ncodes = [42]\n+++\n").starts_with("a.md:3:10: error: 42 is not"));
+        assert!(err("+++\ntitle = \"x\"\ntag = []\n+++\n").contains("did you mean `tags`?"));
+    }
+}

@@ -1,0 +1,255 @@
+//! Syntax highlighting of code blocks with syntect, as CSS classes.
+//!
+//! Classes instead of inline styles let one HTML page follow the reader's
+//! light or dark preference: the stylesheet for both colour themes is
+//! generated at build time from the two syntect themes named in `book.toml`.
+//! The syntax set is built once per build (compiling a syntax's regexes is
+//! the expensive part) and shared by all rendering threads.
+
+use std::fmt::Write as _;
+
+use syntect::highlighting::ThemeSet;
+use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::{SyntaxDefinition, SyntaxReference, SyntaxSet};
+use syntect::util::LinesWithEndings;
+
+use crate::config::{Config, Setting};
+use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
+use crate::theme::Theme;
+
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+/// Fence languages that mean "no highlighting" and are not worth a warning.
+const PLAIN: &[&str] = &["", "text", "txt", "plain", "plaintext", "none", "output"];
+
+/// The syntaxes known to this build.
+pub struct Highlighter {
+    syntaxes: SyntaxSet,
+}
+
+/// A highlighted code block.
+pub struct Highlighted {
+    /// `<pre>` element with class spans inside.
+    pub html: String,
+    /// False when the fence language is not known (rendered as plain text).
+    pub known_language: bool,
+}
+
+impl Highlighter {
+    /// syntect's default syntaxes plus the theme's `syntaxes/*.sublime-syntax`.
+    pub fn new(theme: &Theme) -> Result<Highlighter, Diagnostics> {
+        let mut builder = SyntaxSet::load_defaults_newlines().into_builder();
+        let mut diags = Diagnostics::new();
+        for (name, file) in theme.under("syntaxes/") {
+            if !name.ends_with(".sublime-syntax") {
+                continue;
+            }
+            let text = match file.text() {
+                Ok(t) => t,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            };
+            match SyntaxDefinition::load_from_str(text, true, None) {
+                Ok(def) => builder.add(def),
+                Err(e) => diags.push(
+                    Diagnostic::error(format!("invalid syntax definition: {e}"))
+                        .in_file(file.origin.clone())
+                        .with_help("see https://www.sublimetext.com/docs/syntax.html for the format"),
+                ),
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(Highlighter {
+            syntaxes: builder.build(),
+        })
+    }
+
+    fn find(&self, lang: &str) -> Option<&SyntaxReference> {
+        let lang = lang.to_ascii_lowercase();
+        let token = match lang.as_str() {
+            "sh" | "shell" | "zsh" | "console" | "shell-session" => "bash",
+            "js" | "mjs" | "cjs" | "node" => "javascript",
+            "py" | "python3" => "python",
+            "rs" => "rust",
+            "yml" => "yaml",
+            "jsonc" | "json5" => "json",
+            other => other,
+        };
+        self.syntaxes.find_syntax_by_token(token)
+    }
+
+    /// Highlights `code` written in the fence language `lang`.
+    pub fn highlight(&self, lang: &str, code: &str) -> Highlighted {
+        let lang = lang.trim();
+        let syntax = if PLAIN.contains(&lang.to_ascii_lowercase().as_str()) {
+            None
+        } else {
+            self.find(lang)
+        };
+        let known_language = syntax.is_some() || PLAIN.contains(&lang.to_ascii_lowercase().as_str());
+        let mut html = String::with_capacity(code.len() * 2);
+        let lang_attr = escape_attr(if lang.is_empty() { "text" } else { lang });
+        let _ = write!(
+            html,
+            "<pre class=\"hl-code\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">"
+        );
+        match syntax {
+            Some(syntax) => {
+                let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, &self.syntaxes, CLASS_STYLE);
+                let mut ok = true;
+                for line in LinesWithEndings::from(code) {
+                    if gen.parse_html_for_line_which_includes_newline(line).is_err() {
+                        ok = false;
+                        break;
+                    }
+                }
+                if ok {
+                    html.push_str(&gen.finalize());
+                } else {
+                    html.push_str(&pulldown_cmark_escape_html(code));
+                }
+            }
+            None => html.push_str(&pulldown_cmark_escape_html(code)),
+        }
+        html.push_str("</code></pre>");
+        Highlighted { html, known_language }
+    }
+}
+
+/// The stylesheet for code: the light theme by default, the dark theme when
+/// the reader prefers dark (and has not picked light with the toggle) or has
+/// picked dark with the toggle.
+pub fn stylesheet(config: &Config) -> Result<String, Diagnostics> {
+    let themes = ThemeSet::load_defaults();
+    let mut diags = Diagnostics::new();
+    let mut pick = |s: &Setting<String>, key: &str| {
+        match themes.themes.get(&s.value) {
+            Some(t) => Some(t),
+            None => {
+                let names: Vec<&str> = themes.themes.keys().map(String::as_str).collect();
+                let help = match did_you_mean(&s.value, names.iter().copied()) {
+                    Some(n) => format!("did you mean `{n}`?"),
+                    None => format!("available: {}", names.join(", ")),
+                };
+                diags.push(
+                    Diagnostic::error(format!("unknown highlight theme `{}` for `{key}`", s.value))
+                        .at(&config.source, s.span.clone())
+                        .with_help(help),
+                );
+                None
+            }
+        }
+    };
+    let light = pick(&config.highlight_light, "light");
+    let dark = pick(&config.highlight_dark, "dark");
+    let (Some(light), Some(dark)) = (light, dark) else {
+        return Err(diags);
+    };
+    let css = |t| {
+        css_for_theme_with_class_style(t, CLASS_STYLE).map_err(|e| {
+            let mut d = Diagnostics::new();
+            d.push(Diagnostic::error(format!("cannot make CSS for a highlight theme: {e}")));
+            d
+        })
+    };
+    let light_css = css(light)?;
+    let dark_css = css(dark)?;
+    let mut out = String::from("/* Generated by remedy from the syntect themes in book.toml. */\n");
+    out.push_str(&strip_comments(&light_css));
+    out.push_str(&scope_css(&dark_css, ":root[data-theme=\"dark\"]"));
+    out.push_str("@media (prefers-color-scheme: dark) {\n");
+    out.push_str(&scope_css(&dark_css, ":root:not([data-theme=\"light\"])"));
+    out.push_str("}\n");
+    Ok(out)
+}
+
+fn strip_comments(css: &str) -> String {
+    let mut out = String::new();
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find("*/") {
+            Some(end) => rest = &rest[start + end + 2..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Prefixes every selector of a flat stylesheet (no nested blocks, as syntect writes).
+fn scope_css(css: &str, scope: &str) -> String {
+    let css = strip_comments(css);
+    let mut out = String::new();
+    for rule in css.split_inclusive('}') {
+        let Some((selectors, body)) = rule.split_once('{') else {
+            continue;
+        };
+        let scoped: Vec<String> = selectors
+            .split(',')
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .map(|s| format!("{scope} {s}"))
+            .collect();
+        if scoped.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "{} {{{}", scoped.join(", "), body.trim_end());
+    }
+    out
+}
+
+fn escape_attr(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '.'))
+        .collect()
+}
+
+fn pulldown_cmark_escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scope_css_prefixes_each_selector() {
+        let css = "/* c */\n.a, .b .c {\n color: red;\n}\n.d {\n x: y;\n}\n";
+        let s = scope_css(css, ":root");
+        assert!(s.contains(":root .a, :root .b .c {"), "{s}");
+        assert!(s.contains(":root .d {"), "{s}");
+        assert!(!s.contains("/*"));
+    }
+
+    #[test]
+    fn escapes_unknown_languages_as_text() {
+        let theme = Theme {
+            files: Default::default(),
+        };
+        let h = Highlighter::new(&theme).unwrap();
+        let out = h.highlight("klingon", "<b>");
+        assert!(!out.known_language);
+        assert!(out.html.contains("&lt;b&gt;"));
+        let out = h.highlight("json", "{\"a\": 1}\n");
+        assert!(out.known_language);
+        assert!(out.html.contains("hl-"), "{}", out.html);
+        assert!(h.highlight("", "x").known_language);
+    }
+}

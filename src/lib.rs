@@ -1,0 +1,31 @@
+//! remedy: a static site generator for troubleshooting knowledge bases.
+//!
+//! A build is a pipeline that flows one way; each stage lives in its own
+//! module and hands an owned value to the next:
+//!
+//! ```text
+//! book.toml ──► config::Config
+//! content/**/*.md ──► content::Library (front matter, sections, navigation)
+//!                         │
+//!                         ▼
+//!           markdown::render (per page, in parallel; highlight for code)
+//!                         │  links and anchors checked across pages
+//!                         ▼
+//!           render::Templates (tera) ──► output::Staging ──► atomic swap
+//! ```
+//!
+//! [`site::build`] runs the whole pipeline. Problems in the user's input are
+//! returned as [`diagnostics::Diagnostic`]s naming file, line and column;
+//! the library never prints and never exits.
+
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod highlight;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod theme;
+
+pub use site::{build, BuildFailure, BuildOptions, BuildReport};

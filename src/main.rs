@@ -1,0 +1,139 @@
+//! The `remedy` command line: a thin layer that turns flags into
+//! [`remedy::BuildOptions`], prints diagnostics and picks the exit code
+//! (0 success, 1 the site has errors, 2 a usage error, from clap).
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use termcolor::{ColorChoice, StandardStream};
+
+use remedy::config::Overrides;
+use remedy::diagnostics::Diagnostic;
+use remedy::{BuildFailure, BuildOptions};
+
+/// A static site generator for troubleshooting knowledge bases.
+#[derive(Debug, Parser)]
+#[command(name = "remedy", version, about, propagate_version = true)]
+struct Cli {
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
+    color: Color,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the site into the output folder (`[build] build-dir`, default `public/`).
+    Build(BuildArgs),
+    /// Check the site (config, front matter, links, anchors, templates) without writing anything.
+    Check(CommonArgs),
+}
+
+#[derive(Debug, Args)]
+struct CommonArgs {
+    /// The project folder holding book.toml.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+
+    /// Include pages marked `draft = true`.
+    #[arg(long)]
+    drafts: bool,
+
+    /// Override `[output.html] site-url`, e.g. https://example.org/kb/.
+    #[arg(long, value_name = "URL")]
+    site_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+
+    /// Write the site here instead of `[build] build-dir`; may be outside the project.
+    #[arg(short, long, value_name = "DIR")]
+    output: Option<PathBuf>,
+
+    /// Print only warnings and errors.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = match cli.color {
+        Color::Auto if std::io::IsTerminal::is_terminal(&std::io::stderr()) => ColorChoice::Auto,
+        Color::Auto | Color::Never => ColorChoice::Never,
+        Color::Always => ColorChoice::Always,
+    };
+    let (common, output, quiet, write) = match cli.command {
+        Command::Build(b) => (b.common, b.output, b.quiet, true),
+        Command::Check(c) => (c, None, false, false),
+    };
+    let opts = BuildOptions {
+        root: common.dir,
+        overrides: Overrides {
+            output,
+            site_url: common.site_url,
+            drafts: common.drafts,
+        },
+        write,
+    };
+    match remedy::build(&opts) {
+        Ok(report) => {
+            print_diagnostics(&report.warnings, color);
+            if !quiet {
+                let secs = report.elapsed.as_secs_f64();
+                let what = if write {
+                    format!(
+                        "built {} pages ({} files) into {} in {secs:.2} s",
+                        report.pages,
+                        report.files,
+                        report.output_dir.display()
+                    )
+                } else {
+                    format!("checked {} pages in {secs:.2} s: no errors", report.pages)
+                };
+                let warnings = match report.warnings.len() {
+                    0 => String::new(),
+                    1 => ", 1 warning".into(),
+                    n => format!(", {n} warnings"),
+                };
+                println!("{what}{warnings}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(BuildFailure { diagnostics }) => {
+            print_diagnostics(&diagnostics, color);
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            let mut err = StandardStream::stderr(color);
+            let _ = writeln!(
+                err,
+                "build failed with {errors} error{}; nothing was written",
+                if errors == 1 { "" } else { "s" }
+            );
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn print_diagnostics(diags: &[Diagnostic], color: ColorChoice) {
+    let stream = StandardStream::stderr(color);
+    let mut lock = stream.lock();
+    for d in diags {
+        if d.emit(&mut lock).is_err() {
+            // stderr is gone (e.g. a closed pipe): nothing more can be said.
+            return;
+        }
+    }
+}

@@ -1,0 +1,495 @@
+//! Markdown to HTML: pulldown-cmark with the rewrites a knowledge base needs.
+//!
+//! One pass over pulldown-cmark's events does all of it: heading ids and
+//! anchor links, the table of contents, admonitions (`> [!NOTE]`), footnotes
+//! with ids that cannot clash with headings, highlighted code blocks, links
+//! to other pages' `.md` files rewritten to their URLs, and the plain text of
+//! each section (for search). The result is a value ([`Rendered`]) so that
+//! link checking and search never parse Markdown again.
+//!
+//! This module does not know the site's pages: it asks a [`Links`]
+//! implementation, given by the caller, where a link points.
+
+mod links;
+
+use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
+
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
+
+use crate::diagnostics::{Diagnostic, Source};
+use crate::highlight::Highlighter;
+
+pub use links::{resolve_relative, LinkTarget, Links};
+
+/// The only place pulldown-cmark's options are chosen.
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// What rendering one page needs to know.
+pub struct Context<'a> {
+    /// The page's file (its text holds front matter and body).
+    pub source: &'a Source,
+    /// Where the Markdown body starts in `source.text`.
+    pub body_offset: usize,
+    /// Path of the page relative to the content folder, e.g. `codes/429.md`.
+    pub rel_path: &'a str,
+    /// Relative prefix from the page's URL to the site root, e.g. `../../`.
+    pub root: &'a str,
+    /// Resolves link destinations.
+    pub links: &'a dyn Links,
+    /// Highlights code blocks.
+    pub highlighter: &'a Highlighter,
+}
+
+/// An entry of the table of contents.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TocEntry {
+    /// 2 for `##`, 3 for `###`.
+    pub level: u8,
+    /// The heading's id (without `#`).
+    pub id: String,
+    /// The heading's plain text.
+    pub title: String,
+    /// `###` entries under a `##` entry.
+    pub children: Vec<TocEntry>,
+}
+
+/// A link to an anchor of some page, checked once every page is rendered.
+#[derive(Debug, Clone)]
+pub struct AnchorRef {
+    /// The site path of the target page.
+    pub page_path: String,
+    /// The anchor, without `#`.
+    pub anchor: String,
+    /// Where the link is written, in the linking page's source.
+    pub span: Range<usize>,
+}
+
+/// The text under one heading, for search.
+#[derive(Debug, Clone, Default)]
+pub struct TextSection {
+    /// The heading's id; `None` for the text before the first heading.
+    pub id: Option<String>,
+    /// The heading's text.
+    pub heading: Option<String>,
+    /// The plain text of the section, code included.
+    pub text: String,
+}
+
+/// The result of rendering one page's Markdown.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    /// The body as HTML.
+    pub html: String,
+    /// Table of contents (`##` and `###`).
+    pub toc: Vec<TocEntry>,
+    /// Every id the body defines (headings, footnotes, raw HTML `id=`).
+    pub anchors: HashSet<String>,
+    /// Links to anchors, to check after all pages are rendered.
+    pub anchor_refs: Vec<AnchorRef>,
+    /// Plain text by section.
+    pub sections: Vec<TextSection>,
+    /// Errors and warnings found while rendering.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Renders the Markdown body of a page.
+pub fn render(ctx: &Context<'_>) -> Rendered {
+    let body = &ctx.source.text[ctx.body_offset..];
+    let mut r = Renderer {
+        ctx,
+        out: Rendered::default(),
+        events: Vec::new(),
+        heading: None,
+        code: None,
+        footnotes: BTreeMap::new(),
+        used_ids: HashSet::new(),
+        section: TextSection::default(),
+    };
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let span = range.start + ctx.body_offset..range.end + ctx.body_offset;
+        r.event(event, span);
+    }
+    r.finish()
+}
+
+struct PendingHeading<'a> {
+    level: HeadingLevel,
+    id: Option<String>,
+    classes: Vec<String>,
+    events: Vec<Event<'a>>,
+    text: String,
+    span: Range<usize>,
+}
+
+struct PendingCode {
+    lang: String,
+    text: String,
+    span: Range<usize>,
+}
+
+struct Renderer<'c, 'a> {
+    ctx: &'c Context<'c>,
+    out: Rendered,
+    events: Vec<Event<'a>>,
+    heading: Option<PendingHeading<'a>>,
+    code: Option<PendingCode>,
+    footnotes: BTreeMap<String, usize>,
+    used_ids: HashSet<String>,
+    section: TextSection,
+}
+
+impl<'a> Renderer<'_, 'a> {
+    fn emit(&mut self, e: Event<'a>) {
+        match &mut self.heading {
+            Some(h) => h.events.push(e),
+            None => self.events.push(e),
+        }
+    }
+
+    fn text(&mut self, t: &str) {
+        match &mut self.heading {
+            Some(h) => h.text.push_str(t),
+            None => self.section.text.push_str(t),
+        }
+    }
+
+    fn event(&mut self, event: Event<'a>, span: Range<usize>) {
+        if let Some(code) = &mut self.code {
+            match event {
+                Event::Text(t) => code.text.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => self.finish_code(),
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs: _,
+            }) => {
+                self.heading = Some(PendingHeading {
+                    level,
+                    id: id.map(|s| s.to_string()),
+                    classes: classes.iter().map(|c| c.to_string()).collect(),
+                    events: Vec::new(),
+                    text: String::new(),
+                    span,
+                });
+            }
+            Event::End(TagEnd::Heading(_)) => self.finish_heading(),
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+                        .next()
+                        .unwrap_or_default()
+                        .to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                self.code = Some(PendingCode {
+                    lang,
+                    text: String::new(),
+                    span,
+                });
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, title) = admonition(kind);
+                self.emit(Event::Html(CowStr::from(format!(
+                    "<div class=\"admonition admonition-{class}\"><p class=\"admonition-title\">{title}</p>\n"
+                ))));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                self.emit(Event::Html(CowStr::Borrowed("</div>\n")));
+            }
+            Event::Start(Tag::Table(align)) => {
+                self.emit(Event::Html(CowStr::Borrowed(
+                    "<div class=\"table-wrap\" role=\"region\" aria-label=\"Table\" tabindex=\"0\">",
+                )));
+                self.emit(Event::Start(Tag::Table(align)));
+            }
+            Event::End(TagEnd::Table) => {
+                self.emit(Event::End(TagEnd::Table));
+                self.emit(Event::Html(CowStr::Borrowed("</div>\n")));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = self.rewrite(&dest_url, &span);
+                self.emit(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = self.rewrite(&dest_url, &span);
+                self.emit(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::FootnoteReference(label) => {
+                let (n, id) = self.footnote(&label);
+                self.emit(Event::Html(CowStr::from(format!(
+                    "<sup class=\"footnote-ref\" id=\"fnref-{id}\"><a href=\"#fn-{id}\">{n}</a></sup>"
+                ))));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let (n, id) = self.footnote(&label);
+                self.out.anchors.insert(format!("fn-{id}"));
+                self.emit(Event::Html(CowStr::from(format!(
+                    "<div class=\"footnote-definition\" id=\"fn-{id}\"><span class=\"footnote-label\">{n}.</span>\n"
+                ))));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                self.emit(Event::Html(CowStr::Borrowed("</div>\n")));
+            }
+            Event::Text(t) => {
+                self.text(&t);
+                self.emit(Event::Text(t));
+            }
+            Event::Code(t) => {
+                self.text(&t);
+                self.emit(Event::Code(t));
+            }
+            Event::Html(h) => {
+                collect_html_ids(&h, &mut self.out.anchors);
+                self.emit(Event::Html(h));
+            }
+            Event::InlineHtml(h) => {
+                collect_html_ids(&h, &mut self.out.anchors);
+                self.emit(Event::InlineHtml(h));
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.text(" ");
+                self.emit(event);
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                self.text(" ");
+                self.emit(event);
+            }
+            other => self.emit(other),
+        }
+    }
+
+    fn footnote(&mut self, label: &str) -> (usize, String) {
+        let next = self.footnotes.len() + 1;
+        let n = *self.footnotes.entry(label.to_string()).or_insert(next);
+        (n, slug::slugify(label))
+    }
+
+    fn rewrite(&mut self, dest: &str, span: &Range<usize>) -> CowStr<'a> {
+        match links::rewrite(self.ctx, dest) {
+            Ok(LinkTarget::External) => CowStr::from(dest.to_string()),
+            Ok(LinkTarget::Page { url, page_path, anchor }) => {
+                if let Some(anchor) = anchor {
+                    self.out.anchor_refs.push(AnchorRef {
+                        page_path,
+                        anchor,
+                        span: span.clone(),
+                    });
+                }
+                CowStr::from(url)
+            }
+            Ok(LinkTarget::Asset { url, .. }) => CowStr::from(url),
+            Err(d) => {
+                self.out
+                    .diagnostics
+                    .push(d.at(self.ctx.source, link_span(self.ctx.source, span)));
+                CowStr::from(dest.to_string())
+            }
+        }
+    }
+
+    fn finish_heading(&mut self) {
+        let Some(h) = self.heading.take() else {
+            return;
+        };
+        let text = h.text.trim().to_string();
+        let id = match h.id {
+            Some(explicit) => {
+                if !self.used_ids.insert(explicit.clone()) {
+                    self.out.diagnostics.push(
+                        Diagnostic::error(format!("the heading id `{explicit}` is used twice on this page"))
+                            .at(self.ctx.source, h.span.clone())
+                            .with_help("give this heading another `{#id}`"),
+                    );
+                }
+                explicit
+            }
+            None => self.unique_id(&text),
+        };
+        self.out.anchors.insert(id.clone());
+        let level = h.level as u8;
+        let class = if h.classes.is_empty() {
+            String::new()
+        } else {
+            format!(" class=\"{}\"", escape_attr(&h.classes.join(" ")))
+        };
+        self.events.push(Event::Html(CowStr::from(format!(
+            "<h{level} id=\"{}\"{class}>",
+            escape_attr(&id)
+        ))));
+        self.events.extend(h.events);
+        self.events.push(Event::Html(CowStr::from(format!(
+            "<a class=\"heading-anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{level}>\n",
+            escape_attr(&id)
+        ))));
+        if level == 2 || level == 3 {
+            let entry = TocEntry {
+                level,
+                id: id.clone(),
+                title: text.clone(),
+                children: Vec::new(),
+            };
+            match self.out.toc.last_mut() {
+                Some(parent) if level == 3 => parent.children.push(entry),
+                _ => self.out.toc.push(entry),
+            }
+        }
+        if level <= 3 {
+            let done = std::mem::take(&mut self.section);
+            if done.heading.is_some() || !done.text.trim().is_empty() {
+                self.out.sections.push(done);
+            }
+            self.section = TextSection {
+                id: Some(id),
+                heading: Some(text),
+                text: String::new(),
+            };
+        } else {
+            self.section.text.push_str(&text);
+            self.section.text.push(' ');
+        }
+    }
+
+    fn unique_id(&mut self, text: &str) -> String {
+        let base = match slug::slugify(text) {
+            s if s.is_empty() => "section".to_string(),
+            s => s,
+        };
+        let mut id = base.clone();
+        let mut n = 1;
+        while !self.used_ids.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+
+    fn finish_code(&mut self) {
+        let Some(code) = self.code.take() else {
+            return;
+        };
+        let h = self.ctx.highlighter.highlight(&code.lang, &code.text);
+        if !h.known_language {
+            self.out.diagnostics.push(
+                Diagnostic::warning(format!(
+                    "unknown code block language `{}`; shown as plain text",
+                    code.lang
+                ))
+                .at(self.ctx.source, first_line(self.ctx.source, &code.span))
+                .with_help("use one of: http, json, bash, javascript, python, toml, rust, text"),
+            );
+        }
+        self.section.text.push_str(&code.text);
+        self.section.text.push(' ');
+        self.emit(Event::Html(CowStr::from(h.html)));
+        self.emit(Event::Html(CowStr::Borrowed("\n")));
+    }
+
+    fn finish(mut self) -> Rendered {
+        let done = std::mem::take(&mut self.section);
+        if done.heading.is_some() || !done.text.trim().is_empty() {
+            self.out.sections.push(done);
+        }
+        for s in &mut self.out.sections {
+            s.text = s.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        }
+        let mut html = String::with_capacity(self.ctx.source.text.len() * 2);
+        pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
+        self.out.html = html;
+        self.out
+    }
+}
+
+fn admonition(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+/// The span of a link's first line, so the caret does not cover a whole paragraph.
+fn link_span(source: &Source, span: &Range<usize>) -> Range<usize> {
+    first_line(source, span)
+}
+
+fn first_line(source: &Source, span: &Range<usize>) -> Range<usize> {
+    let text = &source.text[span.start.min(source.text.len())..span.end.min(source.text.len())];
+    let len = text.find('\n').unwrap_or(text.len());
+    span.start..span.start + len
+}
+
+/// Ids written in raw HTML count as anchors too.
+fn collect_html_ids(html: &str, anchors: &mut HashSet<String>) {
+    let mut rest = html;
+    while let Some(i) = rest.find("id=") {
+        let before_ok = i == 0 || rest.as_bytes()[i - 1].is_ascii_whitespace();
+        let after = &rest[i + 3..];
+        rest = after;
+        if !before_ok {
+            continue;
+        }
+        let Some(q) = after.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        if let Some(end) = after[1..].find(q) {
+            anchors.insert(after[1..1 + end].to_string());
+        }
+    }
+}
+
+/// Escapes a value for a double-quoted HTML attribute.
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,198 @@
+//! Tera templates: loading the theme's templates and rendering pages.
+//!
+//! Templates receive serialize-only views built here (never the content
+//! model itself), so a theme author sees one documented set of variables
+//! (listed in the README) and the model can change behind them.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Serialize;
+use tera::{Context, ErrorKind, Tera};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::TocEntry;
+use crate::theme::Theme;
+
+/// The templates every theme must provide (the built-in theme has them all).
+pub const REQUIRED: &[&str] = &["base.html", "page.html", "section.html", "index.html", "404.html"];
+
+/// The site's template engine.
+pub struct Templates {
+    tera: Tera,
+    /// Template name -> the file it came from, for error messages.
+    origins: BTreeMap<String, PathBuf>,
+}
+
+impl Templates {
+    /// Parses every `templates/*.html` of the theme.
+    pub fn load(theme: &Theme) -> Result<Templates, Diagnostics> {
+        let mut tera = Tera::new();
+        let mut origins = BTreeMap::new();
+        let mut raw = Vec::new();
+        let mut diags = Diagnostics::new();
+        for (name, file) in theme.under("templates/") {
+            match file.text() {
+                Ok(text) => {
+                    origins.insert(name.to_string(), file.origin.clone());
+                    raw.push((name.to_string(), text.to_string()));
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        if let Err(e) = tera.add_raw_templates(raw.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
+            let mut d = Diagnostics::new();
+            d.push(tera_diagnostic(&origins, &e));
+            return Err(d);
+        }
+        for name in REQUIRED {
+            if !tera.contains_template(name) {
+                diags.push(
+                    Diagnostic::error(format!("the theme has no template `{name}`"))
+                        .with_help(format!("add templates/{name} to the theme folder")),
+                );
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(Templates { tera, origins })
+    }
+
+    /// Renders `template` with `ctx`.
+    pub fn render(&self, template: &str, ctx: &PageView<'_>) -> Result<String, Diagnostic> {
+        let context = Context::from_serialize(ctx).map_err(|e| tera_diagnostic(&self.origins, &e))?;
+        self.tera
+            .render(template, &context)
+            .map_err(|e| tera_diagnostic(&self.origins, &e))
+    }
+}
+
+/// Converts a tera error into a diagnostic naming the template file and line.
+fn tera_diagnostic(origins: &BTreeMap<String, PathBuf>, e: &tera::Error) -> Diagnostic {
+        let origin = |name: &str| {
+            origins
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from(format!("templates/{name}")))
+        };
+        match e.kind() {
+            ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
+                let what = if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
+                    "template syntax error"
+                } else {
+                    "template error"
+                };
+                Diagnostic::error(format!("{what}: {}", r.message()))
+                    .at_line_col(origin(r.filename()), r.span().start_line, r.span().start_col + 1)
+                    .with_help("fix the template; the variables templates get are listed in the README")
+            }
+            ErrorKind::MissingParent { current, parent } => {
+                Diagnostic::error(format!("template `{current}` extends `{parent}`, which does not exist"))
+                    .in_file(origin(current))
+            }
+            ErrorKind::TemplateNotFound(name) => Diagnostic::error(format!("template `{name}` not found"))
+                .with_help(format!("add templates/{name} to the theme")),
+            other => Diagnostic::error(format!("template error: {other}")),
+        }
+}
+
+/// Site-wide values every template gets as `site`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    /// `[book] title`.
+    pub title: String,
+    /// `[book] description`.
+    pub description: String,
+    /// `[book] language`.
+    pub language: String,
+    /// `[book] authors`.
+    pub authors: Vec<String>,
+    /// Absolute site URL with trailing slash, when `site-url` has a host.
+    pub url: Option<String>,
+    /// The path the site is served under (`/kb/`).
+    pub base_path: String,
+    /// `remedy x.y.z`, for `<meta name="generator">`.
+    pub generator: String,
+}
+
+/// A link to a page, as templates list them (navigation, children, prev/next).
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    /// The page's title.
+    pub title: String,
+    /// URL relative to the current page.
+    pub url: String,
+    /// The page's description, if any.
+    pub description: Option<String>,
+    /// Its status codes.
+    pub codes: Vec<i64>,
+}
+
+/// One sidebar entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct NavView {
+    /// Title shown in the sidebar.
+    pub title: String,
+    /// URL relative to the current page.
+    pub url: String,
+    /// This entry is the current page.
+    pub current: bool,
+    /// The current page is inside this section.
+    pub open: bool,
+    /// Sub-entries, for sections.
+    pub children: Vec<NavView>,
+}
+
+/// The page being rendered, as templates see it (`page`).
+#[derive(Debug, Clone, Serialize)]
+pub struct PageInfo<'a> {
+    /// Front matter `title`.
+    pub title: &'a str,
+    /// Front matter `description`.
+    pub description: Option<&'a str>,
+    /// The page's description, else the site's: for `<meta name="description">`.
+    pub meta_description: Option<&'a str>,
+    /// Rendered body HTML.
+    pub content: &'a str,
+    /// Table of contents.
+    pub toc: &'a [TocEntry],
+    /// Status codes.
+    pub codes: Vec<i64>,
+    /// Tags.
+    pub tags: &'a [String],
+    /// Site path without leading slash (`codes/429/`).
+    pub path: &'a str,
+    /// Absolute URL, when the site URL has a host.
+    pub permalink: Option<String>,
+    /// True for `_index.md` pages.
+    pub is_section: bool,
+    /// Pages and sections directly inside this section.
+    pub children: Vec<LinkView>,
+}
+
+/// Everything a template receives.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView<'a> {
+    /// Site-wide values.
+    pub site: &'a SiteView,
+    /// The page.
+    pub page: PageInfo<'a>,
+    /// Relative prefix from this page to the site root (`../../`), or the
+    /// absolute base path on pages served at any URL (404).
+    pub root: &'a str,
+    /// Sidebar tree.
+    pub nav: Vec<NavView>,
+    /// Sections from home to the parent of this page.
+    pub breadcrumbs: Vec<LinkView>,
+    /// Previous page in reading order.
+    pub prev: Option<LinkView>,
+    /// Next page in reading order.
+    pub next: Option<LinkView>,
+    /// Static asset URLs relative to the site root, with a content hash
+    /// query so browsers refetch them when they change.
+    pub assets: &'a BTreeMap<String, String>,
+}

@@ -1,0 +1,594 @@
+//! One build, from `book.toml` to a finished output folder.
+//!
+//! This is the only module that knows every stage. Each stage hands an owned
+//! value to the next: config -> theme, templates and highlighter -> library
+//! of pages -> rendered Markdown -> link check -> HTML pages and extra files
+//! -> atomic swap. Any error stops the build before the swap, so the
+//! previous site stays as it was.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::{Config, Overrides};
+use crate::content::nav::{breadcrumbs, Nav, NavNode};
+use crate::content::{Library, Page};
+use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
+use crate::highlight::{self, Highlighter};
+use crate::markdown::{self, Links, Rendered};
+use crate::output::{self, Staging};
+use crate::render::{LinkView, NavView, PageInfo, PageView, SiteView, Templates};
+use crate::theme::Theme;
+
+/// What to build and how.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The project folder (holding `book.toml`).
+    pub root: PathBuf,
+    /// Command-line settings that win over `book.toml`.
+    pub overrides: Overrides,
+    /// False for `remedy check`: do everything but write.
+    pub write: bool,
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// HTML pages rendered from content (404 and redirects not counted).
+    pub pages: usize,
+    /// Files written in all.
+    pub files: usize,
+    /// Wall time of the whole build.
+    pub elapsed: Duration,
+    /// Warnings, sorted by file and line.
+    pub warnings: Vec<Diagnostic>,
+    /// Where the site was written.
+    pub output_dir: PathBuf,
+}
+
+/// Why a build failed: errors (and any warnings), sorted by file and line.
+#[derive(Debug)]
+pub struct BuildFailure {
+    /// All diagnostics of the failed build.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl BuildFailure {
+    fn from(d: Diagnostics) -> Self {
+        BuildFailure {
+            diagnostics: d.sorted(),
+        }
+    }
+}
+
+/// Builds the site described by `opts`.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
+    let start = Instant::now();
+    let config = Config::load(&opts.root, &opts.overrides).map_err(BuildFailure::from)?;
+    let shown_output = config.display_path(&config.output_dir);
+    if opts.write {
+        output::check_target(&config.output_dir, &shown_output).map_err(|d| {
+            let mut ds = Diagnostics::new();
+            ds.push(d);
+            BuildFailure::from(ds)
+        })?;
+    }
+
+    let mut diags = Diagnostics::new();
+    let theme = Theme::load(&config).map_err(BuildFailure::from)?;
+    let ((templates, highlighter), (css, library)) = rayon::join(
+        || rayon::join(|| Templates::load(&theme), || Highlighter::new(&theme)),
+        || {
+            let mut d = Diagnostics::new();
+            let lib = Library::load(&config, &mut d);
+            (highlight::stylesheet(&config), (lib, d))
+        },
+    );
+    let (library, lib_diags) = library;
+    diags.extend(lib_diags);
+    let templates = collect(templates, &mut diags);
+    let highlighter = collect(highlighter, &mut diags);
+    let css = collect(css, &mut diags);
+    let (Some(templates), Some(highlighter), Some(css)) = (templates, highlighter, css) else {
+        return Err(BuildFailure::from(diags));
+    };
+    if library.pages.iter().all(|p| p.is_virtual) {
+        diags.push(
+            Diagnostic::error(format!(
+                "no Markdown pages in {}",
+                config.display_path(&config.content_dir).display()
+            ))
+            .with_help("add a content/_index.md for the home page"),
+        );
+    }
+    if diags.has_errors() {
+        return Err(BuildFailure::from(diags));
+    }
+
+    let links = SiteLinks::new(&library);
+    let rendered: Vec<Rendered> = library
+        .pages
+        .par_iter()
+        .map(|page| {
+            let root = relative_root(page);
+            markdown::render(&markdown::Context {
+                source: &page.source,
+                body_offset: page.body_offset,
+                rel_path: &page.rel_path,
+                root: &root,
+                links: &links,
+                highlighter: &highlighter,
+            })
+        })
+        .collect();
+    for r in &rendered {
+        diags.extend(r.diagnostics.iter().cloned());
+    }
+    check_anchors(&library, &rendered, &mut diags);
+    check_aliases(&library, &mut diags);
+    if diags.has_errors() {
+        return Err(BuildFailure::from(diags));
+    }
+
+    let site = SiteView {
+        title: config.title.clone(),
+        description: config.description.clone(),
+        language: config.language.clone(),
+        authors: config.authors.clone(),
+        url: config.site_url.absolute.clone(),
+        base_path: config.site_url.base_path.clone(),
+        generator: format!("remedy {}", env!("CARGO_PKG_VERSION")),
+    };
+    let mut statics: BTreeMap<String, Vec<u8>> = theme
+        .under("static/")
+        .map(|(name, f)| (format!("static/{name}"), f.bytes.to_vec()))
+        .collect();
+    statics.insert("static/highlight.css".into(), css.into_bytes());
+    let assets: BTreeMap<String, String> = statics
+        .iter()
+        .map(|(path, bytes)| {
+            let name = path.trim_start_matches("static/").to_string();
+            (name, format!("{path}?v={:08x}", fnv1a(bytes) as u32))
+        })
+        .collect();
+
+    let nav = Nav::build(&library);
+    let staging = if opts.write {
+        match Staging::new(&config.output_dir) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                diags.push(Diagnostic::error(format!(
+                    "cannot create a temporary folder beside {}: {e}",
+                    shown_output.display()
+                )));
+                return Err(BuildFailure::from(diags));
+            }
+        }
+    } else {
+        None
+    };
+
+    let ctx = PageContext {
+        config: &config,
+        library: &library,
+        rendered: &rendered,
+        nav: &nav,
+        site: &site,
+        assets: &assets,
+        templates: &templates,
+    };
+    let page_results: Vec<Result<(), Diagnostic>> = library
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, page)| {
+            let html = ctx.render_page(i)?;
+            if let Some(staging) = &staging {
+                staging
+                    .write(&format!("{}index.html", page.path), html.as_bytes())
+                    .map_err(|e| write_error(&page.path, e))?;
+            }
+            Ok(())
+        })
+        .collect();
+    for r in page_results {
+        if let Err(d) = r {
+            diags.push(d);
+        }
+    }
+    if diags.has_errors() {
+        return Err(BuildFailure::from(diags));
+    }
+
+    let mut extra: BTreeMap<String, Vec<u8>> = statics;
+    match ctx.render_404() {
+        Ok(html) => {
+            extra.insert("404.html".into(), html.into_bytes());
+        }
+        Err(d) => diags.push(d),
+    }
+    for (path, html) in alias_pages(&library, &config) {
+        extra.insert(path, html.into_bytes());
+    }
+    extra.insert("robots.txt".into(), robots(&config).into_bytes());
+    if let Some(sitemap) = sitemap(&library, &config) {
+        extra.insert("sitemap.xml".into(), sitemap.into_bytes());
+    }
+    let page_files: HashSet<String> = library.pages.iter().map(|p| format!("{}index.html", p.path)).collect();
+    let mut files = page_files.len();
+    for asset in &library.assets {
+        if page_files.contains(&asset.rel_path) || extra.contains_key(&asset.rel_path) {
+            diags.push(
+                Diagnostic::error(format!("the file would overwrite a generated file at /{}", asset.rel_path))
+                    .in_file(config.display_path(&asset.file))
+                    .with_help("rename or move the file"),
+            );
+        }
+    }
+    for path in extra.keys() {
+        if page_files.contains(path) {
+            diags.push(Diagnostic::error(format!("two outputs would be written to /{path}")).with_help(
+                "an alias or theme file has the same path as a page; rename one of them",
+            ));
+        }
+    }
+    if diags.has_errors() {
+        return Err(BuildFailure::from(diags));
+    }
+
+    if let Some(staging) = staging {
+        for (path, bytes) in &extra {
+            staging.write(path, bytes).map_err(|e| one(write_error(path, e)))?;
+            files += 1;
+        }
+        for asset in &library.assets {
+            // Assets are copied whether linked or not: authors may reference
+            // them from raw HTML, which the link checker cannot see.
+            let bytes = std::fs::read(&asset.file).map_err(|e| {
+                one(Diagnostic::error(format!("cannot read: {e}")).in_file(config.display_path(&asset.file)))
+            })?;
+            staging
+                .write(&asset.rel_path, &bytes)
+                .map_err(|e| one(write_error(&asset.rel_path, e)))?;
+            files += 1;
+        }
+        staging.commit().map_err(|e| {
+            one(Diagnostic::error(format!(
+                "cannot move the new site into {}: {e}",
+                shown_output.display()
+            )))
+        })?;
+    }
+
+    Ok(BuildReport {
+        pages: library.pages.len(),
+        files,
+        elapsed: start.elapsed(),
+        warnings: diags.sorted(),
+        output_dir: config.output_dir.clone(),
+    })
+}
+
+fn collect<T>(r: Result<T, Diagnostics>, diags: &mut Diagnostics) -> Option<T> {
+    match r {
+        Ok(v) => Some(v),
+        Err(d) => {
+            diags.extend(d);
+            None
+        }
+    }
+}
+
+fn one(d: Diagnostic) -> BuildFailure {
+    BuildFailure { diagnostics: vec![d] }
+}
+
+fn write_error(path: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(format!("cannot write /{path}: {e}"))
+}
+
+/// `../../` for `codes/429/`; `` for the home page.
+fn relative_root(page: &Page) -> String {
+    "../".repeat(page.depth())
+}
+
+/// Joins a root prefix and a site path into an href that is never empty.
+fn href(root: &str, path: &str) -> String {
+    let s = format!("{root}{path}");
+    if s.is_empty() {
+        "./".into()
+    } else {
+        s
+    }
+}
+
+/// Answers the Markdown renderer's questions about the site's pages.
+struct SiteLinks<'a> {
+    library: &'a Library,
+    assets: HashSet<&'a str>,
+}
+
+impl<'a> SiteLinks<'a> {
+    fn new(library: &'a Library) -> Self {
+        SiteLinks {
+            library,
+            assets: library.assets.iter().map(|a| a.rel_path.as_str()).collect(),
+        }
+    }
+}
+
+impl Links for SiteLinks<'_> {
+    fn page_by_file(&self, rel_path: &str) -> Option<&str> {
+        self.library
+            .by_rel_path
+            .get(rel_path)
+            .map(|&i| self.library.pages[i].path.as_str())
+    }
+    fn page_by_path(&self, path: &str) -> bool {
+        self.library.by_path.contains_key(path)
+    }
+    fn asset(&self, rel_path: &str) -> bool {
+        self.assets.contains(rel_path)
+    }
+    fn page_files(&self) -> Vec<&str> {
+        self.library.by_rel_path.keys().map(String::as_str).collect()
+    }
+}
+
+/// Every `page.md#anchor` link must name an id that the target page defines.
+fn check_anchors(library: &Library, rendered: &[Rendered], diags: &mut Diagnostics) {
+    for (i, r) in rendered.iter().enumerate() {
+        let page = &library.pages[i];
+        for link in &r.anchor_refs {
+            let Some(&target) = library.by_path.get(&link.page_path) else {
+                continue;
+            };
+            let anchors = &rendered[target].anchors;
+            if anchors.contains(&link.anchor) {
+                continue;
+            }
+            let mut known: Vec<&str> = anchors.iter().map(String::as_str).collect();
+            known.sort_unstable();
+            let help = match did_you_mean(&link.anchor, known.iter().copied()) {
+                Some(s) => format!("did you mean `#{s}`?"),
+                None if known.is_empty() => "that page has no headings".to_string(),
+                None => format!("headings there: {}", known.iter().map(|k| format!("#{k}")).collect::<Vec<_>>().join(", ")),
+            };
+            diags.push(
+                Diagnostic::error(format!(
+                    "`#{}` is not a heading of {}",
+                    link.anchor,
+                    library.pages[target].source.path.display()
+                ))
+                .at(&page.source, link.span.clone())
+                .with_label("broken anchor")
+                .with_help(help),
+            );
+        }
+    }
+}
+
+/// Aliases must not land on a real page or on each other.
+fn check_aliases(library: &Library, diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, page) in library.pages.iter().enumerate() {
+        for alias in &page.meta.aliases {
+            let path = alias_path(alias.get_ref());
+            let span = alias.span();
+            let span = span.start + page.front_matter_offset..span.end + page.front_matter_offset;
+            if library.by_path.contains_key(&path) {
+                diags.push(
+                    Diagnostic::error(format!("the alias `{}` is the path of an existing page", alias.get_ref()))
+                        .at(&page.source, span)
+                        .with_help("remove the alias or move the other page"),
+                );
+            } else if let Some(&other) = seen.get(&path) {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "the alias `{}` is also an alias of {}",
+                        alias.get_ref(),
+                        library.pages[other].source.path.display()
+                    ))
+                    .at(&page.source, span),
+                );
+            } else {
+                seen.insert(path, i);
+            }
+        }
+    }
+}
+
+/// `/old/page` -> `old/page/`.
+fn alias_path(alias: &str) -> String {
+    let trimmed = alias.trim_matches('/');
+    if trimmed.is_empty() {
+        String::new()
+    } else if trimmed.ends_with(".html") {
+        trimmed.to_string()
+    } else {
+        format!("{trimmed}/")
+    }
+}
+
+/// Redirect pages for aliases: a meta refresh plus a plain link.
+fn alias_pages(library: &Library, config: &Config) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for page in &library.pages {
+        for alias in &page.meta.aliases {
+            let path = alias_path(alias.get_ref());
+            let file = if path.ends_with(".html") {
+                path.clone()
+            } else {
+                format!("{path}index.html")
+            };
+            let target = format!("{}{}", config.site_url.base_path, page.path);
+            let target = markdown::escape_attr(&target);
+            let html = format!(
+                "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {title}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{target}\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{target}\">{title}</a>.</p>\n</body>\n</html>\n",
+                lang = markdown::escape_attr(&config.language),
+                title = markdown::escape_attr(&page.meta.title),
+            );
+            out.push((file, html));
+        }
+    }
+    out
+}
+
+fn robots(config: &Config) -> String {
+    let mut s = String::from("User-agent: *\nAllow: /\n");
+    if let Some(url) = config.site_url.absolute_url("sitemap.xml") {
+        s.push_str(&format!("Sitemap: {url}\n"));
+    }
+    s
+}
+
+/// `sitemap.xml` needs absolute URLs: it is written only when `site-url` has a host.
+fn sitemap(library: &Library, config: &Config) -> Option<String> {
+    config.site_url.absolute.as_ref()?;
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for path in library.by_path.keys() {
+        let url = config.site_url.absolute_url(path)?;
+        s.push_str(&format!("  <url><loc>{}</loc></url>\n", markdown::escape_attr(&url)));
+    }
+    s.push_str("</urlset>\n");
+    Some(s)
+}
+
+/// FNV-1a: a stable content hash for cache-busting asset URLs.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Everything needed to render any page, shared by the rendering threads.
+struct PageContext<'a> {
+    config: &'a Config,
+    library: &'a Library,
+    rendered: &'a [Rendered],
+    nav: &'a Nav,
+    site: &'a SiteView,
+    assets: &'a BTreeMap<String, String>,
+    templates: &'a Templates,
+}
+
+impl PageContext<'_> {
+    fn link(&self, i: usize, root: &str) -> LinkView {
+        let p = &self.library.pages[i];
+        LinkView {
+            // The home page's own title is often a long headline: name it plainly.
+            title: if p.path.is_empty() {
+                "Home".to_string()
+            } else {
+                p.meta.title.clone()
+            },
+            url: href(root, &p.path),
+            description: p.meta.description.clone(),
+            codes: p.meta.codes.iter().map(|c| *c.get_ref()).collect(),
+        }
+    }
+
+    /// The sidebar as seen from `current`: sections are expanded only on
+    /// the way to the current page, so its size stays proportional to the
+    /// number of sections and siblings, not to the whole site.
+    fn nav_views(&self, node: &NavNode, current: Option<usize>, root: &str) -> Vec<NavView> {
+        let current_path = current.map(|c| self.library.pages[c].path.as_str());
+        node.children
+            .iter()
+            .map(|child| {
+                let p = &self.library.pages[child.page];
+                let open = p.is_section && current_path.is_some_and(|c| c.starts_with(&p.path));
+                NavView {
+                    title: p.meta.title.clone(),
+                    url: href(root, &p.path),
+                    current: Some(child.page) == current,
+                    open,
+                    children: if open {
+                        self.nav_views(child, current, root)
+                    } else {
+                        Vec::new()
+                    },
+                }
+            })
+            .collect()
+    }
+
+    fn render_page(&self, i: usize) -> Result<String, Diagnostic> {
+        let page = &self.library.pages[i];
+        let rendered = &self.rendered[i];
+        let root = relative_root(page);
+        let children = self.nav.children(i);
+        let view = PageView {
+            site: self.site,
+            page: PageInfo {
+                title: &page.meta.title,
+                description: page.meta.description.as_deref(),
+                meta_description: page
+                    .meta
+                    .description
+                    .as_deref()
+                    .or(Some(self.config.description.as_str()).filter(|d| !d.is_empty())),
+                content: &rendered.html,
+                toc: &rendered.toc,
+                codes: page.meta.codes.iter().map(|c| *c.get_ref()).collect(),
+                tags: &page.meta.tags,
+                path: &page.path,
+                permalink: self.config.site_url.absolute_url(&page.path),
+                is_section: page.is_section,
+                children: children.iter().map(|&j| self.link(j, &root)).collect(),
+            },
+            root: &root,
+            nav: self.nav_views(&self.nav.root, Some(i), &root),
+            breadcrumbs: breadcrumbs(self.library, i)
+                .into_iter()
+                .map(|j| self.link(j, &root))
+                .collect(),
+            prev: self.nav.prev(i).map(|j| self.link(j, &root)),
+            next: self.nav.next(i).map(|j| self.link(j, &root)),
+            assets: self.assets,
+        };
+        let template = if page.path.is_empty() {
+            "index.html"
+        } else if page.is_section {
+            "section.html"
+        } else {
+            "page.html"
+        };
+        self.templates.render(template, &view)
+    }
+
+    /// The 404 page is served at any URL, so its links use the absolute base path.
+    fn render_404(&self) -> Result<String, Diagnostic> {
+        let root = &self.config.site_url.base_path;
+        let view = PageView {
+            site: self.site,
+            page: PageInfo {
+                title: "Page not found",
+                description: None,
+                meta_description: None,
+                content: "",
+                toc: &[],
+                codes: vec![404],
+                tags: &[],
+                path: "404.html",
+                permalink: None,
+                is_section: false,
+                children: Vec::new(),
+            },
+            root,
+            nav: self.nav_views(&self.nav.root, None, root),
+            breadcrumbs: Vec::new(),
+            prev: None,
+            next: None,
+            assets: self.assets,
+        };
+        self.templates.render("404.html", &view)
+    }
+}
