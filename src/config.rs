@@ -221,15 +221,19 @@ impl Config {
                     .with_help("save the file as UTF-8"))
             })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(one(
-                    Diagnostic::error(format!("no book.toml in {}", root.display()))
-                        .with_help("run remedy in the folder that holds book.toml, or pass that folder as DIR"),
-                ));
+                return Err(one(Diagnostic::error(format!(
+                    "no book.toml in {}",
+                    root.display()
+                ))
+                .with_help(
+                    "run remedy in the folder that holds book.toml, or pass that folder as DIR",
+                )));
             }
             Err(e) => {
-                return Err(one(
-                    Diagnostic::error(format!("cannot read book.toml: {e}")).in_file(&shown),
+                return Err(one(Diagnostic::error(format!(
+                    "cannot read book.toml: {e}"
                 ))
+                .in_file(&shown)))
             }
         };
         Self::from_str(root, &text, overrides)
@@ -238,8 +242,8 @@ impl Config {
     /// Validates the text of a `book.toml` that belongs to `root`.
     pub fn from_str(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
         let source = Source::new(CONFIG_FILE, text);
-        let raw: RawConfig = toml::from_str(text)
-            .map_err(|e| one(diagnostics::from_toml_error(&source, 0, &e)))?;
+        let raw: RawConfig =
+            toml::from_str(text).map_err(|e| one(diagnostics::from_toml_error(&source, 0, &e)))?;
         let mut errors = Diagnostics::new();
         let root = absolute(root);
 
@@ -412,20 +416,29 @@ mod tests {
     fn unknown_key_names_line_and_suggests() {
         let e = load("[book]\ntitle = \"x\"\ntitel = \"y\"\n").unwrap_err();
         assert_eq!(e.len(), 1);
-        assert!(e[0].starts_with("book.toml:3:1: error: unknown key `titel`"), "{e:?}");
+        assert!(
+            e[0].starts_with("book.toml:3:1: error: unknown key `titel`"),
+            "{e:?}"
+        );
         assert!(e[0].contains("did you mean `title`?"), "{e:?}");
     }
 
     #[test]
     fn wrong_type_names_line() {
         let e = load("[book]\n\ntitle = 3\n").unwrap_err();
-        assert!(e[0].starts_with("book.toml:3:9: error: invalid type"), "{e:?}");
+        assert!(
+            e[0].starts_with("book.toml:3:9: error: invalid type"),
+            "{e:?}"
+        );
     }
 
     #[test]
     fn build_dir_outside_project_is_refused() {
         let e = load("[build]\nbuild-dir = \"../elsewhere\"\n").unwrap_err();
-        assert!(e[0].contains("build.dir") || e[0].contains("build-dir"), "{e:?}");
+        assert!(
+            e[0].contains("build.dir") || e[0].contains("build-dir"),
+            "{e:?}"
+        );
         assert!(e[0].starts_with("book.toml:2:13"), "{e:?}");
         assert!(load("[build]\nbuild-dir = \".\"\n").is_err());
         assert!(load("[build]\nbuild-dir = \"content/..\"\n").is_err());

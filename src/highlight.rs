@@ -56,7 +56,9 @@ impl Highlighter {
                 Err(e) => diags.push(
                     Diagnostic::error(format!("invalid syntax definition: {e}"))
                         .in_file(file.origin.clone())
-                        .with_help("see https://www.sublimetext.com/docs/syntax.html for the format"),
+                        .with_help(
+                            "see https://www.sublimetext.com/docs/syntax.html for the format",
+                        ),
                 ),
             }
         }
@@ -90,7 +92,8 @@ impl Highlighter {
         } else {
             self.find(lang)
         };
-        let known_language = syntax.is_some() || PLAIN.contains(&lang.to_ascii_lowercase().as_str());
+        let known_language =
+            syntax.is_some() || PLAIN.contains(&lang.to_ascii_lowercase().as_str());
         let mut html = String::with_capacity(code.len() * 2);
         let lang_attr = escape_attr(if lang.is_empty() { "text" } else { lang });
         let _ = write!(
@@ -99,10 +102,14 @@ impl Highlighter {
         );
         match syntax {
             Some(syntax) => {
-                let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, &self.syntaxes, CLASS_STYLE);
+                let mut gen =
+                    ClassedHTMLGenerator::new_with_class_style(syntax, &self.syntaxes, CLASS_STYLE);
                 let mut ok = true;
                 for line in LinesWithEndings::from(code) {
-                    if gen.parse_html_for_line_which_includes_newline(line).is_err() {
+                    if gen
+                        .parse_html_for_line_which_includes_newline(line)
+                        .is_err()
+                    {
                         ok = false;
                         break;
                     }
@@ -116,7 +123,10 @@ impl Highlighter {
             None => html.push_str(&pulldown_cmark_escape_html(code)),
         }
         html.push_str("</code></pre>");
-        Highlighted { html, known_language }
+        Highlighted {
+            html,
+            known_language,
+        }
     }
 }
 
@@ -126,22 +136,20 @@ impl Highlighter {
 pub fn stylesheet(config: &Config) -> Result<String, Diagnostics> {
     let themes = ThemeSet::load_defaults();
     let mut diags = Diagnostics::new();
-    let mut pick = |s: &Setting<String>, key: &str| {
-        match themes.themes.get(&s.value) {
-            Some(t) => Some(t),
-            None => {
-                let names: Vec<&str> = themes.themes.keys().map(String::as_str).collect();
-                let help = match did_you_mean(&s.value, names.iter().copied()) {
-                    Some(n) => format!("did you mean `{n}`?"),
-                    None => format!("available: {}", names.join(", ")),
-                };
-                diags.push(
-                    Diagnostic::error(format!("unknown highlight theme `{}` for `{key}`", s.value))
-                        .at(&config.source, s.span.clone())
-                        .with_help(help),
-                );
-                None
-            }
+    let mut pick = |s: &Setting<String>, key: &str| match themes.themes.get(&s.value) {
+        Some(t) => Some(t),
+        None => {
+            let names: Vec<&str> = themes.themes.keys().map(String::as_str).collect();
+            let help = match did_you_mean(&s.value, names.iter().copied()) {
+                Some(n) => format!("did you mean `{n}`?"),
+                None => format!("available: {}", names.join(", ")),
+            };
+            diags.push(
+                Diagnostic::error(format!("unknown highlight theme `{}` for `{key}`", s.value))
+                    .at(&config.source, s.span.clone())
+                    .with_help(help),
+            );
+            None
         }
     };
     let light = pick(&config.highlight_light, "light");
@@ -152,7 +160,9 @@ pub fn stylesheet(config: &Config) -> Result<String, Diagnostics> {
     let css = |t| {
         css_for_theme_with_class_style(t, CLASS_STYLE).map_err(|e| {
             let mut d = Diagnostics::new();
-            d.push(Diagnostic::error(format!("cannot make CSS for a highlight theme: {e}")));
+            d.push(Diagnostic::error(format!(
+                "cannot make CSS for a highlight theme: {e}"
+            )));
             d
         })
     };

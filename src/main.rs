@@ -65,8 +65,12 @@ struct BuildArgs {
     output: Option<PathBuf>,
 
     /// Print only warnings and errors.
-    #[arg(short, long)]
+    #[arg(short, long, conflicts_with = "verbose")]
     quiet: bool,
+
+    /// Also print how long each stage of the build took.
+    #[arg(short, long)]
+    verbose: bool,
 }
 
 fn main() -> ExitCode {
@@ -76,9 +80,9 @@ fn main() -> ExitCode {
         Color::Auto | Color::Never => ColorChoice::Never,
         Color::Always => ColorChoice::Always,
     };
-    let (common, output, quiet, write) = match cli.command {
-        Command::Build(b) => (b.common, b.output, b.quiet, true),
-        Command::Check(c) => (c, None, false, false),
+    let (common, output, quiet, verbose, write) = match cli.command {
+        Command::Build(b) => (b.common, b.output, b.quiet, b.verbose, true),
+        Command::Check(c) => (c, None, false, false, false),
     };
     let opts = BuildOptions {
         root: common.dir,
@@ -110,6 +114,11 @@ fn main() -> ExitCode {
                     n => format!(", {n} warnings"),
                 };
                 println!("{what}{warnings}");
+            }
+            if verbose {
+                for (stage, t) in &report.timings {
+                    println!("  {:<36} {:>8.1} ms", stage, t.as_secs_f64() * 1000.0);
+                }
             }
             ExitCode::SUCCESS
         }

@@ -20,7 +20,10 @@ pub const MARKER: &str = ".remedy-output";
 pub fn check_target(target: &Path, shown: &Path) -> Result<(), Diagnostic> {
     match fs::metadata(target) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(Diagnostic::error(format!("cannot use the output folder {}: {e}", shown.display()))),
+        Err(e) => Err(Diagnostic::error(format!(
+            "cannot use the output folder {}: {e}",
+            shown.display()
+        ))),
         Ok(m) if !m.is_dir() => Err(Diagnostic::error(format!(
             "the output path {} is a file, not a folder",
             shown.display()
@@ -89,11 +92,18 @@ impl Staging {
 
     /// Swaps the finished site in place of the previous one.
     pub fn commit(self) -> io::Result<()> {
-        fs::write(self.tmp.path().join(MARKER), b"This folder is written by remedy and replaced on every build.\n")?;
+        fs::write(
+            self.tmp.path().join(MARKER),
+            b"This folder is written by remedy and replaced on every build.\n",
+        )?;
         let parent = self.target.parent().unwrap_or(Path::new("."));
         let new = self.tmp.keep();
         let old = if self.target.exists() {
-            let name = self.target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = self
+                .target
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let old = tempfile::Builder::new()
                 .prefix(&format!(".{name}.remedy-old-"))
                 .tempdir_in(parent)?

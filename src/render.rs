@@ -15,7 +15,13 @@ use crate::markdown::TocEntry;
 use crate::theme::Theme;
 
 /// The templates every theme must provide (the built-in theme has them all).
-pub const REQUIRED: &[&str] = &["base.html", "page.html", "section.html", "index.html", "404.html"];
+pub const REQUIRED: &[&str] = &[
+    "base.html",
+    "page.html",
+    "section.html",
+    "index.html",
+    "404.html",
+];
 
 /// The site's template engine.
 pub struct Templates {
@@ -64,7 +70,8 @@ impl Templates {
 
     /// Renders `template` with `ctx`.
     pub fn render(&self, template: &str, ctx: &PageView<'_>) -> Result<String, Diagnostic> {
-        let context = Context::from_serialize(ctx).map_err(|e| tera_diagnostic(&self.origins, &e))?;
+        let context =
+            Context::from_serialize(ctx).map_err(|e| tera_diagnostic(&self.origins, &e))?;
         self.tera
             .render(template, &context)
             .map_err(|e| tera_diagnostic(&self.origins, &e))
@@ -73,31 +80,66 @@ impl Templates {
 
 /// Converts a tera error into a diagnostic naming the template file and line.
 fn tera_diagnostic(origins: &BTreeMap<String, PathBuf>, e: &tera::Error) -> Diagnostic {
-        let origin = |name: &str| {
-            origins
+    let origin = |name: &str| {
+        origins
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(format!("templates/{name}")))
+    };
+    match e.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
+            let what = if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
+                "template syntax error"
+            } else {
+                "template error"
+            };
+            Diagnostic::error(format!("{what}: {}", r.message()))
+                .at_line_col(
+                    origin(r.filename()),
+                    r.span().start_line,
+                    r.span().start_col + 1,
+                )
+                .with_help("fix the template; the variables templates get are listed in the README")
+        }
+        ErrorKind::MissingParent { current, parent } => Diagnostic::error(format!(
+            "template `{current}` extends `{parent}`, which does not exist"
+        ))
+        .in_file(origin(current)),
+        ErrorKind::TemplateNotFound(name) => {
+            Diagnostic::error(format!("template `{name}` not found"))
+                .with_help(format!("add templates/{name} to the theme"))
+        }
+        other => from_report_text(origins, &other.to_string()),
+    }
+}
+
+/// Some tera errors (e.g. inheritance checks at load time) arrive as text
+/// with rustc-style ` --> name:line:col` pointers; point our diagnostic at
+/// the first of them, naming the real file instead of the template name.
+fn from_report_text(origins: &BTreeMap<String, PathBuf>, text: &str) -> Diagnostic {
+    let first = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default()
+        .trim_start_matches("error: ")
+        .to_string();
+    let mut d = Diagnostic::error(format!("template error: {first}"));
+    let pointer = text
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix("--> "));
+    if let Some(p) = pointer {
+        let mut parts = p.rsplitn(3, ':');
+        let col = parts.next().and_then(|c| c.trim().parse::<usize>().ok());
+        let line = parts.next().and_then(|l| l.trim().parse::<usize>().ok());
+        if let (Some(col), Some(line), Some(name)) = (col, line, parts.next()) {
+            let origin = origins
                 .get(name)
                 .cloned()
-                .unwrap_or_else(|| PathBuf::from(format!("templates/{name}")))
-        };
-        match e.kind() {
-            ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
-                let what = if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
-                    "template syntax error"
-                } else {
-                    "template error"
-                };
-                Diagnostic::error(format!("{what}: {}", r.message()))
-                    .at_line_col(origin(r.filename()), r.span().start_line, r.span().start_col + 1)
-                    .with_help("fix the template; the variables templates get are listed in the README")
-            }
-            ErrorKind::MissingParent { current, parent } => {
-                Diagnostic::error(format!("template `{current}` extends `{parent}`, which does not exist"))
-                    .in_file(origin(current))
-            }
-            ErrorKind::TemplateNotFound(name) => Diagnostic::error(format!("template `{name}` not found"))
-                .with_help(format!("add templates/{name} to the theme")),
-            other => Diagnostic::error(format!("template error: {other}")),
+                .unwrap_or_else(|| PathBuf::from(format!("templates/{name}")));
+            d = d.at_line_col(origin, line, col);
         }
+    }
+    d.with_help("fix the template; the variables templates get are listed in the README")
 }
 
 /// Site-wide values every template gets as `site`.

@@ -46,6 +46,8 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
     /// Where the site was written.
     pub output_dir: PathBuf,
+    /// Wall time of each stage, in order (for `--verbose` and benchmarks).
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// Why a build failed: errors (and any warnings), sorted by file and line.
@@ -78,14 +80,29 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
 
     let mut diags = Diagnostics::new();
     let theme = Theme::load(&config).map_err(BuildFailure::from)?;
-    let ((templates, highlighter), (css, library)) = rayon::join(
-        || rayon::join(|| Templates::load(&theme), || Highlighter::new(&theme)),
+    let mut timings = Vec::new();
+    let mut lap = Instant::now();
+    let mut stage = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
+        timings.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
+    stage("config and theme", &mut timings);
+    let (((templates, t_tpl), (highlighter, t_syn)), (css, library)) = rayon::join(
+        || {
+            rayon::join(
+                || timed(|| Templates::load(&theme)),
+                || timed(|| Highlighter::new(&theme)),
+            )
+        },
         || {
             let mut d = Diagnostics::new();
             let lib = Library::load(&config, &mut d);
             (highlight::stylesheet(&config), (lib, d))
         },
     );
+    timings.push(("  templates (parallel)", t_tpl));
+    timings.push(("  syntaxes (parallel)", t_syn));
+    stage("load templates, syntaxes, content", &mut timings);
     let (library, lib_diags) = library;
     diags.extend(lib_diags);
     let templates = collect(templates, &mut diags);
@@ -94,7 +111,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let (Some(templates), Some(highlighter), Some(css)) = (templates, highlighter, css) else {
         return Err(BuildFailure::from(diags));
     };
-    if library.pages.iter().all(|p| p.is_virtual) {
+    if library.pages.iter().all(|p| p.is_virtual) && library.failed.is_empty() {
         diags.push(
             Diagnostic::error(format!(
                 "no Markdown pages in {}",
@@ -102,11 +119,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             ))
             .with_help("add a content/_index.md for the home page"),
         );
-    }
-    if diags.has_errors() {
         return Err(BuildFailure::from(diags));
     }
 
+    // Pages that loaded are rendered even when others failed, so one build
+    // reports every problem at once.
     let links = SiteLinks::new(&library);
     let rendered: Vec<Rendered> = library
         .pages
@@ -128,6 +145,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
     check_anchors(&library, &rendered, &mut diags);
     check_aliases(&library, &mut diags);
+    stage("render Markdown, check links", &mut timings);
     if diags.has_errors() {
         return Err(BuildFailure::from(diags));
     }
@@ -198,6 +216,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             diags.push(d);
         }
     }
+    stage("render templates, write pages", &mut timings);
     if diags.has_errors() {
         return Err(BuildFailure::from(diags));
     }
@@ -216,22 +235,31 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     if let Some(sitemap) = sitemap(&library, &config) {
         extra.insert("sitemap.xml".into(), sitemap.into_bytes());
     }
-    let page_files: HashSet<String> = library.pages.iter().map(|p| format!("{}index.html", p.path)).collect();
+    let page_files: HashSet<String> = library
+        .pages
+        .iter()
+        .map(|p| format!("{}index.html", p.path))
+        .collect();
     let mut files = page_files.len();
     for asset in &library.assets {
         if page_files.contains(&asset.rel_path) || extra.contains_key(&asset.rel_path) {
             diags.push(
-                Diagnostic::error(format!("the file would overwrite a generated file at /{}", asset.rel_path))
-                    .in_file(config.display_path(&asset.file))
-                    .with_help("rename or move the file"),
+                Diagnostic::error(format!(
+                    "the file would overwrite a generated file at /{}",
+                    asset.rel_path
+                ))
+                .in_file(config.display_path(&asset.file))
+                .with_help("rename or move the file"),
             );
         }
     }
     for path in extra.keys() {
         if page_files.contains(path) {
-            diags.push(Diagnostic::error(format!("two outputs would be written to /{path}")).with_help(
-                "an alias or theme file has the same path as a page; rename one of them",
-            ));
+            diags.push(
+                Diagnostic::error(format!("two outputs would be written to /{path}")).with_help(
+                    "an alias or theme file has the same path as a page; rename one of them",
+                ),
+            );
         }
     }
     if diags.has_errors() {
@@ -240,14 +268,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
 
     if let Some(staging) = staging {
         for (path, bytes) in &extra {
-            staging.write(path, bytes).map_err(|e| one(write_error(path, e)))?;
+            staging
+                .write(path, bytes)
+                .map_err(|e| one(write_error(path, e)))?;
             files += 1;
         }
         for asset in &library.assets {
             // Assets are copied whether linked or not: authors may reference
             // them from raw HTML, which the link checker cannot see.
             let bytes = std::fs::read(&asset.file).map_err(|e| {
-                one(Diagnostic::error(format!("cannot read: {e}")).in_file(config.display_path(&asset.file)))
+                one(Diagnostic::error(format!("cannot read: {e}"))
+                    .in_file(config.display_path(&asset.file)))
             })?;
             staging
                 .write(&asset.rel_path, &bytes)
@@ -261,6 +292,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             )))
         })?;
     }
+    stage("extra files, swap", &mut timings);
 
     Ok(BuildReport {
         pages: library.pages.len(),
@@ -268,7 +300,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         elapsed: start.elapsed(),
         warnings: diags.sorted(),
         output_dir: config.output_dir.clone(),
+        timings,
     })
+}
+
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let t = Instant::now();
+    (f(), t.elapsed())
 }
 
 fn collect<T>(r: Result<T, Diagnostics>, diags: &mut Diagnostics) -> Option<T> {
@@ -282,7 +320,9 @@ fn collect<T>(r: Result<T, Diagnostics>, diags: &mut Diagnostics) -> Option<T> {
 }
 
 fn one(d: Diagnostic) -> BuildFailure {
-    BuildFailure { diagnostics: vec![d] }
+    BuildFailure {
+        diagnostics: vec![d],
+    }
 }
 
 fn write_error(path: &str, e: std::io::Error) -> Diagnostic {
@@ -325,6 +365,7 @@ impl Links for SiteLinks<'_> {
             .by_rel_path
             .get(rel_path)
             .map(|&i| self.library.pages[i].path.as_str())
+            .or_else(|| self.library.failed.get(rel_path).map(String::as_str))
     }
     fn page_by_path(&self, path: &str) -> bool {
         self.library.by_path.contains_key(path)
@@ -333,7 +374,11 @@ impl Links for SiteLinks<'_> {
         self.assets.contains(rel_path)
     }
     fn page_files(&self) -> Vec<&str> {
-        self.library.by_rel_path.keys().map(String::as_str).collect()
+        self.library
+            .by_rel_path
+            .keys()
+            .map(String::as_str)
+            .collect()
     }
 }
 
@@ -354,7 +399,14 @@ fn check_anchors(library: &Library, rendered: &[Rendered], diags: &mut Diagnosti
             let help = match did_you_mean(&link.anchor, known.iter().copied()) {
                 Some(s) => format!("did you mean `#{s}`?"),
                 None if known.is_empty() => "that page has no headings".to_string(),
-                None => format!("headings there: {}", known.iter().map(|k| format!("#{k}")).collect::<Vec<_>>().join(", ")),
+                None => format!(
+                    "headings there: {}",
+                    known
+                        .iter()
+                        .map(|k| format!("#{k}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             };
             diags.push(
                 Diagnostic::error(format!(
@@ -380,9 +432,12 @@ fn check_aliases(library: &Library, diags: &mut Diagnostics) {
             let span = span.start + page.front_matter_offset..span.end + page.front_matter_offset;
             if library.by_path.contains_key(&path) {
                 diags.push(
-                    Diagnostic::error(format!("the alias `{}` is the path of an existing page", alias.get_ref()))
-                        .at(&page.source, span)
-                        .with_help("remove the alias or move the other page"),
+                    Diagnostic::error(format!(
+                        "the alias `{}` is the path of an existing page",
+                        alias.get_ref()
+                    ))
+                    .at(&page.source, span)
+                    .with_help("remove the alias or move the other page"),
                 );
             } else if let Some(&other) = seen.get(&path) {
                 diags.push(
@@ -452,7 +507,10 @@ fn sitemap(library: &Library, config: &Config) -> Option<String> {
     );
     for path in library.by_path.keys() {
         let url = config.site_url.absolute_url(path)?;
-        s.push_str(&format!("  <url><loc>{}</loc></url>\n", markdown::escape_attr(&url)));
+        s.push_str(&format!(
+            "  <url><loc>{}</loc></url>\n",
+            markdown::escape_attr(&url)
+        ));
     }
     s.push_str("</urlset>\n");
     Some(s)

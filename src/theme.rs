@@ -58,11 +58,16 @@ impl Theme {
         let mut files = Theme::builtin().files;
         let mut diags = Diagnostics::new();
         if config.theme_dir.is_dir() {
-            for entry in WalkDir::new(&config.theme_dir).follow_links(true).sort_by_file_name() {
+            for entry in WalkDir::new(&config.theme_dir)
+                .follow_links(true)
+                .sort_by_file_name()
+            {
                 let entry = match entry {
                     Ok(e) => e,
                     Err(e) => {
-                        diags.push(Diagnostic::error(format!("cannot read the theme folder: {e}")));
+                        diags.push(Diagnostic::error(format!(
+                            "cannot read the theme folder: {e}"
+                        )));
                         continue;
                     }
                 };
@@ -85,7 +90,9 @@ impl Theme {
                             },
                         );
                     }
-                    Err(e) => diags.push(Diagnostic::error(format!("cannot read: {e}")).in_file(origin)),
+                    Err(e) => {
+                        diags.push(Diagnostic::error(format!("cannot read: {e}")).in_file(origin))
+                    }
                 }
             }
         }
@@ -96,7 +103,10 @@ impl Theme {
     }
 
     /// Files under a folder of the theme (`templates/`), with their paths relative to it.
-    pub fn under<'a>(&'a self, folder: &'a str) -> impl Iterator<Item = (&'a str, &'a ThemeFile)> + 'a {
+    pub fn under<'a>(
+        &'a self,
+        folder: &'a str,
+    ) -> impl Iterator<Item = (&'a str, &'a ThemeFile)> + 'a {
         self.files
             .iter()
             .filter_map(move |(k, v)| k.strip_prefix(folder).map(|rest| (rest, v)))

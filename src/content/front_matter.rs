@@ -58,10 +58,12 @@ pub fn parse(source: &Source) -> Result<Split, Vec<Diagnostic>> {
         } else {
             "start the file with a `+++` line, then `title = \"...\"`, then a closing `+++` line"
         };
-        return Err(vec![Diagnostic::error("the file does not start with front matter")
-            .at(source, 0..first_line_end.min(3))
-            .with_label("expected `+++` here")
-            .with_help(help)]);
+        return Err(vec![Diagnostic::error(
+            "the file does not start with front matter",
+        )
+        .at(source, 0..first_line_end.min(3))
+        .with_label("expected `+++` here")
+        .with_help(help)]);
     }
     let mut pos = first_line_end;
     let fm_start = pos;
@@ -78,7 +80,9 @@ pub fn parse(source: &Source) -> Result<Split, Vec<Diagnostic>> {
         return Err(vec![Diagnostic::error("the front matter is never closed")
             .at(source, 0..3)
             .with_label("front matter opened here")
-            .with_help("add a line with only `+++` after the last front matter key")]);
+            .with_help(
+                "add a line with only `+++` after the last front matter key",
+            )]);
     };
     let fm_text = &text[fm_start..fm_end];
     let front_matter: FrontMatter = toml::from_str(fm_text)
@@ -146,10 +150,13 @@ mod tests {
     fn errors_name_the_line() {
         assert!(err("# no fm").starts_with("a.md:1:1: error: the file does not start"));
         assert!(err("---\ntitle: x\n---\n").contains("replace both `---`"));
-        assert!(err("+++\ntitle = \"x\"\nbody").starts_with("a.md:1:1: error: the front matter is never closed"));
-        assert!(err("+++\ntitle = \"x\"\nweight = \"a\"\n+++\n").starts_with("a.md:3:10: error: invalid type"));
+        assert!(err("+++\ntitle = \"x\"\nbody")
+            .starts_with("a.md:1:1: error: the front matter is never closed"));
+        assert!(err("+++\ntitle = \"x\"\nweight = \"a\"\n+++\n")
+            .starts_with("a.md:3:10: error: invalid type"));
         assert!(err("+++\ndescription = \"x\"\n+++\n").contains("missing required key `title`"));
-        assert!(err("+++\ntitle = \"x\"\ncodes = [42]\n+++\n").starts_with("a.md:3:10: error: 42 is not"));
+        assert!(err("+++\ntitle = \"x\"\ncodes = [42]\n+++\n")
+            .starts_with("a.md:3:10: error: 42 is not"));
         assert!(err("+++\ntitle = \"x\"\ntag = []\n+++\n").contains("did you mean `tags`?"));
     }
 }

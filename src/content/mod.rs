@@ -85,6 +85,9 @@ pub struct Library {
     pub by_rel_path: BTreeMap<String, usize>,
     /// Site path -> index into `pages`.
     pub by_path: BTreeMap<String, usize>,
+    /// Markdown files that exist but failed to load (their errors are
+    /// reported); links to them are not reported again as broken.
+    pub failed: BTreeMap<String, String>,
 }
 
 impl Library {
@@ -110,14 +113,17 @@ impl Library {
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_string_lossy().as_ref()));
+            .filter_entry(|e| {
+                e.depth() == 0 || !is_ignored(e.file_name().to_string_lossy().as_ref())
+            });
         for entry in walker {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
                     let path = e.path().map(|p| config.display_path(p)).unwrap_or_default();
                     let msg = if e.loop_ancestor().is_some() {
-                        "symbolic link loop: this folder links back to one of its parents".to_string()
+                        "symbolic link loop: this folder links back to one of its parents"
+                            .to_string()
                     } else {
                         format!("cannot read: {e}")
                     };
@@ -154,12 +160,16 @@ impl Library {
         }
 
         for (file, rel_path) in md_files {
-            if let Some(page) = read_page(config, &file, rel_path, diags) {
-                if page.meta.draft && !config.drafts {
-                    continue;
-                }
-                lib.pages.push(page);
+            let path = site_path(&rel_path);
+            let rel = rel_path.clone();
+            let Some(page) = read_page(config, &file, rel_path, diags) else {
+                lib.failed.insert(rel, path);
+                continue;
+            };
+            if page.meta.draft && !config.drafts {
+                continue;
             }
+            lib.pages.push(page);
         }
         lib.add_virtual_sections(config);
         lib.pages.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
@@ -190,7 +200,11 @@ impl Library {
             if existing.contains(dir) {
                 continue;
             }
-            let name = dir.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+            let name = dir
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or_default();
             let title = if dir.is_empty() {
                 config.title.clone()
             } else {
@@ -247,7 +261,12 @@ impl Library {
     }
 }
 
-fn read_page(config: &Config, file: &Path, rel_path: String, diags: &mut Diagnostics) -> Option<Page> {
+fn read_page(
+    config: &Config,
+    file: &Path,
+    rel_path: String,
+    diags: &mut Diagnostics,
+) -> Option<Page> {
     let shown = config.display_path(file);
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
@@ -271,7 +290,10 @@ fn read_page(config: &Config, file: &Path, rel_path: String, diags: &mut Diagnos
             return None;
         }
     };
-    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
     let source = Source::new(shown, text);
     match front_matter::parse(&source) {
         Ok(split) => Some(Page {
@@ -344,7 +366,10 @@ mod tests {
         assert_eq!(site_path("_index.md"), "");
         assert_eq!(site_path("402/_index.md"), "402/");
         assert_eq!(site_path("codes/429.md"), "codes/429/");
-        assert_eq!(site_path("Guides/Card Declined.md"), "guides/card-declined/");
+        assert_eq!(
+            site_path("Guides/Card Declined.md"),
+            "guides/card-declined/"
+        );
     }
 
     #[test]

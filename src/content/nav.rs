@@ -50,7 +50,10 @@ impl Nav {
             order.push(i);
             NavNode {
                 page: i,
-                children: children[i].iter().map(|&c| node(c, children, order)).collect(),
+                children: children[i]
+                    .iter()
+                    .map(|&c| node(c, children, order))
+                    .collect(),
             }
         }
         let mut order = Vec::new();
@@ -114,6 +117,11 @@ fn display_order(a: &Page, b: &Page) -> Ordering {
     let key = |p: &Page| (p.meta.weight.is_none(), p.meta.weight.unwrap_or(0));
     key(a)
         .cmp(&key(b))
-        .then_with(|| a.meta.title.to_lowercase().cmp(&b.meta.title.to_lowercase()))
+        .then_with(|| {
+            a.meta
+                .title
+                .to_lowercase()
+                .cmp(&b.meta.title.to_lowercase())
+        })
         .then_with(|| a.rel_path.cmp(&b.rel_path))
 }

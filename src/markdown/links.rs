@@ -55,7 +55,11 @@ pub fn rewrite(ctx: &Context<'_>, dest: &str) -> Result<LinkTarget, Diagnostic> 
         None => (dest, None),
     };
     let path = path.split('?').next().unwrap_or_default();
-    let own_path = ctx.links.page_by_file(ctx.rel_path).unwrap_or_default().to_string();
+    let own_path = ctx
+        .links
+        .page_by_file(ctx.rel_path)
+        .unwrap_or_default()
+        .to_string();
     if path.is_empty() {
         // `#anchor` on the same page.
         return Ok(LinkTarget::Page {
@@ -89,12 +93,16 @@ pub fn rewrite(ctx: &Context<'_>, dest: &str) -> Result<LinkTarget, Diagnostic> 
         }
         return Err(Diagnostic::error(format!("no page or file at `{path}`"))
             .with_label("broken link")
-            .with_help("link to the page's .md file with a relative path, e.g. `../codes/429.md`"));
+            .with_help(
+                "link to the page's .md file with a relative path, e.g. `../codes/429.md`",
+            ));
     }
     let Some(target) = resolve_relative(ctx.rel_path, path) else {
-        return Err(Diagnostic::error(format!("the link `{dest}` points outside the content folder"))
-            .with_label("broken link")
-            .with_help("remove some `../` from the path"));
+        return Err(Diagnostic::error(format!(
+            "the link `{dest}` points outside the content folder"
+        ))
+        .with_label("broken link")
+        .with_help("remove some `../` from the path"));
     };
     if target.ends_with(".md") {
         return match ctx.links.page_by_file(&target) {
@@ -123,9 +131,11 @@ pub fn rewrite(ctx: &Context<'_>, dest: &str) -> Result<LinkTarget, Diagnostic> 
             rel_path: target,
         });
     }
-    Err(Diagnostic::error(format!("link to a file that does not exist: `{path}` (no content/{target})"))
-        .with_label("broken link")
-        .with_help("link pages by their .md file; put other files in the content folder"))
+    Err(Diagnostic::error(format!(
+        "link to a file that does not exist: `{path}` (no content/{target})"
+    ))
+    .with_label("broken link")
+    .with_help("link pages by their .md file; put other files in the content folder"))
 }
 
 fn has_scheme(dest: &str) -> bool {
@@ -134,7 +144,10 @@ fn has_scheme(dest: &str) -> bool {
     };
     let scheme = &dest[..colon];
     !scheme.is_empty()
-        && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
         && scheme
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
@@ -175,11 +188,23 @@ mod tests {
 
     #[test]
     fn relative_paths() {
-        assert_eq!(resolve_relative("codes/429.md", "../402/_index.md").as_deref(), Some("402/_index.md"));
-        assert_eq!(resolve_relative("_index.md", "codes/401.md").as_deref(), Some("codes/401.md"));
+        assert_eq!(
+            resolve_relative("codes/429.md", "../402/_index.md").as_deref(),
+            Some("402/_index.md")
+        );
+        assert_eq!(
+            resolve_relative("_index.md", "codes/401.md").as_deref(),
+            Some("codes/401.md")
+        );
         assert_eq!(resolve_relative("a.md", "../x.md"), None);
-        assert_eq!(relative_from("providers/stripe.md", "codes/429.md"), "../codes/429.md");
-        assert_eq!(relative_from("providers/stripe.md", "providers/x.md"), "x.md");
+        assert_eq!(
+            relative_from("providers/stripe.md", "codes/429.md"),
+            "../codes/429.md"
+        );
+        assert_eq!(
+            relative_from("providers/stripe.md", "providers/x.md"),
+            "x.md"
+        );
     }
 
     #[test]

@@ -304,7 +304,11 @@ impl<'a> Renderer<'_, 'a> {
     fn rewrite(&mut self, dest: &str, span: &Range<usize>) -> CowStr<'a> {
         match links::rewrite(self.ctx, dest) {
             Ok(LinkTarget::External) => CowStr::from(dest.to_string()),
-            Ok(LinkTarget::Page { url, page_path, anchor }) => {
+            Ok(LinkTarget::Page {
+                url,
+                page_path,
+                anchor,
+            }) => {
                 if let Some(anchor) = anchor {
                     self.out.anchor_refs.push(AnchorRef {
                         page_path,
@@ -333,9 +337,11 @@ impl<'a> Renderer<'_, 'a> {
             Some(explicit) => {
                 if !self.used_ids.insert(explicit.clone()) {
                     self.out.diagnostics.push(
-                        Diagnostic::error(format!("the heading id `{explicit}` is used twice on this page"))
-                            .at(self.ctx.source, h.span.clone())
-                            .with_help("give this heading another `{#id}`"),
+                        Diagnostic::error(format!(
+                            "the heading id `{explicit}` is used twice on this page"
+                        ))
+                        .at(self.ctx.source, h.span.clone())
+                        .with_help("give this heading another `{#id}`"),
                     );
                 }
                 explicit

@@ -56,13 +56,19 @@ fn headings_get_unique_ids_and_anchor_links() {
 fn duplicate_explicit_id_is_an_error() {
     let r = render_md("## A {#x}\n\n## B {#x}\n");
     assert_eq!(r.diagnostics.len(), 1);
-    assert!(r.diagnostics[0].to_string().contains(":3:1: error: the heading id `x` is used twice"));
+    assert!(r.diagnostics[0]
+        .to_string()
+        .contains(":3:1: error: the heading id `x` is used twice"));
 }
 
 #[test]
 fn links_to_md_files_are_rewritten_and_anchors_recorded() {
     let r = render_md("See [429](../codes/429.md#retry-after) and [402](../402/_index.md) and [x](https://example.org/a.md).\n");
-    assert!(r.html.contains("href=\"../../codes/429/#retry-after\""), "{}", r.html);
+    assert!(
+        r.html.contains("href=\"../../codes/429/#retry-after\""),
+        "{}",
+        r.html
+    );
     assert!(r.html.contains("href=\"../../402/\""));
     assert!(r.html.contains("href=\"https://example.org/a.md\""));
     assert_eq!(r.anchor_refs.len(), 1);
@@ -76,7 +82,10 @@ fn broken_link_names_line_and_suggests() {
     let r = render_md("# T\n\ntext\nsee [x](../codes/492.md) now\n");
     assert_eq!(r.diagnostics.len(), 1);
     let d = r.diagnostics[0].to_string();
-    assert!(d.starts_with("content/providers/stripe.md:4:5: error: link to a page that does not exist"), "{d}");
+    assert!(
+        d.starts_with("content/providers/stripe.md:4:5: error: link to a page that does not exist"),
+        "{d}"
+    );
     assert!(d.contains("did you mean `../codes/429.md`?"), "{d}");
 }
 
@@ -84,7 +93,11 @@ fn broken_link_names_line_and_suggests() {
 fn site_root_links_and_assets() {
     let r = render_md("[a](/codes/429) ![d](diagram.png) [b](/nope/)\n");
     assert!(r.html.contains("href=\"../../codes/429/\""), "{}", r.html);
-    assert!(r.html.contains("src=\"../../providers/diagram.png\""), "{}", r.html);
+    assert!(
+        r.html.contains("src=\"../../providers/diagram.png\""),
+        "{}",
+        r.html
+    );
     assert_eq!(r.diagnostics.len(), 1);
     assert!(r.diagnostics[0].message.contains("/nope/"));
 }
@@ -105,12 +118,30 @@ fn admonitions_footnotes_tables_tasks() {
 #[test]
 fn code_is_highlighted_and_unknown_language_warns() {
     let r = render_md("```http\nHTTP/1.1 402 Payment Required\nContent-Type: application/json\n\n{\"a\": 1}\n```\n\n```klingon\nx\n```\n");
-    assert!(r.html.contains("<pre class=\"hl-code\" data-lang=\"http\">"), "{}", r.html);
-    assert!(r.html.contains("hl-constant hl-numeric hl-status hl-http"), "{}", r.html);
-    assert!(r.html.contains("hl-entity hl-name hl-tag hl-header"), "{}", r.html);
+    assert!(
+        r.html
+            .contains("<pre class=\"hl-code\" data-lang=\"http\">"),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html.contains("hl-constant hl-numeric hl-status hl-http"),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html.contains("hl-entity hl-name hl-tag hl-header"),
+        "{}",
+        r.html
+    );
     assert_eq!(r.diagnostics.len(), 1);
     let d = r.diagnostics[0].to_string();
-    assert!(d.starts_with("content/providers/stripe.md:8:1: warning: unknown code block language `klingon`"), "{d}");
+    assert!(
+        d.starts_with(
+            "content/providers/stripe.md:8:1: warning: unknown code block language `klingon`"
+        ),
+        "{d}"
+    );
 }
 
 #[test]
