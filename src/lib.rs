@@ -20,6 +20,7 @@
 
 pub mod config;
 pub mod content;
+pub mod diagnose;
 pub mod diagnostics;
 pub mod highlight;
 pub mod markdown;
@@ -27,5 +28,6 @@ pub mod output;
 pub mod render;
 pub mod site;
 pub mod theme;
+pub mod tree;
 
 pub use site::{build, BuildFailure, BuildOptions, BuildReport};

@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use termcolor::{ColorChoice, StandardStream};
 
 use remedy::config::Overrides;
+use remedy::diagnose::{DiagnoseError, DiagnoseOptions};
 use remedy::diagnostics::Diagnostic;
 use remedy::{BuildFailure, BuildOptions};
 
@@ -38,6 +39,23 @@ enum Command {
     Build(BuildArgs),
     /// Check the site (config, front matter, links, anchors, templates) without writing anything.
     Check(CommonArgs),
+    /// Walk a decision tree in the terminal: answer questions, get the remedy and its guides.
+    Diagnose(DiagnoseArgs),
+}
+
+#[derive(Debug, Args)]
+struct DiagnoseArgs {
+    /// The tree: its file name without `.toml` (`402`) or its path in the
+    /// content folder (`troubleshoot/402`). Optional when the site has one tree.
+    tree: Option<String>,
+
+    /// The project folder holding book.toml.
+    #[arg(short = 'C', long = "dir", value_name = "DIR", default_value = ".")]
+    dir: PathBuf,
+
+    /// Answer numbers to give in order, e.g. `1,3,2` (`b` goes back); no prompts.
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    answers: Option<Vec<String>>,
 }
 
 #[derive(Debug, Args)]
@@ -83,6 +101,7 @@ fn main() -> ExitCode {
     let (common, output, quiet, verbose, write) = match cli.command {
         Command::Build(b) => (b.common, b.output, b.quiet, b.verbose, true),
         Command::Check(c) => (c, None, false, false, false),
+        Command::Diagnose(d) => return diagnose(d, color),
     };
     let opts = BuildOptions {
         root: common.dir,
@@ -131,6 +150,41 @@ fn main() -> ExitCode {
                 "build failed with {errors} error{}; nothing was written",
                 if errors == 1 { "" } else { "s" }
             );
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn diagnose(args: DiagnoseArgs, color: ColorChoice) -> ExitCode {
+    let opts = DiagnoseOptions {
+        build: BuildOptions {
+            root: args.dir,
+            overrides: Overrides::default(),
+            write: false,
+        },
+        tree: args.tree.as_deref(),
+        answers: args.answers,
+    };
+    let stdin = std::io::stdin();
+    let stdout = std::io::stdout();
+    let result = remedy::diagnose::run(&opts, &mut stdin.lock(), &mut stdout.lock());
+    let mut err = StandardStream::stderr(color);
+    match result {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(DiagnoseError::Site(BuildFailure { diagnostics })) => {
+            print_diagnostics(&diagnostics, color);
+            ExitCode::from(1)
+        }
+        Err(DiagnoseError::Walk(e)) => {
+            let _ = writeln!(err, "error: {e}");
+            ExitCode::from(1)
+        }
+        // A closed pipe (`remedy diagnose | head`) is not worth a message.
+        Err(DiagnoseError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
+        Err(DiagnoseError::Io(e)) => {
+            let _ = writeln!(err, "error: {e}");
             ExitCode::from(1)
         }
     }

@@ -12,7 +12,9 @@ use tera::{Context, ErrorKind, Tera};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::TocEntry;
+use crate::site::ReachedFromView;
 use crate::theme::Theme;
+use crate::tree::render::TreeView;
 
 /// The templates every theme must provide (the built-in theme has them all).
 pub const REQUIRED: &[&str] = &[
@@ -237,4 +239,8 @@ pub struct PageView<'a> {
     /// Static asset URLs relative to the site root, with a content hash
     /// query so browsers refetch them when they change.
     pub assets: &'a BTreeMap<String, String>,
+    /// For a decision-tree page, its nodes and map.
+    pub tree: Option<&'a TreeView>,
+    /// Remedies of decision trees that link to this page.
+    pub reached_from: Vec<ReachedFromView>,
 }

@@ -3,14 +3,15 @@
 //! the real binary and check the message names the right file and line, and
 //! that the previous output is left exactly as it was.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use remedy::config::Overrides;
 use remedy::{build, BuildOptions};
+
+mod common;
+use common::{snapshot, Fixture};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -48,25 +49,6 @@ fn site_dir() -> PathBuf {
 
 fn read(path: impl AsRef<Path>) -> String {
     fs::read_to_string(path.as_ref()).unwrap_or_else(|e| panic!("{}: {e}", path.as_ref().display()))
-}
-
-/// Every file under `dir` with its bytes, keyed by relative path.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (rel, fs::read(e.path()).unwrap())
-        })
-        .collect()
 }
 
 fn html_files(dir: &Path) -> Vec<(String, String)> {
@@ -285,93 +267,6 @@ fn sub_path_hosting_keeps_links_under_the_base() {
 }
 
 // ---- bad input -------------------------------------------------------------
-
-/// A small site in a temp folder, built once successfully so that failed
-/// builds can be checked to leave that output alone.
-struct Fixture {
-    dir: tempfile::TempDir,
-}
-
-impl Fixture {
-    fn new() -> Fixture {
-        let f = Fixture {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        f.write(
-            "book.toml",
-            "[book]\ntitle = \"Fixture\"\n\n[output.html]\nsite-url = \"https://example.org/\"\n",
-        );
-        f.write(
-            "content/_index.md",
-            "+++\ntitle = \"Home\"\n+++\n\n## Start {#start}\n\nWelcome.\n",
-        );
-        f.write(
-            "content/a.md",
-            "+++\ntitle = \"A\"\n+++\n\nSee [home](_index.md#start).\n",
-        );
-        let out = f.run(&["build"]);
-        assert!(
-            out.status.success(),
-            "fixture does not build: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        f
-    }
-
-    fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        self.write_bytes(rel, text.as_bytes());
-    }
-
-    fn write_bytes(&self, rel: &str, bytes: &[u8]) {
-        let p = self.root().join(rel);
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(p, bytes).unwrap();
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_remedy"))
-            .args(args)
-            .arg("--color=never")
-            .current_dir(self.root())
-            .output()
-            .unwrap()
-    }
-
-    /// Builds, expects failure with `needle` in stderr, and checks the
-    /// previous output is untouched.
-    fn fails_with(&self, needle: &str) -> String {
-        let before = snapshot(&self.root().join("public"));
-        let out = self.run(&["build"]);
-        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert_eq!(
-            out.status.code(),
-            Some(1),
-            "expected exit 1; stderr:\n{stderr}"
-        );
-        assert!(stderr.contains(needle), "expected `{needle}` in:\n{stderr}");
-        assert!(stderr.contains("nothing was written"), "{stderr}");
-        let after = snapshot(&self.root().join("public"));
-        assert!(
-            before == after,
-            "a failed build changed the previous output"
-        );
-        assert!(!before.is_empty());
-        let leftovers: Vec<_> = fs::read_dir(self.root())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.contains("remedy-tmp") || n.contains("remedy-old"))
-            .collect();
-        assert!(
-            leftovers.is_empty(),
-            "temporary folders left behind: {leftovers:?}"
-        );
-        stderr
-    }
-}
 
 #[test]
 fn front_matter_without_closing_line() {

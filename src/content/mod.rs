@@ -15,6 +15,7 @@ use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Source};
+use crate::tree::{self, Tree};
 
 pub use front_matter::FrontMatter;
 
@@ -38,6 +39,8 @@ pub struct Page {
     pub front_matter_offset: usize,
     /// Byte offset of the Markdown body in `source.text`.
     pub body_offset: usize,
+    /// For a decision tree (`.toml` file), the validated tree.
+    pub tree: Option<Box<Tree>>,
 }
 
 impl Page {
@@ -149,7 +152,7 @@ impl Library {
                 );
                 continue;
             };
-            if rel_path.ends_with(".md") {
+            if rel_path.ends_with(".md") || rel_path.ends_with(".toml") {
                 md_files.push((entry.path().to_path_buf(), rel_path));
             } else {
                 lib.assets.push(Asset {
@@ -162,7 +165,12 @@ impl Library {
         for (file, rel_path) in md_files {
             let path = site_path(&rel_path);
             let rel = rel_path.clone();
-            let Some(page) = read_page(config, &file, rel_path, diags) else {
+            let read = if rel_path.ends_with(".toml") {
+                read_tree
+            } else {
+                read_page
+            };
+            let Some(page) = read(config, &file, rel_path, diags) else {
                 lib.failed.insert(rel, path);
                 continue;
             };
@@ -229,6 +237,7 @@ impl Library {
                 },
                 front_matter_offset: 0,
                 body_offset: 0,
+                tree: None,
             });
         }
     }
@@ -261,12 +270,70 @@ impl Library {
     }
 }
 
+/// A `.toml` file in the content folder is a decision tree; it becomes a page
+/// whose title and weight come from its `[tree]` table.
+fn read_tree(
+    config: &Config,
+    file: &Path,
+    rel_path: String,
+    diags: &mut Diagnostics,
+) -> Option<Page> {
+    let source = read_source(config, file, diags)?;
+    match tree::parse(&source) {
+        Ok(tree) => Some(Page {
+            path: site_path(&rel_path),
+            is_section: false,
+            is_virtual: false,
+            rel_path,
+            meta: FrontMatter {
+                title: tree.title.clone(),
+                description: tree.description.clone(),
+                codes: Vec::new(),
+                tags: vec!["decision-tree".into()],
+                weight: tree.weight,
+                draft: false,
+                aliases: Vec::new(),
+            },
+            front_matter_offset: 0,
+            body_offset: source.text.len(),
+            source,
+            tree: Some(Box::new(tree)),
+        }),
+        Err(errs) => {
+            diags.extend(errs);
+            None
+        }
+    }
+}
+
 fn read_page(
     config: &Config,
     file: &Path,
     rel_path: String,
     diags: &mut Diagnostics,
 ) -> Option<Page> {
+    let source = read_source(config, file, diags)?;
+    match front_matter::parse(&source) {
+        Ok(split) => Some(Page {
+            path: site_path(&rel_path),
+            is_section: rel_path == "_index.md" || rel_path.ends_with("/_index.md"),
+            is_virtual: false,
+            rel_path,
+            meta: split.front_matter,
+            front_matter_offset: split.front_matter_offset,
+            body_offset: split.body_offset,
+            source,
+            tree: None,
+        }),
+        Err(errs) => {
+            diags.extend(errs);
+            None
+        }
+    }
+}
+
+/// Reads a UTF-8 text file (a leading BOM is dropped) for parsing and diagnostics.
+fn read_source(config: &Config, file: &Path, diags: &mut Diagnostics) -> Option<Source> {
     let shown = config.display_path(file);
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
@@ -294,29 +361,17 @@ fn read_page(
         .strip_prefix('\u{feff}')
         .map(str::to_string)
         .unwrap_or(text);
-    let source = Source::new(shown, text);
-    match front_matter::parse(&source) {
-        Ok(split) => Some(Page {
-            path: site_path(&rel_path),
-            is_section: rel_path == "_index.md" || rel_path.ends_with("/_index.md"),
-            is_virtual: false,
-            rel_path,
-            meta: split.front_matter,
-            front_matter_offset: split.front_matter_offset,
-            body_offset: split.body_offset,
-            source,
-        }),
-        Err(errs) => {
-            diags.extend(errs);
-            None
-        }
-    }
+    Some(Source::new(shown, text))
 }
 
-/// `codes/429.md` -> `codes/429/`, `402/_index.md` -> `402/`, `_index.md` -> ``.
+/// `codes/429.md` -> `codes/429/`, `402/_index.md` -> `402/`, `_index.md` -> ``,
+/// `troubleshoot/402.toml` -> `troubleshoot/402/`.
 /// Each segment is slugified so URLs never need escaping.
 pub fn site_path(rel_path: &str) -> String {
-    let without_ext = rel_path.strip_suffix(".md").unwrap_or(rel_path);
+    let without_ext = rel_path
+        .strip_suffix(".md")
+        .or_else(|| rel_path.strip_suffix(".toml"))
+        .unwrap_or(rel_path);
     let mut out = String::new();
     for seg in without_ext.split('/') {
         if seg == "_index" {

@@ -66,6 +66,8 @@ pub struct TocEntry {
 /// A link to an anchor of some page, checked once every page is rendered.
 #[derive(Debug, Clone)]
 pub struct AnchorRef {
+    /// The file the link is written in.
+    pub source: Source,
     /// The site path of the target page.
     pub page_path: String,
     /// The anchor, without `#`.
@@ -311,6 +313,7 @@ impl<'a> Renderer<'_, 'a> {
             }) => {
                 if let Some(anchor) = anchor {
                     self.out.anchor_refs.push(AnchorRef {
+                        source: self.ctx.source.clone(),
                         page_path,
                         anchor,
                         span: span.clone(),

@@ -21,6 +21,12 @@ use crate::markdown::{self, Links, Rendered};
 use crate::output::{self, Staging};
 use crate::render::{LinkView, NavView, PageInfo, PageView, SiteView, Templates};
 use crate::theme::Theme;
+use crate::tree::render::TreeView;
+
+mod trees;
+
+use trees::ReachedFrom;
+pub use trees::ReachedFromView;
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -125,26 +131,43 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     // Pages that loaded are rendered even when others failed, so one build
     // reports every problem at once.
     let links = SiteLinks::new(&library);
-    let rendered: Vec<Rendered> = library
+    let (rendered, mut tree_views): (Vec<Rendered>, Vec<Option<TreeView>>) = library
         .pages
         .par_iter()
         .map(|page| {
             let root = relative_root(page);
-            markdown::render(&markdown::Context {
-                source: &page.source,
-                body_offset: page.body_offset,
-                rel_path: &page.rel_path,
-                root: &root,
-                links: &links,
-                highlighter: &highlighter,
-            })
+            match &page.tree {
+                Some(tree) => {
+                    let (r, view) = crate::tree::render::render(
+                        tree,
+                        &page.rel_path,
+                        &root,
+                        &links,
+                        &highlighter,
+                    );
+                    (r, Some(view))
+                }
+                None => (
+                    markdown::render(&markdown::Context {
+                        source: &page.source,
+                        body_offset: page.body_offset,
+                        rel_path: &page.rel_path,
+                        root: &root,
+                        links: &links,
+                        highlighter: &highlighter,
+                    }),
+                    None,
+                ),
+            }
         })
-        .collect();
+        .unzip();
     for r in &rendered {
         diags.extend(r.diagnostics.iter().cloned());
     }
     check_anchors(&library, &rendered, &mut diags);
     check_aliases(&library, &mut diags);
+    trees::fill_guide_titles(&library, &rendered, &mut tree_views);
+    let reached_from = trees::reached_from(&library);
     stage("render Markdown, check links", &mut timings);
     if diags.has_errors() {
         return Err(BuildFailure::from(diags));
@@ -192,6 +215,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         config: &config,
         library: &library,
         rendered: &rendered,
+        tree_views: &tree_views,
+        reached_from: &reached_from,
         nav: &nav,
         site: &site,
         assets: &assets,
@@ -384,8 +409,7 @@ impl Links for SiteLinks<'_> {
 
 /// Every `page.md#anchor` link must name an id that the target page defines.
 fn check_anchors(library: &Library, rendered: &[Rendered], diags: &mut Diagnostics) {
-    for (i, r) in rendered.iter().enumerate() {
-        let page = &library.pages[i];
+    for r in rendered {
         for link in &r.anchor_refs {
             let Some(&target) = library.by_path.get(&link.page_path) else {
                 continue;
@@ -414,7 +438,7 @@ fn check_anchors(library: &Library, rendered: &[Rendered], diags: &mut Diagnosti
                     link.anchor,
                     library.pages[target].source.path.display()
                 ))
-                .at(&page.source, link.span.clone())
+                .at(&link.source, link.span.clone())
                 .with_label("broken anchor")
                 .with_help(help),
             );
@@ -531,6 +555,8 @@ struct PageContext<'a> {
     config: &'a Config,
     library: &'a Library,
     rendered: &'a [Rendered],
+    tree_views: &'a [Option<TreeView>],
+    reached_from: &'a BTreeMap<usize, Vec<ReachedFrom>>,
     nav: &'a Nav,
     site: &'a SiteView,
     assets: &'a BTreeMap<String, String>,
@@ -611,8 +637,29 @@ impl PageContext<'_> {
             prev: self.nav.prev(i).map(|j| self.link(j, &root)),
             next: self.nav.next(i).map(|j| self.link(j, &root)),
             assets: self.assets,
+            tree: self.tree_views[i].as_ref(),
+            reached_from: self
+                .reached_from
+                .get(&i)
+                .map(|list| {
+                    list.iter()
+                        .map(|r| ReachedFromView {
+                            tree: self.library.pages[r.tree_page].meta.title.clone(),
+                            question: r.question.clone(),
+                            answer: r.answer.clone(),
+                            url: format!(
+                                "{}#{}",
+                                href(&root, &self.library.pages[r.tree_page].path),
+                                r.node
+                            ),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
         };
-        let template = if page.path.is_empty() {
+        let template = if page.tree.is_some() {
+            "tree.html"
+        } else if page.path.is_empty() {
             "index.html"
         } else if page.is_section {
             "section.html"
@@ -646,6 +693,8 @@ impl PageContext<'_> {
             prev: None,
             next: None,
             assets: self.assets,
+            tree: None,
+            reached_from: Vec::new(),
         };
         self.templates.render("404.html", &view)
     }

@@ -1,0 +1,140 @@
+//! `remedy diagnose`: walk a site's decision tree in a terminal.
+//!
+//! Loads only what the walk needs (config, content, trees); the trees are
+//! validated exactly as in a build, so a tree that would break the build
+//! cannot be walked either.
+
+use std::io::{BufRead, Write};
+
+use crate::config::Config;
+use crate::content::Library;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::site::{BuildFailure, BuildOptions};
+use crate::tree::walk::{self, GuideLink, Outcome, WalkError};
+use crate::tree::NodeKind;
+
+/// What to walk and how.
+pub struct DiagnoseOptions<'a> {
+    /// Where the project is, and command-line overrides.
+    pub build: BuildOptions,
+    /// The tree's name (file stem such as `402`, or its path in the content
+    /// folder such as `troubleshoot/402`); optional when the site has one tree.
+    pub tree: Option<&'a str>,
+    /// `--answers 1,3,2`: walk without prompting.
+    pub answers: Option<Vec<String>>,
+}
+
+/// Why `diagnose` stopped without reaching a remedy.
+#[derive(Debug)]
+pub enum DiagnoseError {
+    /// The site or tree has errors.
+    Site(BuildFailure),
+    /// A scripted walk went wrong.
+    Walk(WalkError),
+    /// Writing to the terminal failed.
+    Io(std::io::Error),
+}
+
+/// Runs the walk, reading answers from `input` (or `--answers`) and printing to `out`.
+pub fn run(
+    opts: &DiagnoseOptions<'_>,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> Result<Outcome, DiagnoseError> {
+    let fail = |d: Diagnostics| {
+        DiagnoseError::Site(BuildFailure {
+            diagnostics: d.sorted(),
+        })
+    };
+    let config = Config::load(&opts.build.root, &opts.build.overrides).map_err(fail)?;
+    let mut diags = Diagnostics::new();
+    let library = Library::load(&config, &mut diags);
+    if diags.has_errors() {
+        return Err(fail(diags));
+    }
+    let trees: Vec<usize> = (0..library.pages.len())
+        .filter(|&i| library.pages[i].tree.is_some())
+        .collect();
+    let names = |i: usize| {
+        let rel = library.pages[i]
+            .rel_path
+            .trim_end_matches(".toml")
+            .to_string();
+        let stem = rel.rsplit('/').next().unwrap_or_default().to_string();
+        (rel, stem)
+    };
+    let chosen = match opts.tree {
+        Some(name) => trees.iter().copied().find(|&i| {
+            let (rel, stem) = names(i);
+            name == rel || name == stem || name.trim_end_matches(".toml") == rel
+        }),
+        None if trees.len() == 1 => Some(trees[0]),
+        None => None,
+    };
+    let Some(page_idx) = chosen else {
+        let list: Vec<String> = trees.iter().map(|&i| names(i).0).collect();
+        let msg = match opts.tree {
+            Some(name) => format!("no decision tree named `{name}`"),
+            None if trees.is_empty() => "this site has no decision tree".to_string(),
+            None => "this site has several decision trees: name one".to_string(),
+        };
+        let help = if list.is_empty() {
+            "add a tree as a .toml file in the content folder (see the README)".to_string()
+        } else {
+            format!("trees: {}", list.join(", "))
+        };
+        let mut d = Diagnostics::new();
+        d.push(Diagnostic::error(msg).with_help(help));
+        return Err(fail(d));
+    };
+    let page = &library.pages[page_idx];
+    let Some(tree) = page.tree.as_deref() else {
+        return Err(fail(Diagnostics::new()));
+    };
+    let guides = |node: usize| -> Vec<GuideLink> {
+        let NodeKind::Remedy { guides, .. } = &tree.nodes[node].kind else {
+            return Vec::new();
+        };
+        guides
+            .iter()
+            .filter_map(|g| {
+                let target = &library.pages[*library.by_rel_path.get(&g.file)?];
+                let path = match &g.anchor {
+                    Some(a) => format!("{}#{a}", target.path),
+                    None => target.path.clone(),
+                };
+                let url = config
+                    .site_url
+                    .absolute_url(&path)
+                    .unwrap_or_else(|| format!("{}{path}", config.site_url.base_path));
+                Some(GuideLink {
+                    title: target.meta.title.clone(),
+                    url,
+                })
+            })
+            .collect()
+    };
+    let result = match &opts.answers {
+        Some(list) => {
+            let script = list.join("\n");
+            let mut reader = std::io::Cursor::new(script.into_bytes());
+            walk::walk(tree, &guides, &mut reader, out, true)
+        }
+        None => walk::walk(tree, &guides, input, out, false),
+    };
+    match result {
+        Ok(Ok(outcome)) => {
+            if let Outcome::Remedy(node) = outcome {
+                let path = format!("{}#{}", page.path, tree.nodes[node].id);
+                let url = config
+                    .site_url
+                    .absolute_url(&path)
+                    .unwrap_or_else(|| format!("{}{path}", config.site_url.base_path));
+                writeln!(out, "\nThis step on the site: {url}").map_err(DiagnoseError::Io)?;
+            }
+            Ok(outcome)
+        }
+        Ok(Err(e)) => Err(DiagnoseError::Walk(e)),
+        Err(e) => Err(DiagnoseError::Io(e)),
+    }
+}

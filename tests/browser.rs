@@ -1,0 +1,826 @@
+//! The bundled site in a real browser: Debian's Chromium, headless, driven
+//! through chromedriver.
+//!
+//! The tests read the site the way a person does: open the home page,
+//! follow the sidebar, jump through the table of contents, switch to dark
+//! mode, copy a code sample, mistype a URL. axe-core then checks the main
+//! kinds of page for accessibility in both colour schemes, and screenshots
+//! of the home page and a guide are left in `target/screenshots/` for a
+//! person to look at.
+//!
+//! The site is built once, served once (on 127.0.0.1:0) and one
+//! chromedriver runs for the whole binary; each test gets its own browser
+//! with an empty profile. To know when the last test is done and stop all
+//! that, the binary has its own `main` (libtest-mimic, `harness = false`).
+//!
+//! Without Chromium the tests are reported as ignored after one line saying
+//! how to install it; with `REMEDY_REQUIRE_ALL=1` they fail instead.
+
+mod support;
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::{Arc, OnceLock};
+
+use anyhow::{ensure, Context as _};
+use libtest_mimic::{Arguments, Completion, Failed, Trial};
+use serde::Deserialize;
+use serde_json::json;
+
+use support::chrome::{http_get, ChromeDriver, Tab};
+use support::server::StaticServer;
+use support::site::{build_bundled, BuiltSite};
+use support::tools::{self, Tool};
+
+/// A guide with a table of contents and a highlighted code block.
+const GUIDE: &str = "/providers/stripe/";
+/// A section page (lists its guides).
+const SECTION: &str = "/providers/";
+/// A URL that no page has, at some depth (the 404 page must work anywhere).
+const MISSING: &str = "/no/such/guide/";
+
+/// The pages axe-core checks, in light and dark mode. The search and
+/// decision-tree pages join this list when they exist.
+const AXE_PAGES: &[(&str, &str)] = &[
+    ("home", "/"),
+    ("guide", GUIDE),
+    ("section", SECTION),
+    ("404", MISSING),
+];
+
+fn main() -> ExitCode {
+    let args = Arguments::from_args();
+    let harness = Arc::new(Harness::new());
+
+    let mut trials = vec![
+        harness.trial(
+            "home_page_lists_every_section",
+            Needs::Browser,
+            home_page_lists_every_section,
+        ),
+        harness.trial(
+            "sidebar_leads_to_a_guide",
+            Needs::Browser,
+            sidebar_leads_to_a_guide,
+        ),
+        harness.trial(
+            "table_of_contents_jumps_to_heading",
+            Needs::Browser,
+            toc_jumps_to_heading,
+        ),
+        harness.trial(
+            "dark_mode_persists_across_pages",
+            Needs::Browser,
+            dark_mode_persists,
+        ),
+        harness.trial(
+            "copy_button_copies_code",
+            Needs::Browser,
+            copy_button_copies_code,
+        ),
+        harness.trial(
+            "missing_url_shows_404_page",
+            Needs::Browser,
+            missing_url_shows_404_page,
+        ),
+        harness.trial(
+            "menu_button_opens_sidebar_on_small_screens",
+            Needs::Browser,
+            menu_on_small_screens,
+        ),
+        harness.trial("screenshots_light_and_dark", Needs::Browser, screenshots),
+        harness.trial(
+            "axe_detects_a_planted_violation",
+            Needs::Axe,
+            axe_detects_a_planted_violation,
+        ),
+    ];
+    for &(name, path) in AXE_PAGES {
+        trials.push(
+            harness.trial(&format!("axe_{name}_page"), Needs::Axe, move |tab, env| {
+                axe_page(tab, env, path)
+            }),
+        );
+    }
+
+    let conclusion = libtest_mimic::run(&args, trials);
+    // Stops chromedriver and the server and deletes the site before exiting
+    // (`Conclusion::exit` would skip destructors).
+    drop(harness);
+    conclusion.exit_code()
+}
+
+// ---------------------------------------------------------------------------
+// A reader's paths through the site.
+
+/// The home page introduces the site and links every top-level section,
+/// the same ones the sidebar lists.
+async fn home_page_lists_every_section(tab: Tab, _env: Env) -> anyhow::Result<()> {
+    tab.open("/").await?;
+    let lang: String = tab
+        .js("return document.documentElement.lang", vec![])
+        .await?;
+    assert!(!lang.is_empty(), "<html> has no lang attribute");
+    let h1 = tab.text("main h1").await?;
+    assert!(!h1.trim().is_empty(), "the home page has an empty <h1>");
+    assert!(
+        tab.client.title().await?.contains("remedy"),
+        "the home page's title names the site"
+    );
+
+    let listed = tab.count("main .section-pages .page-list > li > a").await?;
+    let in_sidebar = tab.count("#rm-sidebar > ul > li").await?;
+    assert!(listed > 0, "the home page lists no sections");
+    assert_eq!(
+        listed, in_sidebar,
+        "sections on the home page vs. top-level sidebar entries"
+    );
+    Ok(())
+}
+
+/// Home -> sidebar "Providers" -> sidebar "Stripe": each click lands on the
+/// page the link named, and the sidebar marks where the reader is.
+async fn sidebar_leads_to_a_guide(tab: Tab, _env: Env) -> anyhow::Result<()> {
+    tab.open("/").await?;
+    tab.click("#rm-sidebar a[href$='providers/']").await?;
+    wait_for_path(&tab, SECTION).await?;
+
+    // The section is expanded now, so its guides are in the sidebar.
+    let link = "#rm-sidebar a[href$='providers/stripe/']";
+    let link_text = tab.text(link).await?;
+    tab.click(link).await?;
+    wait_for_path(&tab, GUIDE).await?;
+
+    let h1 = tab.text("main h1").await?;
+    assert_eq!(
+        h1, link_text,
+        "the guide's heading vs. the sidebar link that led there"
+    );
+    let title = tab.client.title().await?;
+    assert!(
+        title.starts_with(&h1),
+        "title {title:?} does not start with the heading {h1:?}"
+    );
+    let current = "#rm-sidebar a[aria-current='page']";
+    assert_eq!(
+        tab.count(current).await?,
+        1,
+        "exactly one sidebar link is the current page"
+    );
+    assert_eq!(tab.text(current).await?, h1);
+    assert_eq!(
+        tab.count("nav.breadcrumbs a[href$='providers/']").await?,
+        1,
+        "breadcrumb to the section"
+    );
+    Ok(())
+}
+
+/// A table-of-contents link scrolls to its heading: the URL gets the
+/// heading's fragment and the heading ends up in view, below the sticky
+/// header (not hidden under it).
+async fn toc_jumps_to_heading(tab: Tab, _env: Env) -> anyhow::Result<()> {
+    tab.open(GUIDE).await?;
+    let entries = tab.count("nav.toc a").await?;
+    assert!(
+        entries > 2,
+        "the guide has only {entries} table-of-contents entries"
+    );
+
+    // The last entry: the one furthest down, surely out of view at first.
+    let link = "nav.toc > ol > li:last-child > a";
+    let href = tab
+        .attr(link, "href")
+        .await?
+        .context("the ToC link has no href")?;
+    let id = href
+        .strip_prefix('#')
+        .context("ToC links are fragments")?
+        .to_string();
+    let below: bool = tab
+        .js(
+            "return document.getElementById(arguments[0]).getBoundingClientRect().top > innerHeight",
+            vec![json!(id)],
+        )
+        .await?;
+    assert!(
+        below,
+        "#{id} is already in view before the click; the test would prove nothing"
+    );
+
+    tab.click(link).await?;
+    wait_for_path(&tab, &format!("{GUIDE}#{id}")).await?;
+    // The theme scrolls smoothly: wait until two reads agree.
+    let _: bool = tab
+        .wait_for(
+            "the scroll to settle",
+            "const y = scrollY, same = window.rmLastY === y; window.rmLastY = y; return same && y > 0",
+        )
+        .await?;
+    let target: String = tab
+        .js("return document.querySelector(':target').id", vec![])
+        .await?;
+    assert_eq!(target, id, ":target after clicking the ToC link");
+    let (top, bottom, header): (f64, f64, f64) = tab
+        .js(
+            "const r = document.getElementById(arguments[0]).getBoundingClientRect();
+             return [r.top, r.bottom, document.querySelector('.site-header').getBoundingClientRect().bottom]",
+            vec![json!(id)],
+        )
+        .await?;
+    let height: f64 = tab.js("return innerHeight", vec![]).await?;
+    assert!(
+        top >= header - 1.0,
+        "#{id} (top {top}) is hidden under the sticky header (bottom {header})"
+    );
+    assert!(
+        bottom <= height,
+        "#{id} (bottom {bottom}) is below the viewport ({height})"
+    );
+    Ok(())
+}
+
+/// The theme button switches to dark (attribute, stored choice, colours)
+/// and the choice survives navigation to another page, and switching back.
+async fn dark_mode_persists(tab: Tab, _env: Env) -> anyhow::Result<()> {
+    tab.open(GUIDE).await?;
+    assert_eq!(
+        theme_attr(&tab).await?,
+        None,
+        "a first visit follows the system scheme"
+    );
+    assert_eq!(
+        tab.attr(TOGGLE, "aria-pressed").await?.as_deref(),
+        Some("false")
+    );
+    let light = background(&tab).await?;
+    assert!(
+        luminance(light) > 0.8,
+        "light mode background {light:?} is not light"
+    );
+
+    tab.click(TOGGLE).await?;
+    assert_eq!(theme_attr(&tab).await?.as_deref(), Some("dark"));
+    assert_eq!(stored_theme(&tab).await?.as_deref(), Some("dark"));
+    assert_eq!(
+        tab.attr(TOGGLE, "aria-pressed").await?.as_deref(),
+        Some("true")
+    );
+    let dark = background(&tab).await?;
+    assert!(
+        luminance(dark) < 0.2,
+        "dark mode background {dark:?} is not dark"
+    );
+
+    // Another page, reached by a link: dark from the first paint.
+    tab.click(".site-title").await?;
+    wait_for_path(&tab, "/").await?;
+    assert_eq!(
+        theme_attr(&tab).await?.as_deref(),
+        Some("dark"),
+        "data-theme on the next page"
+    );
+    assert_eq!(
+        tab.attr(TOGGLE, "aria-pressed").await?.as_deref(),
+        Some("true")
+    );
+    assert_eq!(background(&tab).await?, dark);
+
+    tab.click(TOGGLE).await?;
+    assert_eq!(theme_attr(&tab).await?.as_deref(), Some("light"));
+    assert_eq!(stored_theme(&tab).await?.as_deref(), Some("light"));
+    assert_eq!(background(&tab).await?, light);
+    tab.open(SECTION).await?;
+    assert_eq!(
+        theme_attr(&tab).await?.as_deref(),
+        Some("light"),
+        "an explicit light choice persists too"
+    );
+    Ok(())
+}
+
+/// Every highlighted code block has a Copy button; clicking it puts the
+/// code on the clipboard and says "Copied".
+async fn copy_button_copies_code(tab: Tab, _env: Env) -> anyhow::Result<()> {
+    tab.open(GUIDE).await?;
+    let blocks = tab.count("pre.hl-code").await?;
+    assert!(blocks > 0, "{GUIDE} has no code block to copy");
+    assert_eq!(
+        tab.count("pre.hl-code > button.copy-button").await?,
+        blocks,
+        "a Copy button per block"
+    );
+    let button = "pre.hl-code > button.copy-button";
+    assert_eq!(tab.text(button).await?, "Copy");
+    assert_eq!(
+        tab.attr(button, "aria-label").await?.as_deref(),
+        Some("Copy code to clipboard")
+    );
+
+    tab.grant("clipboard-read").await?;
+    tab.grant("clipboard-write").await?;
+    let expected: String = tab
+        .js(
+            "return document.querySelector('pre.hl-code code').innerText",
+            vec![],
+        )
+        .await?;
+    assert!(
+        expected.trim().len() > 10,
+        "the first code block is nearly empty: {expected:?}"
+    );
+    // The label says "Copied" only briefly: record every label it shows
+    // rather than racing to read it.
+    let _: Option<bool> = tab
+        .js(
+            "const b = document.querySelector(arguments[0]); window.rmLabels = [];
+             new MutationObserver(() => window.rmLabels.push(b.textContent))
+                 .observe(b, {childList: true, characterData: true, subtree: true});",
+            vec![json!(button)],
+        )
+        .await?;
+    tab.click(button).await?;
+    let _: bool = tab
+        .wait_for(
+            "the Copied label",
+            "return window.rmLabels.includes('Copied')",
+        )
+        .await?;
+    let copied = tab
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             navigator.clipboard.readText().then(done, e => done({error: String(e)}));",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        copied.as_str(),
+        Some(expected.as_str()),
+        "clipboard contents"
+    );
+    Ok(())
+}
+
+/// A mistyped URL answers 404 with the site's own page, styled and with
+/// working links although it is served at an arbitrary depth.
+async fn missing_url_shows_404_page(tab: Tab, env: Env) -> anyhow::Result<()> {
+    let (status, body) = http_get(env.server_port, MISSING)?;
+    assert_eq!(status, 404, "HTTP status for {MISSING}");
+    assert!(
+        body.contains("Page not found"),
+        "the 404 body is not the site's 404 page"
+    );
+
+    tab.open(MISSING).await?;
+    assert_eq!(tab.text("main h1").await?, "Page not found");
+    assert!(tab.client.title().await?.starts_with("Page not found"));
+    // The stylesheet loaded from three folders down: the header is sticky.
+    let position: String = tab
+        .js(
+            "return getComputedStyle(document.querySelector('.site-header')).position",
+            vec![],
+        )
+        .await?;
+    assert_eq!(position, "sticky", "the 404 page at {MISSING} is unstyled");
+    assert!(
+        tab.count("#rm-sidebar a").await? > 0,
+        "the 404 page offers the guide list"
+    );
+    tab.click("main .prose a").await?;
+    wait_for_path(&tab, "/").await?;
+    Ok(())
+}
+
+/// On a phone-sized screen the sidebar folds away behind a Menu button
+/// that opens and closes it and reports its state.
+async fn menu_on_small_screens(tab: Tab, _env: Env) -> anyhow::Result<()> {
+    tab.client.set_window_size(420, 900).await?;
+    tab.open(GUIDE).await?;
+    let menu = "#rm-menu-toggle";
+    assert!(
+        tab.is_displayed(menu).await?,
+        "no Menu button on a small screen"
+    );
+    assert!(
+        !tab.is_displayed("#rm-sidebar").await?,
+        "the sidebar is open before asking"
+    );
+    assert_eq!(
+        tab.attr(menu, "aria-expanded").await?.as_deref(),
+        Some("false")
+    );
+
+    tab.click(menu).await?;
+    assert!(
+        tab.is_displayed("#rm-sidebar").await?,
+        "Menu did not open the sidebar"
+    );
+    assert_eq!(
+        tab.attr(menu, "aria-expanded").await?.as_deref(),
+        Some("true")
+    );
+    tab.click(menu).await?;
+    assert!(
+        !tab.is_displayed("#rm-sidebar").await?,
+        "Menu did not close the sidebar"
+    );
+    assert_eq!(
+        tab.attr(menu, "aria-expanded").await?.as_deref(),
+        Some("false")
+    );
+    Ok(())
+}
+
+/// Pictures for a person: the home page and a guide, light and dark.
+async fn screenshots(tab: Tab, env: Env) -> anyhow::Result<()> {
+    for (name, path) in [("home", "/"), ("guide", GUIDE)] {
+        for theme in ["light", "dark"] {
+            tab.open(path).await?;
+            set_theme(&tab, theme).await?;
+            let file = env.screenshots.join(format!("{name}-{theme}.png"));
+            tab.screenshot(&file).await?;
+            tools::announce(&format!("screenshot: {}", file.display()));
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Accessibility.
+
+/// No serious or critical axe-core violation on `path`, in light and in
+/// dark mode. Lesser findings are printed, not failed.
+async fn axe_page(tab: Tab, env: Env, path: &'static str) -> anyhow::Result<()> {
+    tab.open(path).await?;
+    let mut problems = Vec::new();
+    for theme in ["light", "dark"] {
+        set_theme(&tab, theme).await?;
+        let report = run_axe(&tab, &env).await?;
+        tools::announce(&format!("axe {path} ({theme}): {}", report.summary()));
+        assert!(
+            report.passes.len() > 10,
+            "axe passed only {} rules on {path}",
+            report.passes.len()
+        );
+        problems.extend(report.blocking().map(|v| format!("{theme}: {v}")));
+    }
+    assert!(
+        problems.is_empty(),
+        "axe on {path}:\n{}",
+        problems.join("\n")
+    );
+    Ok(())
+}
+
+/// axe really reports what it should: a button without a name, planted in
+/// the home page, is a critical violation. Guards against a harness that
+/// always finds nothing.
+async fn axe_detects_a_planted_violation(tab: Tab, env: Env) -> anyhow::Result<()> {
+    tab.open("/").await?;
+    let _: Option<bool> = tab
+        .js(
+            "document.querySelector('main').insertAdjacentHTML('beforeend', '<button></button>')",
+            vec![],
+        )
+        .await?;
+    let report = run_axe(&tab, &env).await?;
+    let found: Vec<&Violation> = report
+        .blocking()
+        .filter(|v| v.id == "button-name")
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "axe missed the planted nameless button: {}",
+        report.summary()
+    );
+    assert_eq!(found[0].impact.as_deref(), Some("critical"));
+    Ok(())
+}
+
+/// What one axe-core run found.
+#[derive(Debug, Deserialize)]
+struct AxeReport {
+    version: String,
+    violations: Vec<Violation>,
+    /// Rule ids by outcome: together, every rule that ran.
+    passes: Vec<String>,
+    incomplete: Vec<String>,
+    inapplicable: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Violation {
+    id: String,
+    impact: Option<String>,
+    help: String,
+    /// CSS selectors of the offending elements, with axe's explanation.
+    nodes: Vec<String>,
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let impact = self.impact.as_deref().unwrap_or("unknown");
+        write!(f, "[{impact}] {}: {}", self.id, self.help)?;
+        for node in &self.nodes {
+            write!(f, "\n    {node}")?;
+        }
+        Ok(())
+    }
+}
+
+impl AxeReport {
+    /// Violations that fail the test.
+    fn blocking(&self) -> impl Iterator<Item = &Violation> {
+        self.violations
+            .iter()
+            .filter(|v| matches!(v.impact.as_deref(), Some("serious" | "critical")))
+    }
+
+    fn summary(&self) -> String {
+        let rules = self.passes.len()
+            + self.violations.len()
+            + self.incomplete.len()
+            + self.inapplicable.len();
+        let mut s = format!(
+            "axe-core {}: {rules} rules run ({} applicable), {} violations ({} serious or critical), {} to review by hand",
+            self.version,
+            rules - self.inapplicable.len(),
+            self.violations.len(),
+            self.blocking().count(),
+            self.incomplete.len(),
+        );
+        for v in &self.violations {
+            s.push_str(&format!("\n  {v}"));
+        }
+        s
+    }
+}
+
+/// Injects axe-core into the current page and runs all its default rules
+/// (WCAG 2.x A and AA plus best practices).
+async fn run_axe(tab: &Tab, env: &Env) -> anyhow::Result<AxeReport> {
+    let source = env.axe.as_deref().context("axe-core is not installed")?;
+    let _: Option<bool> = tab.js(source, vec![]).await.context("inject axe.min.js")?;
+    let result = tab
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document).then(r => done({
+                 version: r.testEngine.version,
+                 violations: r.violations.map(v => ({
+                     id: v.id, impact: v.impact, help: v.help,
+                     nodes: v.nodes.map(n => n.target.join(' ') + ': ' + (n.failureSummary || '').replace(/\\s+/g, ' ')),
+                 })),
+                 passes: r.passes.map(x => x.id),
+                 incomplete: r.incomplete.map(x => x.id),
+                 inapplicable: r.inapplicable.map(x => x.id),
+             }), e => done({error: String(e)}));",
+            vec![],
+        )
+        .await
+        .context("run axe")?;
+    if let Some(error) = result.get("error") {
+        anyhow::bail!("axe failed: {error}");
+    }
+    serde_json::from_value(result).context("read axe's results")
+}
+
+// ---------------------------------------------------------------------------
+// Helpers.
+
+const TOGGLE: &str = "#rm-theme-toggle";
+
+async fn theme_attr(tab: &Tab) -> anyhow::Result<Option<String>> {
+    tab.js(
+        "return document.documentElement.getAttribute('data-theme')",
+        vec![],
+    )
+    .await
+}
+
+async fn stored_theme(tab: &Tab) -> anyhow::Result<Option<String>> {
+    tab.js("return localStorage.getItem('remedy-theme')", vec![])
+        .await
+}
+
+/// The scheme the page shows: its `data-theme`, else the system's.
+async fn shown_theme(tab: &Tab) -> anyhow::Result<String> {
+    tab.js(
+        "return document.documentElement.dataset.theme
+             || (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light')",
+        vec![],
+    )
+    .await
+}
+
+/// Clicks the theme button if the page is not already in `theme`.
+async fn set_theme(tab: &Tab, theme: &str) -> anyhow::Result<()> {
+    if shown_theme(tab).await? != theme {
+        tab.click(TOGGLE).await?;
+    }
+    let now = shown_theme(tab).await?;
+    ensure!(
+        now == theme,
+        "the theme button did not switch to {theme} (the page shows {now})"
+    );
+    Ok(())
+}
+
+/// The body's computed background colour as RGB.
+async fn background(tab: &Tab) -> anyhow::Result<[u8; 3]> {
+    let css: String = tab
+        .js(
+            "return getComputedStyle(document.body).backgroundColor",
+            vec![],
+        )
+        .await?;
+    let channels: Vec<u8> = css
+        .trim_start_matches("rgba(")
+        .trim_start_matches("rgb(")
+        .trim_end_matches(')')
+        .split(',')
+        .take(3)
+        .map(|c| c.trim().parse())
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("parse the colour {css}"))?;
+    channels
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("not an rgb() colour: {css}"))
+}
+
+/// Relative luminance (WCAG), 0 for black to 1 for white.
+fn luminance([r, g, b]: [u8; 3]) -> f64 {
+    let linear = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+}
+
+/// Waits until the URL's path (and fragment) is `expected`: clicks return
+/// before the navigation they start has finished.
+async fn wait_for_path(tab: &Tab, expected: &str) -> anyhow::Result<()> {
+    let _: bool = tab
+        .wait_for(
+            &format!("the URL to become {expected}"),
+            &format!(
+                "return document.readyState === 'complete' && location.pathname + location.hash === {}",
+                json!(expected)
+            ),
+        )
+        .await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// The harness: one site, server and chromedriver for all tests.
+
+/// What a test needs beyond the site.
+#[derive(Clone, Copy)]
+enum Needs {
+    /// Chromium and chromedriver.
+    Browser,
+    /// Those and axe-core.
+    Axe,
+}
+
+/// What a test may use besides its tab.
+#[derive(Clone)]
+struct Env {
+    server_port: u16,
+    axe: Option<Arc<str>>,
+    screenshots: PathBuf,
+}
+
+struct Harness {
+    /// Started by the first test that runs (so `--list` starts nothing).
+    fixture: OnceLock<Result<Fixture, String>>,
+    /// Why browser tests cannot run, if they cannot.
+    browser_missing: Option<String>,
+    /// Why axe tests cannot run, if they cannot.
+    axe_missing: Option<String>,
+}
+
+/// Fields drop in order: browsers and driver first, then the server, then
+/// the site's folder.
+struct Fixture {
+    driver: ChromeDriver,
+    server: StaticServer,
+    env: Env,
+    _site: BuiltSite,
+}
+
+impl Harness {
+    fn new() -> Harness {
+        let browser = [Tool::chromium(), Tool::chromedriver()];
+        let browser_missing = tools::missing("browser tests", &browser);
+        let axe_missing = tools::missing(
+            "axe tests",
+            &[browser[0].clone(), browser[1].clone(), Tool::axe()],
+        );
+        // One line per cause: the axe line would repeat a missing browser.
+        if let Some(line) = browser_missing.as_ref().or(axe_missing.as_ref()) {
+            if !tools::require_all() {
+                tools::announce(line);
+            }
+        }
+        Harness {
+            fixture: OnceLock::new(),
+            browser_missing,
+            axe_missing,
+        }
+    }
+
+    fn trial<F, Fut>(self: &Arc<Self>, name: &str, needs: Needs, scenario: F) -> Trial
+    where
+        F: FnOnce(Tab, Env) -> Fut + Send + 'static,
+        Fut: Future<Output = anyhow::Result<()>> + Send + 'static,
+    {
+        let harness = Arc::clone(self);
+        Trial::ignorable_test(name, move || harness.run(needs, scenario))
+    }
+
+    /// Runs one scenario in a browser of its own, closing the browser
+    /// whatever happens (a panic is re-raised after the close).
+    fn run<F, Fut>(&self, needs: Needs, scenario: F) -> Result<Completion, Failed>
+    where
+        F: FnOnce(Tab, Env) -> Fut + Send + 'static,
+        Fut: Future<Output = anyhow::Result<()>> + Send + 'static,
+    {
+        let missing = match needs {
+            Needs::Browser => &self.browser_missing,
+            Needs::Axe => &self.axe_missing,
+        };
+        if let Some(line) = missing {
+            return if tools::require_all() {
+                Err(line.as_str().into())
+            } else {
+                Ok(Completion::ignored_with(
+                    "a tool is missing, see the SKIPPED line above",
+                ))
+            };
+        }
+        let fixture = self
+            .fixture
+            .get_or_init(Fixture::start)
+            .as_ref()
+            .map_err(|e| Failed::from(e.as_str()))?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("start a tokio runtime: {e}"))?;
+        runtime.block_on(async {
+            let session = fixture
+                .driver
+                .session(&fixture.server.url(""))
+                .await
+                .map_err(|e| format!("{e:#}"))?;
+            let outcome = tokio::spawn(scenario(session.tab(), fixture.env.clone())).await;
+            let closed = session.close().await;
+            match outcome {
+                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                Err(e) => Err(format!("the test was cancelled: {e}").into()),
+                Ok(Err(e)) => Err(format!("{e:#}").into()),
+                Ok(Ok(())) => closed
+                    .map(|()| Completion::Completed)
+                    .map_err(|e| format!("{e:#}").into()),
+            }
+        })
+    }
+}
+
+impl Fixture {
+    fn start() -> Result<Fixture, String> {
+        let site = build_bundled();
+        let server =
+            StaticServer::start(&site.dir).map_err(|e| format!("start the test server: {e}"))?;
+        let driver = ChromeDriver::start(&Tool::chromedriver().path, &Tool::chromium().path)
+            .map_err(|e| format!("{e:#}"))?;
+        let axe = std::fs::read_to_string(Tool::axe().path)
+            .ok()
+            .map(Arc::from);
+        Ok(Fixture {
+            driver,
+            env: Env {
+                server_port: server.addr().port(),
+                axe,
+                screenshots: screenshot_dir(),
+            },
+            server,
+            _site: site,
+        })
+    }
+}
+
+/// `target/screenshots/`, wherever the target folder is.
+fn screenshot_dir() -> PathBuf {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    tmp.parent().unwrap_or(tmp).join("screenshots")
+}

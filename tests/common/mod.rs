@@ -1,0 +1,113 @@
+//! Helpers shared by the integration tests: fixture sites and folder snapshots.
+#![allow(dead_code)] // each test binary uses a different subset
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// Every file under `dir` with its bytes, keyed by relative path.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// A small site in a temp folder, built once successfully so that failed
+/// builds can be checked to leave that output alone.
+pub struct Fixture {
+    dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        let f = Fixture {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        f.write(
+            "book.toml",
+            "[book]\ntitle = \"Fixture\"\n\n[output.html]\nsite-url = \"https://example.org/\"\n",
+        );
+        f.write(
+            "content/_index.md",
+            "+++\ntitle = \"Home\"\n+++\n\n## Start {#start}\n\nWelcome.\n",
+        );
+        f.write(
+            "content/a.md",
+            "+++\ntitle = \"A\"\n+++\n\nSee [home](_index.md#start).\n",
+        );
+        let out = f.run(&["build"]);
+        assert!(
+            out.status.success(),
+            "fixture does not build: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        f
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        self.write_bytes(rel, text.as_bytes());
+    }
+
+    pub fn write_bytes(&self, rel: &str, bytes: &[u8]) {
+        let p = self.root().join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, bytes).unwrap();
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_remedy"))
+            .args(args)
+            .arg("--color=never")
+            .current_dir(self.root())
+            .output()
+            .unwrap()
+    }
+
+    /// Builds, expects failure with `needle` in stderr, and checks the
+    /// previous output is untouched.
+    pub fn fails_with(&self, needle: &str) -> String {
+        let before = snapshot(&self.root().join("public"));
+        let out = self.run(&["build"]);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "expected exit 1; stderr:\n{stderr}"
+        );
+        assert!(stderr.contains(needle), "expected `{needle}` in:\n{stderr}");
+        assert!(stderr.contains("nothing was written"), "{stderr}");
+        let after = snapshot(&self.root().join("public"));
+        assert!(
+            before == after,
+            "a failed build changed the previous output"
+        );
+        assert!(!before.is_empty());
+        let leftovers: Vec<_> = fs::read_dir(self.root())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("remedy-tmp") || n.contains("remedy-old"))
+            .collect();
+        assert!(
+            leftovers.is_empty(),
+            "temporary folders left behind: {leftovers:?}"
+        );
+        stderr
+    }
+}

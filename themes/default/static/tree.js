@@ -1,0 +1,117 @@
+// Decision-tree page: keeps the answers given so far, back and restart,
+// and highlights the path on the map. The page works without this script:
+// every step is a section, answers are links to #step, CSS shows the target.
+(function () {
+  "use strict";
+  var tree = document.getElementById("rm-tree");
+  if (!tree) return;
+  var start = tree.dataset.start;
+  var trail = document.getElementById("rm-tree-trail");
+  var trailList = document.getElementById("rm-tree-trail-list");
+  var back = document.getElementById("rm-tree-back");
+  var restart = document.getElementById("rm-tree-restart");
+
+  // The graph, read from the answer links: node -> [{to, label}].
+  var edges = {};
+  var nodes = tree.querySelectorAll(".tree-node");
+  Array.prototype.forEach.call(nodes, function (section) {
+    edges[section.id] = Array.prototype.map.call(
+      section.querySelectorAll("a.tree-answer"),
+      function (a) { return { to: a.dataset.target, label: a.textContent }; }
+    );
+  });
+  function isNode(id) { return Object.prototype.hasOwnProperty.call(edges, id); }
+  function heading(id) {
+    var h = document.getElementById(id + "-title");
+    return h ? h.textContent : id;
+  }
+  function labelOf(from, to) {
+    var list = edges[from] || [];
+    for (var i = 0; i < list.length; i++) if (list[i].to === to) return list[i].label;
+    return "";
+  }
+  // Shortest path from the start, for a step opened from a shared link.
+  function shortestPath(target) {
+    var prev = {}; prev[start] = null;
+    var queue = [start];
+    while (queue.length) {
+      var u = queue.shift();
+      if (u === target) break;
+      (edges[u] || []).forEach(function (e) {
+        if (!(e.to in prev)) { prev[e.to] = u; queue.push(e.to); }
+      });
+    }
+    if (!(target in prev)) return [start];
+    var path = [];
+    for (var v = target; v !== null; v = prev[v]) path.unshift(v);
+    return path;
+  }
+
+  var path = [start];
+  function current() { return location.hash.slice(1); }
+
+  function update(fromUser) {
+    var id = decodeURIComponent(current());
+    if (!isNode(id)) id = start;
+    var at = path.indexOf(id);
+    if (at >= 0) {
+      path = path.slice(0, at + 1);
+    } else if (labelOf(path[path.length - 1], id)) {
+      path.push(id);
+    } else {
+      var saved = history.state && history.state.remedyPath;
+      path = saved && saved[saved.length - 1] === id ? saved.slice() : shortestPath(id);
+    }
+    try { history.replaceState({ remedyPath: path }, ""); } catch (e) { /* file:// in some browsers */ }
+    render(id, fromUser);
+  }
+
+  function render(id, fromUser) {
+    trailList.textContent = "";
+    for (var i = 0; i + 1 < path.length; i++) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = "#" + path[i];
+      a.textContent = heading(path[i]);
+      li.appendChild(a);
+      li.appendChild(document.createTextNode(" → " + labelOf(path[i], path[i + 1])));
+      trailList.appendChild(li);
+    }
+    trail.hidden = path.length < 2;
+    back.disabled = path.length < 2;
+    var onPath = {};
+    path.forEach(function (p) { onPath[p] = true; });
+    Array.prototype.forEach.call(tree.parentNode.querySelectorAll(".map-node"), function (n) {
+      n.classList.toggle("on-path", !!onPath[n.dataset.node]);
+      n.classList.toggle("current", n.dataset.node === id);
+      if (n.dataset.node === id) n.setAttribute("aria-current", "step"); else n.removeAttribute("aria-current");
+    });
+    Array.prototype.forEach.call(tree.parentNode.querySelectorAll(".map-edge"), function (e) {
+      var i = path.indexOf(e.dataset.from);
+      e.classList.toggle("on-path", i >= 0 && path[i + 1] === e.dataset.to);
+    });
+    if (fromUser) {
+      var section = document.getElementById(id);
+      if (section) section.focus();
+    }
+    centerMapOn(id);
+  }
+
+  // Scrolls the map (not the page) so the current step is in view.
+  function centerMapOn(id) {
+    var wrap = document.querySelector(".tree-map-wrap");
+    var node = wrap && wrap.querySelector('.map-node[data-node="' + id + '"] rect');
+    if (!node || !node.getBBox) return;
+    var box = node.getBBox();
+    wrap.scrollLeft = Math.max(0, box.x + box.width / 2 - wrap.clientWidth / 2);
+    wrap.scrollTop = Math.max(0, box.y + box.height / 2 - wrap.clientHeight / 2);
+  }
+
+  back.addEventListener("click", function () {
+    if (path.length > 1) location.hash = "#" + path[path.length - 2];
+  });
+  restart.addEventListener("click", function () { location.hash = "#" + start; });
+  window.addEventListener("hashchange", function () { update(true); });
+  tree.classList.add("tree-js");
+  update(false);
+})();
