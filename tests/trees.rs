@@ -292,3 +292,21 @@ fn structural_errors_are_reported_together() {
     );
     assert!(e.contains("remedy `a` links to no guide"), "{e}");
 }
+
+/// The example in the README is a valid tree, and its guides exist in the bundled site.
+#[test]
+fn readme_example_is_a_valid_tree() {
+    let readme = fs::read_to_string(repo().join("README.md")).unwrap();
+    let section = &readme[readme.find("## Decision trees").unwrap()..];
+    let start = section.find("```toml\n").unwrap() + 8;
+    let end = start + section[start..].find("```").unwrap();
+    let tree = remedy::tree::parse(&Source::new("README.md", &section[start..end]))
+        .unwrap_or_else(|e| panic!("{:?}", e.iter().map(|d| d.to_string()).collect::<Vec<_>>()));
+    for node in &tree.nodes {
+        if let remedy::tree::NodeKind::Remedy { guides, .. } = &node.kind {
+            for g in guides {
+                assert!(repo().join("content").join(&g.file).is_file(), "{}", g.file);
+            }
+        }
+    }
+}

@@ -104,7 +104,7 @@ pub fn rewrite(ctx: &Context<'_>, dest: &str) -> Result<LinkTarget, Diagnostic> 
         .with_label("broken link")
         .with_help("remove some `../` from the path"));
     };
-    if target.ends_with(".md") {
+    if target.ends_with(".md") || target.ends_with(".toml") {
         return match ctx.links.page_by_file(&target) {
             Some(page_path) => Ok(LinkTarget::Page {
                 url: with_anchor(format!("{}{page_path}", ctx.root)),

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use tiny_http::{Header, Request, Response, Server};
+use tiny_http::{Header, Response, Server};
 
 /// Requests are answered by this many threads: Chromium fetches a page's
 /// stylesheets and scripts in parallel, and several tests share one server.
