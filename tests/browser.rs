@@ -40,12 +40,16 @@ const SECTION: &str = "/providers/";
 /// A URL that no page has, at some depth (the 404 page must work anywhere).
 const MISSING: &str = "/no/such/guide/";
 
-/// The pages axe-core checks, in light and dark mode. The search and
-/// decision-tree pages join this list when they exist.
+/// The decision-tree page (questions, remedies and an SVG map).
+const TREE: &str = "/troubleshoot/402/";
+
+/// The pages axe-core checks, in light and dark mode, one test each. The
+/// search page joins this list when it exists.
 const AXE_PAGES: &[(&str, &str)] = &[
     ("home", "/"),
     ("guide", GUIDE),
     ("section", SECTION),
+    ("tree", TREE),
     ("404", MISSING),
 ];
 

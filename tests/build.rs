@@ -492,3 +492,32 @@ fn check_writes_nothing() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("checked 2 pages"));
     assert!(!f.root().join("public").exists());
 }
+
+#[test]
+fn long_sections_show_a_window_of_the_sidebar() {
+    let f = Fixture::new();
+    for i in 0..40 {
+        f.write(
+            &format!("content/many/p{i:02}.md"),
+            &format!("+++\ntitle = \"Page {i:02}\"\nweight = {i}\n+++\n"),
+        );
+    }
+    let out = f.run(&["build"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = read(f.root().join("public/many/p35/index.html"));
+    let sidebar = &html[html.find("<nav class=\"sidebar\"").unwrap()..html.find("</nav>").unwrap()];
+    assert!(
+        sidebar.contains("aria-current=\"page\">Page 35</a>"),
+        "{sidebar}"
+    );
+    assert!(sidebar.contains(">All 40 pages of Many…</a>"), "{sidebar}");
+    assert!(
+        !sidebar.contains(">Page 00<"),
+        "the window should not start at the top"
+    );
+    assert_eq!(sidebar.matches(">Page ").count(), 30);
+}

@@ -28,6 +28,10 @@ mod trees;
 use trees::ReachedFrom;
 pub use trees::ReachedFromView;
 
+/// Entries a sidebar list shows before it is cut to a window around the
+/// current page.
+const NAV_MAX_ENTRIES: usize = 30;
+
 /// What to build and how.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -580,11 +584,38 @@ impl PageContext<'_> {
     }
 
     /// The sidebar as seen from `current`: sections are expanded only on
-    /// the way to the current page, so its size stays proportional to the
-    /// number of sections and siblings, not to the whole site.
-    fn nav_views(&self, node: &NavNode, current: Option<usize>, root: &str) -> Vec<NavView> {
+    /// the way to the current page, and a long section shows only the
+    /// entries around the current one plus a link to the full list. So its
+    /// size stays bounded however large the site grows, instead of every
+    /// page carrying the whole site (mdBook's cost at 10,000 pages).
+    fn nav_views(
+        &self,
+        node: &NavNode,
+        current: Option<usize>,
+        parent: usize,
+        root: &str,
+    ) -> Vec<NavView> {
         let current_path = current.map(|c| self.library.pages[c].path.as_str());
-        node.children
+        let children = &node.children;
+        let (from, to) = if children.len() <= NAV_MAX_ENTRIES {
+            (0, children.len())
+        } else {
+            // Centre the window on the entry that is (or contains) the current page.
+            let at = children
+                .iter()
+                .position(|c| {
+                    let p = &self.library.pages[c.page];
+                    Some(c.page) == current
+                        || (p.is_section && current_path.is_some_and(|cp| cp.starts_with(&p.path)))
+                })
+                .unwrap_or(0);
+            let half = NAV_MAX_ENTRIES / 2;
+            let from = at
+                .saturating_sub(half)
+                .min(children.len() - NAV_MAX_ENTRIES);
+            (from, from + NAV_MAX_ENTRIES)
+        };
+        let mut views: Vec<NavView> = children[from..to]
             .iter()
             .map(|child| {
                 let p = &self.library.pages[child.page];
@@ -595,13 +626,24 @@ impl PageContext<'_> {
                     current: Some(child.page) == current,
                     open,
                     children: if open {
-                        self.nav_views(child, current, root)
+                        self.nav_views(child, current, child.page, root)
                     } else {
                         Vec::new()
                     },
                 }
             })
-            .collect()
+            .collect();
+        if to - from < children.len() {
+            let section = &self.library.pages[parent];
+            views.push(NavView {
+                title: format!("All {} pages of {}…", children.len(), section.meta.title),
+                url: href(root, &section.path),
+                current: false,
+                open: false,
+                children: Vec::new(),
+            });
+        }
+        views
     }
 
     fn render_page(&self, i: usize) -> Result<String, Diagnostic> {
@@ -629,7 +671,7 @@ impl PageContext<'_> {
                 children: children.iter().map(|&j| self.link(j, &root)).collect(),
             },
             root: &root,
-            nav: self.nav_views(&self.nav.root, Some(i), &root),
+            nav: self.nav_views(&self.nav.root, Some(i), self.nav.root.page, &root),
             breadcrumbs: breadcrumbs(self.library, i)
                 .into_iter()
                 .map(|j| self.link(j, &root))
@@ -688,7 +730,7 @@ impl PageContext<'_> {
                 children: Vec::new(),
             },
             root,
-            nav: self.nav_views(&self.nav.root, None, root),
+            nav: self.nav_views(&self.nav.root, None, self.nav.root.page, root),
             breadcrumbs: Vec::new(),
             prev: None,
             next: None,

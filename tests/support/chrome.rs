@@ -257,12 +257,24 @@ impl Tab {
         }
     }
 
-    /// Clicks the first element matching `css`.
+    /// Clicks the first element matching `css`, as a reader would: after
+    /// scrolling it to the middle of the screen. WebDriver scrolls by itself,
+    /// but the theme's smooth scrolling means the element is still on its
+    /// way when the click lands, and the sticky header can cover it.
     pub async fn click(&self, css: &str) -> anyhow::Result<()> {
-        self.client
+        let element = self
+            .client
             .find(Locator::Css(css))
             .await
-            .with_context(|| format!("find `{css}`"))?
+            .with_context(|| format!("find `{css}`"))?;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})",
+                vec![serde_json::to_value(&element)?],
+            )
+            .await
+            .with_context(|| format!("scroll to `{css}`"))?;
+        element
             .click()
             .await
             .with_context(|| format!("click `{css}`"))
