@@ -521,3 +521,29 @@ fn long_sections_show_a_window_of_the_sidebar() {
     );
     assert_eq!(sidebar.matches(">Page ").count(), 30);
 }
+
+/// Issue 3: descriptions are short enough for search results and meta tags.
+#[test]
+fn every_guide_has_a_short_description() {
+    let content = repo().join("content");
+    for e in walkdir::WalkDir::new(&content) {
+        let e = e.unwrap();
+        if e.path().extension().is_none_or(|x| x != "md") {
+            continue;
+        }
+        let source =
+            remedy::diagnostics::Source::new(e.path(), fs::read_to_string(e.path()).unwrap());
+        let fm = remedy::content::front_matter::parse(&source)
+            .unwrap()
+            .front_matter;
+        let d = fm
+            .description
+            .unwrap_or_else(|| panic!("{} has no description", e.path().display()));
+        assert!(
+            d.chars().count() <= 160,
+            "{}: description is {} characters",
+            e.path().display(),
+            d.chars().count()
+        );
+    }
+}
