@@ -547,3 +547,29 @@ fn every_guide_has_a_short_description() {
         );
     }
 }
+
+#[test]
+fn hidden_files_editor_leftovers_and_symlink_loops() {
+    let f = Fixture::new();
+    f.write("content/.draft.md", "not front matter");
+    f.write("content/a.md~", "editor backup");
+    f.write("content/#a.md#", "emacs autosave");
+    f.write("content/.git/config", "[core]");
+    let out = f.run(&["build"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!f.root().join("public/.draft").exists());
+    assert!(!f.root().join("public/a.md~").exists());
+    assert!(!f.root().join("public/.git").exists());
+
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(f.root().join("content"), f.root().join("content/loop"))
+            .unwrap();
+        let e = f.fails_with("symbolic link loop");
+        assert!(e.contains("content/loop"), "{e}");
+    }
+}
