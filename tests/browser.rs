@@ -53,53 +53,42 @@ const AXE_PAGES: &[(&str, &str)] = &[
     ("404", MISSING),
 ];
 
+/// One trial per scenario function, named after it (as `#[test]` would).
+macro_rules! tests {
+    ($harness:expr, $needs:expr, [$($scenario:ident),* $(,)?]) => {
+        vec![$($harness.trial(stringify!($scenario), $needs, $scenario)),*]
+    };
+}
+
 fn main() -> ExitCode {
     let args = Arguments::from_args();
     let harness = Arc::new(Harness::new());
 
-    let mut trials = vec![
-        harness.trial(
-            "home_page_lists_every_section",
-            Needs::Browser,
+    let mut trials = tests!(
+        harness,
+        Needs::Browser,
+        [
             home_page_lists_every_section,
-        ),
-        harness.trial(
-            "sidebar_leads_to_a_guide",
-            Needs::Browser,
             sidebar_leads_to_a_guide,
-        ),
-        harness.trial(
-            "table_of_contents_jumps_to_heading",
-            Needs::Browser,
-            toc_jumps_to_heading,
-        ),
-        harness.trial(
-            "dark_mode_persists_across_pages",
-            Needs::Browser,
-            dark_mode_persists,
-        ),
-        harness.trial(
-            "copy_button_copies_code",
-            Needs::Browser,
+            table_of_contents_jumps_to_heading,
+            dark_mode_persists_across_pages,
             copy_button_copies_code,
-        ),
-        harness.trial(
-            "missing_url_shows_404_page",
-            Needs::Browser,
             missing_url_shows_404_page,
-        ),
-        harness.trial(
-            "menu_button_opens_sidebar_on_small_screens",
-            Needs::Browser,
-            menu_on_small_screens,
-        ),
-        harness.trial("screenshots_light_and_dark", Needs::Browser, screenshots),
-        harness.trial(
-            "axe_detects_a_planted_violation",
-            Needs::Axe,
-            axe_detects_a_planted_violation,
-        ),
-    ];
+            menu_button_opens_sidebar_on_small_screens,
+            screenshots_light_and_dark,
+            tree_walks_to_a_remedy_back_and_reload,
+        ]
+    );
+    trials.extend(tests!(
+        harness,
+        Needs::BrowserWithoutJs,
+        [tree_works_without_javascript]
+    ));
+    trials.extend(tests!(
+        harness,
+        Needs::Axe,
+        [axe_detects_a_planted_violation]
+    ));
     for &(name, path) in AXE_PAGES {
         trials.push(
             harness.trial(&format!("axe_{name}_page"), Needs::Axe, move |tab, env| {
@@ -117,6 +106,159 @@ fn main() -> ExitCode {
 
 // ---------------------------------------------------------------------------
 // A reader's paths through the site.
+
+/// The id of the tree step in the URL, or the start step when there is none.
+async fn tree_step(tab: &Tab) -> anyhow::Result<String> {
+    tab.js(
+        "return location.hash.slice(1) || document.getElementById('rm-tree').dataset.start",
+        vec![],
+    )
+    .await
+}
+
+/// Clicks answer `n` (1-based) of the step on screen and waits for the URL
+/// to name the step it leads to; returns that step's id.
+async fn answer(tab: &Tab, n: usize) -> anyhow::Result<String> {
+    let step = tree_step(tab).await?;
+    let link = format!("section[id='{step}'] .tree-answers > li:nth-child({n}) > a");
+    let target = tab
+        .attr(&link, "href")
+        .await?
+        .with_context(|| format!("{link} has no href"))?;
+    tab.click(&link).await?;
+    wait_for_path(tab, &format!("{TREE}{target}")).await?;
+    Ok(target.trim_start_matches('#').to_string())
+}
+
+/// Steps shown on screen (exactly one is expected).
+async fn shown_steps(tab: &Tab) -> anyhow::Result<Vec<String>> {
+    let ids = tab
+        .client
+        .find_all(fantoccini::Locator::Css(".tree-node"))
+        .await?;
+    let mut shown = Vec::new();
+    for e in ids {
+        if e.is_displayed().await? {
+            shown.push(e.attr("id").await?.unwrap_or_default());
+        }
+    }
+    Ok(shown)
+}
+
+/// Issue 5: a reader clicks through to a remedy, sees the answers given so
+/// far and the path on the map, goes back a step (with the page's button
+/// and the browser's), and a reload of the shared URL lands on the same step.
+async fn tree_walks_to_a_remedy_back_and_reload(tab: Tab, _env: Env) -> anyhow::Result<()> {
+    tab.open(TREE).await?;
+    let start = tree_step(&tab).await?;
+    assert_eq!(
+        shown_steps(&tab).await?,
+        vec![start.clone()],
+        "only the first question is shown"
+    );
+    assert_eq!(
+        tab.attr("#rm-tree-trail", "hidden").await?.as_deref(),
+        Some("true")
+    );
+
+    let mut path = vec![start];
+    for n in [2, 1, 1, 1] {
+        path.push(answer(&tab, n).await?);
+    }
+    let remedy = path.last().cloned().unwrap_or_default();
+    assert_eq!(remedy, "stripe-card-declined");
+    assert_eq!(shown_steps(&tab).await?, vec![remedy.clone()]);
+    assert!(tab
+        .text(&format!("section[id='{remedy}'] .tree-guides"))
+        .await?
+        .contains("Card declined"));
+    assert_eq!(
+        tab.count("#rm-tree-trail-list > li").await?,
+        4,
+        "one line per answer given"
+    );
+    assert!(
+        !tab.is_displayed("#rm-tree-trail").await?
+            || tab.attr("#rm-tree-trail", "hidden").await?.is_none()
+    );
+    let focused: String = tab.js("return document.activeElement.id", vec![]).await?;
+    assert_eq!(
+        focused, remedy,
+        "focus moves to the new step for screen readers"
+    );
+    assert_eq!(
+        tab.attr(".map-node.current", "data-node").await?.as_deref(),
+        Some(remedy.as_str())
+    );
+    assert_eq!(
+        tab.count(".map-edge.on-path").await?,
+        4,
+        "the map highlights the path taken"
+    );
+
+    tab.click("#rm-tree-back").await?;
+    wait_for_path(&tab, &format!("{TREE}#{}", path[3])).await?;
+    assert_eq!(shown_steps(&tab).await?, vec![path[3].clone()]);
+    assert_eq!(tab.count("#rm-tree-trail-list > li").await?, 3);
+
+    tab.back().await?;
+    wait_for_path(&tab, &format!("{TREE}#{remedy}")).await?;
+    assert_eq!(
+        shown_steps(&tab).await?,
+        vec![remedy.clone()],
+        "the browser's back button works"
+    );
+
+    // A shared link: a fresh load of the step's URL.
+    tab.open(&format!("{TREE}#{remedy}")).await?;
+    tab.client.refresh().await?;
+    assert_eq!(shown_steps(&tab).await?, vec![remedy.clone()]);
+    let trail = tab.text("#rm-tree-trail-list").await?;
+    assert!(
+        trail.contains("api.stripe.com"),
+        "the trail is rebuilt from the URL: {trail}"
+    );
+
+    tab.click("#rm-tree-restart").await?;
+    wait_for_path(&tab, &format!("{TREE}#{}", path[0])).await?;
+    assert_eq!(shown_steps(&tab).await?, vec![path[0].clone()]);
+    Ok(())
+}
+
+/// Issue 5: with JavaScript off, answers are plain links and CSS shows the
+/// step named in the URL.
+async fn tree_works_without_javascript(tab: Tab, _env: Env) -> anyhow::Result<()> {
+    tab.open(TREE).await?;
+    let start = tab
+        .attr("#rm-tree", "data-start")
+        .await?
+        .context("no data-start")?;
+    assert_eq!(shown_steps(&tab).await?, vec![start.clone()]);
+    // tree.js never ran: the trail stays hidden, the map is not marked.
+    assert_eq!(
+        tab.attr("#rm-tree-trail", "hidden").await?.as_deref(),
+        Some("true")
+    );
+    assert_eq!(tab.count(".map-node.current").await?, 0);
+    let mut step = start;
+    for n in [2, 1, 1, 1] {
+        let link = format!("section[id='{step}'] .tree-answers > li:nth-child({n}) > a");
+        let href = tab
+            .attr(&link, "href")
+            .await?
+            .context("answer without href")?;
+        tab.client
+            .find(fantoccini::Locator::Css(&link))
+            .await?
+            .click()
+            .await?;
+        step = href.trim_start_matches('#').to_string();
+        assert_eq!(tab.path().await?, format!("{TREE}#{step}"));
+        assert_eq!(shown_steps(&tab).await?, vec![step.clone()]);
+    }
+    assert_eq!(step, "stripe-card-declined");
+    Ok(())
+}
 
 /// The home page introduces the site and links every top-level section,
 /// the same ones the sidebar lists.
@@ -184,7 +326,7 @@ async fn sidebar_leads_to_a_guide(tab: Tab, _env: Env) -> anyhow::Result<()> {
 /// A table-of-contents link scrolls to its heading: the URL gets the
 /// heading's fragment and the heading ends up in view, below the sticky
 /// header (not hidden under it).
-async fn toc_jumps_to_heading(tab: Tab, _env: Env) -> anyhow::Result<()> {
+async fn table_of_contents_jumps_to_heading(tab: Tab, _env: Env) -> anyhow::Result<()> {
     tab.open(GUIDE).await?;
     let entries = tab.count("nav.toc a").await?;
     assert!(
@@ -215,24 +357,23 @@ async fn toc_jumps_to_heading(tab: Tab, _env: Env) -> anyhow::Result<()> {
 
     tab.click(link).await?;
     wait_for_path(&tab, &format!("{GUIDE}#{id}")).await?;
-    // The theme scrolls smoothly: wait until two reads agree.
-    let _: bool = tab
-        .wait_for(
-            "the scroll to settle",
-            "const y = scrollY, same = window.rmLastY === y; window.rmLastY = y; return same && y > 0",
-        )
-        .await?;
+    // The theme scrolls smoothly. Wait for the end state (heading in view,
+    // scrolling stopped); if it never comes, the assertions below say how
+    // far off it is, which is more useful than "timed out".
+    let geometry = "const r = document.getElementById(arguments[0]).getBoundingClientRect();
+         return [r.top, r.bottom, document.querySelector('.site-header').getBoundingClientRect().bottom]";
+    let settled = "const r = document.getElementById(arguments[0]).getBoundingClientRect();
+         const header = document.querySelector('.site-header').getBoundingClientRect().bottom;
+         const y = scrollY, still = window.rmLastY === y; window.rmLastY = y;
+         return still && r.top >= header - 1 && r.bottom <= innerHeight";
+    let _ = tab
+        .wait_for::<bool>("the heading to scroll into view", settled, vec![json!(id)])
+        .await;
     let target: String = tab
         .js("return document.querySelector(':target').id", vec![])
         .await?;
     assert_eq!(target, id, ":target after clicking the ToC link");
-    let (top, bottom, header): (f64, f64, f64) = tab
-        .js(
-            "const r = document.getElementById(arguments[0]).getBoundingClientRect();
-             return [r.top, r.bottom, document.querySelector('.site-header').getBoundingClientRect().bottom]",
-            vec![json!(id)],
-        )
-        .await?;
+    let (top, bottom, header): (f64, f64, f64) = tab.js(geometry, vec![json!(id)]).await?;
     let height: f64 = tab.js("return innerHeight", vec![]).await?;
     assert!(
         top >= header - 1.0,
@@ -247,7 +388,7 @@ async fn toc_jumps_to_heading(tab: Tab, _env: Env) -> anyhow::Result<()> {
 
 /// The theme button switches to dark (attribute, stored choice, colours)
 /// and the choice survives navigation to another page, and switching back.
-async fn dark_mode_persists(tab: Tab, _env: Env) -> anyhow::Result<()> {
+async fn dark_mode_persists_across_pages(tab: Tab, _env: Env) -> anyhow::Result<()> {
     tab.open(GUIDE).await?;
     assert_eq!(
         theme_attr(&tab).await?,
@@ -277,7 +418,8 @@ async fn dark_mode_persists(tab: Tab, _env: Env) -> anyhow::Result<()> {
         "dark mode background {dark:?} is not dark"
     );
 
-    // Another page, reached by a link: dark from the first paint.
+    // Another page, reached by a link, starts dark (the script in <head>
+    // applies the stored choice before the page is drawn).
     tab.click(".site-title").await?;
     wait_for_path(&tab, "/").await?;
     assert_eq!(
@@ -349,6 +491,7 @@ async fn copy_button_copies_code(tab: Tab, _env: Env) -> anyhow::Result<()> {
         .wait_for(
             "the Copied label",
             "return window.rmLabels.includes('Copied')",
+            vec![],
         )
         .await?;
     let copied = tab
@@ -399,7 +542,7 @@ async fn missing_url_shows_404_page(tab: Tab, env: Env) -> anyhow::Result<()> {
 
 /// On a phone-sized screen the sidebar folds away behind a Menu button
 /// that opens and closes it and reports its state.
-async fn menu_on_small_screens(tab: Tab, _env: Env) -> anyhow::Result<()> {
+async fn menu_button_opens_sidebar_on_small_screens(tab: Tab, _env: Env) -> anyhow::Result<()> {
     tab.client.set_window_size(420, 900).await?;
     tab.open(GUIDE).await?;
     let menu = "#rm-menu-toggle";
@@ -438,7 +581,7 @@ async fn menu_on_small_screens(tab: Tab, _env: Env) -> anyhow::Result<()> {
 }
 
 /// Pictures for a person: the home page and a guide, light and dark.
-async fn screenshots(tab: Tab, env: Env) -> anyhow::Result<()> {
+async fn screenshots_light_and_dark(tab: Tab, env: Env) -> anyhow::Result<()> {
     for (name, path) in [("home", "/"), ("guide", GUIDE)] {
         for theme in ["light", "dark"] {
             tab.open(path).await?;
@@ -524,12 +667,25 @@ struct Violation {
     nodes: Vec<String>,
 }
 
+/// How many offending elements of a violation are printed.
+const SHOWN_NODES: usize = 4;
+
 impl std::fmt::Display for Violation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let impact = self.impact.as_deref().unwrap_or("unknown");
-        write!(f, "[{impact}] {}: {}", self.id, self.help)?;
-        for node in &self.nodes {
+        write!(
+            f,
+            "[{impact}] {} on {} elements: {}",
+            self.id,
+            self.nodes.len(),
+            self.help
+        )?;
+        // A few examples say what to fix; all of them would drown the log.
+        for node in self.nodes.iter().take(SHOWN_NODES) {
             write!(f, "\n    {node}")?;
+        }
+        if self.nodes.len() > SHOWN_NODES {
+            write!(f, "\n    ... and {} more", self.nodes.len() - SHOWN_NODES)?;
         }
         Ok(())
     }
@@ -549,13 +705,18 @@ impl AxeReport {
             + self.incomplete.len()
             + self.inapplicable.len();
         let mut s = format!(
-            "axe-core {}: {rules} rules run ({} applicable), {} violations ({} serious or critical), {} to review by hand",
+            "axe-core {}: {rules} rules run ({} applicable), {} violations ({} serious or critical)",
             self.version,
             rules - self.inapplicable.len(),
             self.violations.len(),
             self.blocking().count(),
-            self.incomplete.len(),
         );
+        if !self.incomplete.is_empty() {
+            s.push_str(&format!(
+                ", to review by hand: {}",
+                self.incomplete.join(", ")
+            ));
+        }
         for v in &self.violations {
             s.push_str(&format!("\n  {v}"));
         }
@@ -674,10 +835,9 @@ async fn wait_for_path(tab: &Tab, expected: &str) -> anyhow::Result<()> {
     let _: bool = tab
         .wait_for(
             &format!("the URL to become {expected}"),
-            &format!(
-                "return document.readyState === 'complete' && location.pathname + location.hash === {}",
-                json!(expected)
-            ),
+            "return document.readyState === 'complete'
+                 && location.pathname + location.hash === arguments[0]",
+            vec![json!(expected)],
         )
         .await?;
     Ok(())
@@ -691,6 +851,8 @@ async fn wait_for_path(tab: &Tab, expected: &str) -> anyhow::Result<()> {
 enum Needs {
     /// Chromium and chromedriver.
     Browser,
+    /// The same, with JavaScript turned off in the page.
+    BrowserWithoutJs,
     /// Those and axe-core.
     Axe,
 }
@@ -759,7 +921,7 @@ impl Harness {
         Fut: Future<Output = anyhow::Result<()>> + Send + 'static,
     {
         let missing = match needs {
-            Needs::Browser => &self.browser_missing,
+            Needs::Browser | Needs::BrowserWithoutJs => &self.browser_missing,
             Needs::Axe => &self.axe_missing,
         };
         if let Some(line) = missing {
@@ -783,7 +945,10 @@ impl Harness {
         runtime.block_on(async {
             let session = fixture
                 .driver
-                .session(&fixture.server.url(""))
+                .session_with(
+                    &fixture.server.url(""),
+                    !matches!(needs, Needs::BrowserWithoutJs),
+                )
                 .await
                 .map_err(|e| format!("{e:#}"))?;
             let outcome = tokio::spawn(scenario(session.tab(), fixture.env.clone())).await;

@@ -20,12 +20,13 @@ use html5gum::{Token, Tokenizer};
 
 use support::server::percent_decode;
 use support::site::{build_bundled, html_files, SITE_URL};
+use support::tools;
 
 #[test]
 fn every_internal_link_and_anchor_of_the_bundled_site_resolves() {
     let site = build_bundled();
     let report = check_site(&site.dir, SITE_URL);
-    eprintln!("{report}");
+    tools::announce(&report.to_string());
     assert!(
         report.broken.is_empty(),
         "{} broken links in the built site:\n{}",
@@ -110,7 +111,8 @@ fn checker_reports_each_kind_of_broken_link() {
     );
     write(
         "404.html",
-        r#"<a href="/">home</a> <a href="static/s.css">relative</a>"#,
+        r##"<a href="#main">skip</a> <a href="/">home</a> <a href="static/s.css">relative</a>
+        <b id="main"></b>"##,
     );
     write("static/s.css", "");
     write("img/a b.png", "");
@@ -136,7 +138,7 @@ fn checker_reports_each_kind_of_broken_link() {
     );
     assert_eq!(report.pages, 3);
     assert_eq!(report.external, 2);
-    assert_eq!(report.anchors, 4, "#fix twice, #nope, #top-id");
+    assert_eq!(report.anchors, 5, "#fix twice, #nope, #top-id, #main");
 }
 
 /// What the check found.
@@ -225,12 +227,14 @@ fn check_site(root: &Path, site_url: &str) -> Report {
                     report.external += 1;
                     continue;
                 }
-                Link::Relative(_) if served_anywhere => Some(
+                Link::Relative(target) if served_anywhere && !target.starts_with('#') => Some(
                     "a relative link on the 404 page breaks when it is served below the root"
                         .to_string(),
                 ),
-                Link::Relative(target) => resolve(root, &pages, dir, target, &mut report),
-                Link::Absolute(target) => resolve(root, &pages, "", target, &mut report),
+                Link::Relative(target) => {
+                    resolve(root, &pages, Some((rel, dir)), target, &mut report)
+                }
+                Link::Absolute(target) => resolve(root, &pages, None, target, &mut report),
             };
             if let Some(reason) = problem {
                 report.broken.push(Broken {
@@ -278,12 +282,13 @@ fn has_scheme(url: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
-/// Resolves `target` (path, query, fragment) against the folder `dir` of
-/// the output; `None` if it names an existing file (and element).
+/// Resolves `target` (path, query, fragment) against `base`: the linking
+/// page and its folder, or `None` for the site root. Returns why the link
+/// is broken, or `None` if it names an existing file (and element).
 fn resolve(
     root: &Path,
     pages: &BTreeMap<String, Page>,
-    dir: &str,
+    base: Option<(&str, &str)>,
     target: &str,
     report: &mut Report,
 ) -> Option<String> {
@@ -296,16 +301,10 @@ fn resolve(
     let Some(path) = percent_decode(path) else {
         return Some("invalid percent-encoding".into());
     };
+    let (own, dir) = base.unwrap_or(("index.html", ""));
     let file = if path.is_empty() {
-        // `#x` or `?q`: the page itself, i.e. the `index.html` of `dir`
-        // (or the `*.html` file itself, which `dir` cannot name; the only
-        // such page here is 404.html, at the root).
-        let own = join(dir, "index.html");
-        if pages.contains_key(&own) {
-            own
-        } else {
-            "404.html".to_string()
-        }
+        // `#x` or `?q`: the linking page itself.
+        own.to_string()
     } else {
         let Some(joined) = normalize(dir, &path) else {
             return Some("climbs above the site root".into());
@@ -329,14 +328,6 @@ fn resolve(
         None
     } else {
         Some(format!("/{file} has no element with id `{id}`"))
-    }
-}
-
-fn join(dir: &str, name: &str) -> String {
-    if dir.is_empty() {
-        name.to_string()
-    } else {
-        format!("{dir}/{name}")
     }
 }
 

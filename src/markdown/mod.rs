@@ -116,6 +116,7 @@ pub fn render(ctx: &Context<'_>) -> Rendered {
         footnotes: BTreeMap::new(),
         used_ids: HashSet::new(),
         section: TextSection::default(),
+        table: None,
     };
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let span = range.start + ctx.body_offset..range.end + ctx.body_offset;
@@ -148,6 +149,9 @@ struct Renderer<'c, 'a> {
     footnotes: BTreeMap<String, usize>,
     used_ids: HashSet<String>,
     section: TextSection,
+    /// The open table: index of its wrapper in `events`, and the text of
+    /// its header row so far (which names the scrollable region).
+    table: Option<(usize, String, bool)>,
 }
 
 impl<'a> Renderer<'_, 'a> {
@@ -216,12 +220,43 @@ impl<'a> Renderer<'_, 'a> {
                 self.emit(Event::Html(CowStr::Borrowed("</div>\n")));
             }
             Event::Start(Tag::Table(align)) => {
-                self.emit(Event::Html(CowStr::Borrowed(
-                    "<div class=\"table-wrap\" role=\"region\" aria-label=\"Table\" tabindex=\"0\">",
-                )));
+                // A wide table scrolls inside a focusable region; its name,
+                // filled in at the end of the header row, lists the columns
+                // so that regions on one page are told apart.
+                self.table = Some((self.events.len(), String::new(), false));
+                self.emit(Event::Html(CowStr::Borrowed("")));
                 self.emit(Event::Start(Tag::Table(align)));
             }
+            Event::Start(Tag::TableHead) => {
+                if let Some(t) = &mut self.table {
+                    t.2 = true;
+                }
+                self.emit(Event::Start(Tag::TableHead));
+            }
+            Event::End(TagEnd::TableHead) => {
+                if let Some(t) = &mut self.table {
+                    t.2 = false;
+                }
+                self.emit(Event::End(TagEnd::TableHead));
+            }
             Event::End(TagEnd::Table) => {
+                if let Some((at, head, _)) = self.table.take() {
+                    let columns = head
+                        .split('\u{1f}')
+                        .map(str::trim)
+                        .filter(|c| !c.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let label = if columns.is_empty() {
+                        "Table".to_string()
+                    } else {
+                        format!("Table: {columns}")
+                    };
+                    self.events[at] = Event::Html(CowStr::from(format!(
+                        "<div class=\"table-wrap\" role=\"region\" aria-label=\"{}\" tabindex=\"0\">",
+                        escape_attr(&label)
+                    )));
+                }
                 self.emit(Event::End(TagEnd::Table));
                 self.emit(Event::Html(CowStr::Borrowed("</div>\n")));
             }
@@ -271,10 +306,12 @@ impl<'a> Renderer<'_, 'a> {
             }
             Event::Text(t) => {
                 self.text(&t);
+                self.table_head_text(&t);
                 self.emit(Event::Text(t));
             }
             Event::Code(t) => {
                 self.text(&t);
+                self.table_head_text(&t);
                 self.emit(Event::Code(t));
             }
             Event::Html(h) => {
@@ -289,11 +326,22 @@ impl<'a> Renderer<'_, 'a> {
                 self.text(" ");
                 self.emit(event);
             }
-            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+            Event::End(TagEnd::TableCell) => {
+                self.text(" ");
+                self.table_head_text("\u{1f}");
+                self.emit(event);
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item) => {
                 self.text(" ");
                 self.emit(event);
             }
             other => self.emit(other),
+        }
+    }
+
+    fn table_head_text(&mut self, t: &str) {
+        if let Some((_, head, true)) = &mut self.table {
+            head.push_str(t);
         }
     }
 

@@ -111,6 +111,7 @@ fn admonitions_footnotes_tables_tasks() {
     assert!(r.html.contains("id=\"fn-a\""));
     assert!(r.anchors.contains("fn-a"));
     assert!(r.html.contains("<table>"));
+    assert!(r.html.contains("<div class=\"table-wrap\" role=\"region\" aria-label=\"Table: a, b\" tabindex=\"0\"><table>"), "{}", r.html);
     assert!(r.html.contains("type=\"checkbox\""));
     assert!(r.html.contains("<del>old</del>"));
 }

@@ -97,12 +97,22 @@ impl ChromeDriver {
     /// Opens a new browser with an empty profile; `base` is the URL that
     /// [`Tab::open`] paths are relative to.
     pub async fn session(&self, base: &str) -> anyhow::Result<Session> {
+        self.session_with(base, true).await
+    }
+
+    /// Like [`ChromeDriver::session`]; with `javascript` false, pages run
+    /// no script (WebDriver's own commands still work), for testing what
+    /// a reader with JavaScript off gets.
+    pub async fn session_with(&self, base: &str, javascript: bool) -> anyhow::Result<Session> {
         let profile = tempfile::Builder::new()
             .prefix("remedy-chromium-")
             .tempdir()
             .context("create a profile folder for Chromium")?;
         let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|a| a.to_string()).collect();
         args.push(format!("--user-data-dir={}", profile.path().display()));
+        if !javascript {
+            args.push("--blink-settings=scriptEnabled=false".into());
+        }
         let caps: Capabilities = serde_json::from_value(json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
@@ -208,6 +218,11 @@ impl Tab {
             .with_context(|| format!("open {path}"))
     }
 
+    /// The browser's back button.
+    pub async fn back(&self) -> anyhow::Result<()> {
+        self.client.back().await.context("go back")
+    }
+
     /// The path (and fragment) of the current URL.
     pub async fn path(&self) -> anyhow::Result<String> {
         let url = self.client.current_url().await?;
@@ -235,16 +250,18 @@ impl Tab {
             .with_context(|| format!("unexpected result {value} of script: {script}"))
     }
 
-    /// Polls `script` until it returns something other than `null` or
-    /// `false`, and returns that. Fails after [`WAIT`] naming `what`.
+    /// Polls `script` (with `args`, as for [`Tab::js`]) until it returns
+    /// something other than `null` or `false`, and returns that. Fails after
+    /// [`WAIT`] naming `what`.
     pub async fn wait_for<T: DeserializeOwned>(
         &self,
         what: &str,
         script: &str,
+        args: Vec<Value>,
     ) -> anyhow::Result<T> {
         let deadline = Instant::now() + WAIT;
         loop {
-            let value: Value = self.js(script, vec![]).await?;
+            let value: Value = self.js(script, args.clone()).await?;
             if !matches!(value, Value::Null | Value::Bool(false)) {
                 return serde_json::from_value(value.clone()).with_context(|| {
                     format!("unexpected result {value} while waiting for {what}")
