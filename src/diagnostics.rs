@@ -259,31 +259,11 @@ impl Diagnostics {
         self.items.iter().any(Diagnostic::is_error)
     }
 
-    /// Number of errors.
-    pub fn error_count(&self) -> usize {
-        self.items.iter().filter(|d| d.is_error()).count()
-    }
-
-    /// Number of warnings.
-    pub fn warning_count(&self) -> usize {
-        self.items.len() - self.error_count()
-    }
-
     /// All diagnostics sorted by file and position, so output does not
     /// depend on the order parallel work finished in.
     pub fn sorted(mut self) -> Vec<Diagnostic> {
         self.items.sort_by_cached_key(Diagnostic::sort_key);
         self.items
-    }
-
-    /// Borrowed view, in insertion order.
-    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.items.iter()
-    }
-
-    /// True when nothing was reported.
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
     }
 }
 

@@ -134,10 +134,10 @@ impl Highlighter {
                 if ok {
                     html.push_str(&gen.finalize());
                 } else {
-                    html.push_str(&pulldown_cmark_escape_html(code));
+                    html.push_str(&escape_html(code));
                 }
             }
-            None => html.push_str(&pulldown_cmark_escape_html(code)),
+            None => html.push_str(&escape_html(code)),
         }
         html.push_str("</code></pre>");
         Highlighted {
@@ -305,17 +305,10 @@ fn escape_attr(s: &str) -> String {
         .collect()
 }
 
-fn pulldown_cmark_escape_html(s: &str) -> String {
+fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
+    // Writing to a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html_body_text(&mut out, s);
     out
 }
 

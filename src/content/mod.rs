@@ -44,11 +44,6 @@ pub struct Page {
 }
 
 impl Page {
-    /// The Markdown body.
-    pub fn body(&self) -> &str {
-        &self.source.text[self.body_offset..]
-    }
-
     /// Site path of the section this page belongs to (`codes/` for
     /// `codes/429/`, the parent section for a section page, `None` for home).
     pub fn parent_path(&self) -> Option<String> {

@@ -533,18 +533,11 @@ fn collect_html_ids(html: &str, anchors: &mut HashSet<String>) {
     }
 }
 
-/// Escapes a value for a double-quoted HTML attribute.
+/// Escapes text for HTML content or a double-quoted attribute.
 pub fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(c),
-        }
-    }
+    // Writing to a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(&mut out, s);
     out
 }
 
