@@ -123,7 +123,9 @@ impl Staging {
             return Err(e);
         }
         if let Some(old) = old {
-            fs::remove_dir_all(old)?;
+            // The new site is in place: failing to delete the old copy
+            // (e.g. a file held open) must not turn the build into a failure.
+            let _ = fs::remove_dir_all(old);
         }
         Ok(())
     }

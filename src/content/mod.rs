@@ -86,6 +86,8 @@ pub struct Library {
     /// Markdown files that exist but failed to load (their errors are
     /// reported); links to them are not reported again as broken.
     pub failed: BTreeMap<String, String>,
+    /// Draft pages left out of this build (`rel_path`s).
+    pub drafts: std::collections::BTreeSet<String>,
 }
 
 impl Library {
@@ -170,6 +172,7 @@ impl Library {
                 continue;
             };
             if page.meta.draft && !config.drafts {
+                lib.drafts.insert(page.rel_path);
                 continue;
             }
             lib.pages.push(page);

@@ -20,6 +20,8 @@ pub trait Links: Sync {
     fn asset(&self, rel_path: &str) -> bool;
     /// All content files with pages, for "did you mean" hints.
     fn page_files(&self) -> Vec<&str>;
+    /// True when `rel_path` is a draft left out of this build.
+    fn is_draft(&self, rel_path: &str) -> bool;
 }
 
 /// The outcome of resolving a link destination.
@@ -111,6 +113,13 @@ pub fn rewrite(ctx: &Context<'_>, dest: &str) -> Result<LinkTarget, Diagnostic> 
                 page_path: page_path.to_string(),
                 anchor,
             }),
+            None if ctx.links.is_draft(&target) => Err(Diagnostic::error(format!(
+                "link to a draft: `{path}` is not built without --drafts"
+            ))
+            .with_label("link to a draft")
+            .with_help(
+                "publish the page (remove `draft = true`), remove the link, or build with --drafts",
+            )),
             None => {
                 let files = ctx.links.page_files();
                 let help = match did_you_mean(&target, files.iter().copied()) {

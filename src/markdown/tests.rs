@@ -21,6 +21,9 @@ impl Links for FakeLinks {
     fn page_files(&self) -> Vec<&str> {
         vec!["codes/429.md", "providers/stripe.md", "402/_index.md"]
     }
+    fn is_draft(&self, rel_path: &str) -> bool {
+        rel_path == "providers/next.md"
+    }
 }
 
 fn highlighter() -> &'static Highlighter {
@@ -87,6 +90,15 @@ fn broken_link_names_line_and_suggests() {
         "{d}"
     );
     assert!(d.contains("did you mean `../codes/429.md`?"), "{d}");
+}
+
+#[test]
+fn link_to_a_draft_says_so() {
+    let r = render_md("[soon](next.md)\n");
+    assert_eq!(r.diagnostics.len(), 1);
+    assert!(r.diagnostics[0]
+        .to_string()
+        .contains("link to a draft: `next.md` is not built without --drafts"));
 }
 
 #[test]

@@ -409,6 +409,9 @@ impl Links for SiteLinks<'_> {
             .map(String::as_str)
             .collect()
     }
+    fn is_draft(&self, rel_path: &str) -> bool {
+        self.library.drafts.contains(rel_path)
+    }
 }
 
 /// Every `page.md#anchor` link must name an id that the target page defines.
