@@ -23,6 +23,7 @@ pub mod content;
 pub mod diagnose;
 pub mod diagnostics;
 pub mod highlight;
+pub mod init;
 pub mod markdown;
 pub mod output;
 pub mod render;

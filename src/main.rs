@@ -41,6 +41,19 @@ enum Command {
     Check(CommonArgs),
     /// Walk a decision tree in the terminal: answer questions, get the remedy and its guides.
     Diagnose(DiagnoseArgs),
+    /// Start a new knowledge base: book.toml, a home page, a guide and a decision tree.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+struct InitArgs {
+    /// Where to create it (created if missing; must not hold a book.toml or content/).
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+
+    /// The site's title (default: the folder's name).
+    #[arg(long)]
+    title: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -102,6 +115,7 @@ fn main() -> ExitCode {
         Command::Build(b) => (b.common, b.output, b.quiet, b.verbose, true),
         Command::Check(c) => (c, None, false, false, false),
         Command::Diagnose(d) => return diagnose(d, color),
+        Command::Init(i) => return init(i, color),
     };
     let opts = BuildOptions {
         root: common.dir,
@@ -150,6 +164,25 @@ fn main() -> ExitCode {
                 "build failed with {errors} error{}; nothing was written",
                 if errors == 1 { "" } else { "s" }
             );
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn init(args: InitArgs, color: ColorChoice) -> ExitCode {
+    match remedy::init::init(&args.dir, args.title.as_deref()) {
+        Ok(files) => {
+            for f in &files {
+                println!("created {}", f.display());
+            }
+            println!(
+                "\nNext: `remedy build {0}` builds it into {0}/public; `remedy diagnose -C {0}` walks its tree.",
+                args.dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            print_diagnostics(&[d], color);
             ExitCode::from(1)
         }
     }

@@ -5,6 +5,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::sync::OnceLock;
 
 use remedy::config::Overrides;
@@ -572,4 +573,54 @@ fn hidden_files_editor_leftovers_and_symlink_loops() {
         let e = f.fails_with("symbolic link loop");
         assert!(e.contains("content/loop"), "{e}");
     }
+}
+
+/// `remedy init` makes a site that builds cleanly, with a tree that walks,
+/// and never overwrites an existing one.
+#[test]
+fn init_creates_a_working_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("kb");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_remedy"))
+            .args(args)
+            .arg("--color=never")
+            .output()
+            .unwrap()
+    };
+    let s = site.to_str().unwrap();
+    let out = run(&["init", s, "--title", "Acme \"API\""]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["build", s]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).is_empty(),
+        "warnings: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(read(site.join("public/index.html")).contains("<title>Acme &quot;API&quot;</title>"));
+    let out = run(&["diagnose", "-C", s, "--answers", "1"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("=> The account is out of credit"));
+
+    fs::write(
+        site.join("content/_index.md"),
+        "+++\ntitle = \"Mine\"\n+++\n",
+    )
+    .unwrap();
+    let out = run(&["init", s]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("already has a book.toml; nothing was written"));
+    assert_eq!(
+        read(site.join("content/_index.md")),
+        "+++\ntitle = \"Mine\"\n+++\n"
+    );
 }
