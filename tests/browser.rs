@@ -77,6 +77,7 @@ fn main() -> ExitCode {
             menu_button_opens_sidebar_on_small_screens,
             screenshots_light_and_dark,
             tree_walks_to_a_remedy_back_and_reload,
+            pages_opened_from_disk_link_to_pages,
         ]
     );
     trials.extend(tests!(
@@ -222,6 +223,30 @@ async fn tree_walks_to_a_remedy_back_and_reload(tab: Tab, _env: Env) -> anyhow::
     tab.click("#rm-tree-restart").await?;
     wait_for_path(&tab, &format!("{TREE}#{}", path[0])).await?;
     assert_eq!(shown_steps(&tab).await?, vec![path[0].clone()]);
+    Ok(())
+}
+
+/// Opened from disk, the sidebar and breadcrumbs lead to pages, not to
+/// folder listings.
+async fn pages_opened_from_disk_link_to_pages(tab: Tab, env: Env) -> anyhow::Result<()> {
+    let home = env.site_dir.join("index.html");
+    tab.client
+        .goto(&format!("file://{}", home.display()))
+        .await?;
+    let href = tab
+        .attr(".sidebar a[href*='providers/']", "href")
+        .await?
+        .context("no providers link in the sidebar")?;
+    assert_eq!(href, "providers/index.html");
+    tab.click(".sidebar a[href*='providers/']").await?;
+    tab.wait_for::<bool>(
+        "the providers page",
+        "return document.querySelector('h1') && location.pathname.endsWith('/providers/index.html')",
+        vec![],
+    )
+    .await?;
+    let crumb = tab.attr(".breadcrumbs a", "href").await?;
+    assert_eq!(crumb.as_deref(), Some("../index.html"));
     Ok(())
 }
 
@@ -861,6 +886,8 @@ enum Needs {
 #[derive(Clone)]
 struct Env {
     server_port: u16,
+    /// The built site's folder, for `file://` tests.
+    site_dir: PathBuf,
     axe: Option<Arc<str>>,
     screenshots: PathBuf,
 }
@@ -979,6 +1006,7 @@ impl Fixture {
             driver,
             env: Env {
                 server_port: server.addr().port(),
+                site_dir: site.dir.clone(),
                 axe,
                 screenshots: screenshot_dir(),
             },

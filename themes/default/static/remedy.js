@@ -63,7 +63,23 @@
     });
   }
 
+  // Opened from disk (file://), a link to a folder shows a file listing, not
+  // the page: point such links at the folder's index.html instead. Servers
+  // never see this; they answer folder URLs with index.html themselves.
+  function fixFileLinks() {
+    if (location.protocol !== "file:") return;
+    Array.prototype.forEach.call(document.querySelectorAll("a[href]"), function (a) {
+      var href = a.getAttribute("href");
+      if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.charAt(0) === "#") return;
+      var hash = href.indexOf("#");
+      var path = hash < 0 ? href : href.slice(0, hash);
+      var rest = hash < 0 ? "" : href.slice(hash);
+      if (path === "" || path.slice(-1) === "/") a.setAttribute("href", path + "index.html" + rest);
+    });
+  }
+
   function init() {
+    fixFileLinks();
     setupThemeToggle();
     setupMenu();
     setupCopyButtons();
