@@ -43,6 +43,27 @@ enum Command {
     Diagnose(DiagnoseArgs),
     /// Start a new knowledge base: book.toml, a home page, a guide and a decision tree.
     Init(InitArgs),
+    /// Serve the site on localhost, rebuild on every change and reload the page.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// The project folder holding book.toml.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+
+    /// Port to listen on (0 picks a free one).
+    #[arg(short, long, default_value_t = 3000)]
+    port: u16,
+
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+
+    /// Include pages marked `draft = true`.
+    #[arg(long)]
+    drafts: bool,
 }
 
 #[derive(Debug, Args)]
@@ -116,6 +137,7 @@ fn main() -> ExitCode {
         Command::Check(c) => (c, None, false, false, false),
         Command::Diagnose(d) => return diagnose(d, color),
         Command::Init(i) => return init(i, color),
+        Command::Serve(s) => return serve(s, color),
     };
     let opts = BuildOptions {
         root: common.dir,
@@ -164,6 +186,29 @@ fn main() -> ExitCode {
                 "build failed with {errors} error{}; nothing was written",
                 if errors == 1 { "" } else { "s" }
             );
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn serve(args: ServeArgs, color: ColorChoice) -> ExitCode {
+    let opts = remedy::serve::ServeOptions {
+        root: args.dir.clone(),
+        addr: std::net::SocketAddr::new(args.bind, args.port),
+        drafts: args.drafts,
+    };
+    let mut ready = |addr: std::net::SocketAddr| {
+        println!(
+            "serving {} at http://{addr}/ (rebuilds on change; Ctrl+C to stop)",
+            args.dir.display()
+        );
+        let _ = std::io::stdout().flush();
+    };
+    let stderr = std::io::stderr();
+    match remedy::serve::serve(&opts, &mut ready, &mut stderr.lock()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(d) => {
+            print_diagnostics(&[d], color);
             ExitCode::from(1)
         }
     }

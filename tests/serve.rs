@@ -1,0 +1,126 @@
+//! `remedy serve`: serves the site, rebuilds on change, keeps the last good
+//! build on errors and tells the page through `/__remedy/status`.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+mod common;
+use common::Fixture;
+
+/// Kills the server when the test ends, however it ends.
+struct Server(Child, u16);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start(f: &Fixture) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_remedy"))
+        .args(["serve", "--port", "0"])
+        .arg(f.root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port = line
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    Server(child, port)
+}
+
+fn get(port: u16, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").unwrap();
+    let mut r = String::new();
+    s.read_to_string(&mut r).unwrap();
+    let code = r
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (
+        code,
+        r.split_once("\r\n\r\n")
+            .map_or(String::new(), |(_, b)| b.to_string()),
+    )
+}
+
+/// Polls the status endpoint until `until` holds (bounded: a hang fails).
+fn wait_status(
+    port: u16,
+    what: &str,
+    until: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (_, body) = get(port, "/__remedy/status");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        if until(&v) {
+            return v;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "gave up waiting for {what}; last status {v}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn serves_rebuilds_and_reports_errors() {
+    let f = Fixture::new();
+    let server = start(&f);
+    let port = server.1;
+    wait_status(port, "the first build", |v| v["version"] == 1);
+
+    let (code, page) = get(port, "/a/");
+    assert_eq!(code, 200);
+    assert!(
+        page.contains("/__remedy/status"),
+        "pages carry the reload script"
+    );
+    let (code, page) = get(port, "/no/such/page/");
+    assert_eq!(code, 404);
+    assert!(page.contains("Page not found"));
+    assert_eq!(get(port, "/../book.toml").0, 404);
+
+    f.write("content/a.md", "+++\ntitle = \"A\"\n+++\n\nFresh text.\n");
+    wait_status(port, "a rebuild", |v| v["version"] == 2);
+    assert!(get(port, "/a/").1.contains("Fresh text."));
+
+    f.write("content/a.md", "+++\ntitle = \"A\"\n\nBroken.\n");
+    let v = wait_status(port, "the error", |v| v["errors"].is_string());
+    assert!(
+        v["errors"].as_str().unwrap().contains("content/a.md:1:1"),
+        "{v}"
+    );
+    assert_eq!(v["version"], 2);
+    assert!(
+        get(port, "/a/").1.contains("Fresh text."),
+        "the last good build is still served"
+    );
+
+    f.write("content/a.md", "+++\ntitle = \"A\"\n+++\n\nFixed.\n");
+    wait_status(port, "the fix", |v| {
+        v["version"] == 3 && v["errors"].is_null()
+    });
+    assert!(get(port, "/a/").1.contains("Fixed."));
+    // The project's own output folder is left alone.
+    let public = common::snapshot(&f.root().join("public"));
+    assert!(!public
+        .values()
+        .any(|b| String::from_utf8_lossy(b).contains("Fixed.")));
+}
