@@ -222,7 +222,8 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn content_type(path: &Path) -> &'static str {
+/// The `Content-Type` of a site file, by its extension.
+pub fn content_type(path: &Path) -> &'static str {
     match path
         .extension()
         .and_then(|e| e.to_str())
@@ -237,6 +238,8 @@ fn content_type(path: &Path) -> &'static str {
         "jpg" | "jpeg" => "image/jpeg",
         "gif" => "image/gif",
         "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
         "xml" => "application/xml",
         "txt" => "text/plain; charset=utf-8",
         _ => "application/octet-stream",

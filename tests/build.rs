@@ -5,18 +5,13 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 use remedy::config::Overrides;
 use remedy::{build, BuildOptions};
 
 mod common;
-use common::{snapshot, Fixture};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::{remedy_in, repo, snapshot, Fixture};
 
 fn build_bundled(out: &Path, site_url: Option<&str>) -> remedy::BuildReport {
     build(&BuildOptions {
@@ -581,13 +576,7 @@ fn hidden_files_editor_leftovers_and_symlink_loops() {
 fn init_creates_a_working_site() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("kb");
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_remedy"))
-            .args(args)
-            .arg("--color=never")
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| remedy_in(dir.path(), args);
     let s = site.to_str().unwrap();
     let out = run(&["init", s, "--title", "Acme \"API\""]);
     assert!(

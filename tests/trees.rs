@@ -3,7 +3,7 @@
 //! paths, and a broken tree failing the build at the right line.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 
@@ -12,11 +12,7 @@ use remedy::diagnostics::Source;
 use remedy::{build, BuildOptions};
 
 mod common;
-use common::Fixture;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::{remedy_in, repo, Fixture};
 
 fn site() -> &'static Path {
     static SITE: OnceLock<tempfile::TempDir> = OnceLock::new();
@@ -135,18 +131,8 @@ fn guides_link_back_to_the_remedies() {
 }
 
 fn diagnose(answers: &str) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_remedy"))
-        .args([
-            "diagnose",
-            "402",
-            "--answers",
-            answers,
-            "--color=never",
-            "-C",
-        ])
-        .arg(repo())
-        .output()
-        .unwrap();
+    let repo = repo();
+    let out = remedy_in(&repo, &["diagnose", "402", "--answers", answers]);
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),

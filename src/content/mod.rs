@@ -108,7 +108,7 @@ impl Library {
             );
             return lib;
         }
-        let mut md_files = Vec::new();
+        let mut page_files = Vec::new();
         let walker = WalkDir::new(&config.content_dir)
             .follow_links(true)
             .sort_by_file_name()
@@ -150,7 +150,7 @@ impl Library {
                 continue;
             };
             if rel_path.ends_with(".md") || rel_path.ends_with(".toml") {
-                md_files.push((entry.path().to_path_buf(), rel_path));
+                page_files.push((entry.path().to_path_buf(), rel_path));
             } else {
                 lib.assets.push(Asset {
                     file: entry.path().to_path_buf(),
@@ -159,15 +159,10 @@ impl Library {
             }
         }
 
-        for (file, rel_path) in md_files {
+        for (file, rel_path) in page_files {
             let path = site_path(&rel_path);
             let rel = rel_path.clone();
-            let read = if rel_path.ends_with(".toml") {
-                read_tree
-            } else {
-                read_page
-            };
-            let Some(page) = read(config, &file, rel_path, diags) else {
+            let Some(page) = read_file(config, &file, rel_path, diags) else {
                 lib.failed.insert(rel, path);
                 continue;
             };
@@ -268,22 +263,19 @@ impl Library {
     }
 }
 
-/// A `.toml` file in the content folder is a decision tree; it becomes a page
-/// whose title and weight come from its `[tree]` table.
-fn read_tree(
+/// Reads one content file: a `.md` page with front matter, or a `.toml`
+/// decision tree, which becomes a page whose title, description and weight
+/// come from its `[tree]` table.
+fn read_file(
     config: &Config,
     file: &Path,
     rel_path: String,
     diags: &mut Diagnostics,
 ) -> Option<Page> {
     let source = read_source(config, file, diags)?;
-    match tree::parse(&source) {
-        Ok(tree) => Some(Page {
-            path: site_path(&rel_path),
-            is_section: false,
-            is_virtual: false,
-            rel_path,
-            meta: FrontMatter {
+    let parsed = if rel_path.ends_with(".toml") {
+        tree::parse(&source).map(|tree| {
+            let meta = FrontMatter {
                 title: tree.title.clone(),
                 description: tree.description.clone(),
                 codes: Vec::new(),
@@ -291,43 +283,37 @@ fn read_tree(
                 weight: tree.weight,
                 draft: false,
                 aliases: Vec::new(),
-            },
-            front_matter_offset: 0,
-            body_offset: source.text.len(),
-            source,
-            tree: Some(Box::new(tree)),
-        }),
+            };
+            (meta, 0, source.text.len(), Some(Box::new(tree)))
+        })
+    } else {
+        front_matter::parse(&source).map(|split| {
+            (
+                split.front_matter,
+                split.front_matter_offset,
+                split.body_offset,
+                None,
+            )
+        })
+    };
+    let (meta, front_matter_offset, body_offset, tree) = match parsed {
+        Ok(parts) => parts,
         Err(errs) => {
             diags.extend(errs);
-            None
+            return None;
         }
-    }
-}
-
-fn read_page(
-    config: &Config,
-    file: &Path,
-    rel_path: String,
-    diags: &mut Diagnostics,
-) -> Option<Page> {
-    let source = read_source(config, file, diags)?;
-    match front_matter::parse(&source) {
-        Ok(split) => Some(Page {
-            path: site_path(&rel_path),
-            is_section: rel_path == "_index.md" || rel_path.ends_with("/_index.md"),
-            is_virtual: false,
-            rel_path,
-            meta: split.front_matter,
-            front_matter_offset: split.front_matter_offset,
-            body_offset: split.body_offset,
-            source,
-            tree: None,
-        }),
-        Err(errs) => {
-            diags.extend(errs);
-            None
-        }
-    }
+    };
+    Some(Page {
+        path: site_path(&rel_path),
+        is_section: tree.is_none() && (rel_path == "_index.md" || rel_path.ends_with("/_index.md")),
+        is_virtual: false,
+        rel_path,
+        meta,
+        front_matter_offset,
+        body_offset,
+        source,
+        tree,
+    })
 }
 
 /// Reads a UTF-8 text file (a leading BOM is dropped) for parsing and diagnostics.

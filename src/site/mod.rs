@@ -200,21 +200,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         .collect();
 
     let nav = Nav::build(&library);
-    let staging = if opts.write {
-        match Staging::new(&config.output_dir) {
-            Ok(s) => Some(s),
-            Err(e) => {
-                diags.push(Diagnostic::error(format!(
-                    "cannot create a temporary folder beside {}: {e}",
-                    shown_output.display()
-                )));
-                return Err(BuildFailure::from(diags));
-            }
-        }
-    } else {
-        None
-    };
-
     let ctx = PageContext {
         config: &config,
         library: &library,
@@ -226,30 +211,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         assets: &assets,
         templates: &templates,
     };
-    let page_results: Vec<Result<(), Diagnostic>> = library
-        .pages
-        .par_iter()
-        .enumerate()
-        .map(|(i, page)| {
-            let html = ctx.render_page(i)?;
-            if let Some(staging) = &staging {
-                staging
-                    .write(&format!("{}index.html", page.path), html.as_bytes())
-                    .map_err(|e| write_error(&page.path, e))?;
-            }
-            Ok(())
-        })
-        .collect();
-    for r in page_results {
-        if let Err(d) = r {
-            diags.push(d);
-        }
-    }
-    stage("render templates, write pages", &mut timings);
-    if diags.has_errors() {
-        return Err(BuildFailure::from(diags));
-    }
 
+    // Every file besides the pages, assembled and checked for clashes before
+    // any page is rendered, so a clash fails the build before the heavy work.
     let mut extra: BTreeMap<String, Vec<u8>> = statics;
     match ctx.render_404() {
         Ok(html) => {
@@ -269,7 +233,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         .iter()
         .map(|p| format!("{}index.html", p.path))
         .collect();
-    let mut files = page_files.len();
     for asset in &library.assets {
         if page_files.contains(&asset.rel_path) || extra.contains_key(&asset.rel_path) {
             diags.push(
@@ -295,6 +258,45 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         return Err(BuildFailure::from(diags));
     }
 
+    let staging = if opts.write {
+        match Staging::new(&config.output_dir) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                diags.push(Diagnostic::error(format!(
+                    "cannot create a temporary folder beside {}: {e}",
+                    shown_output.display()
+                )));
+                return Err(BuildFailure::from(diags));
+            }
+        }
+    } else {
+        None
+    };
+    let page_results: Vec<Result<(), Diagnostic>> = library
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, page)| {
+            let html = ctx.render_page(i)?;
+            if let Some(staging) = &staging {
+                staging
+                    .write(&format!("{}index.html", page.path), html.as_bytes())
+                    .map_err(|e| write_error(&page.path, e))?;
+            }
+            Ok(())
+        })
+        .collect();
+    for r in page_results {
+        if let Err(d) = r {
+            diags.push(d);
+        }
+    }
+    stage("render templates, write pages", &mut timings);
+    if diags.has_errors() {
+        return Err(BuildFailure::from(diags));
+    }
+
+    let mut files = page_files.len();
     if let Some(staging) = staging {
         for (path, bytes) in &extra {
             staging

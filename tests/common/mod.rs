@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// Every file under `dir` with its bytes, keyed by relative path.
@@ -27,6 +27,21 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 /// A small site in a temp folder, built once successfully so that failed
 /// builds can be checked to leave that output alone.
+/// The project folder (where the bundled site lives).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the `remedy` binary in `dir` with `args`, uncoloured.
+pub fn remedy_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_remedy"))
+        .args(args)
+        .arg("--color=never")
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
 pub struct Fixture {
     dir: tempfile::TempDir,
 }
@@ -72,12 +87,7 @@ impl Fixture {
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_remedy"))
-            .args(args)
-            .arg("--color=never")
-            .current_dir(self.root())
-            .output()
-            .unwrap()
+        remedy_in(self.root(), args)
     }
 
     /// Builds, expects failure with `needle` in stderr, and checks the

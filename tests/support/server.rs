@@ -135,27 +135,9 @@ fn not_found(root: &Path) -> Reply {
 
 fn file_response(path: &Path, bytes: Vec<u8>) -> Reply {
     Response::from_data(bytes)
-        .with_header(header("Content-Type", content_type(path)))
+        .with_header(header("Content-Type", remedy::serve::content_type(path)))
         // Every test must see the site as built, never a cached copy.
         .with_header(header("Cache-Control", "no-store"))
-}
-
-fn content_type(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "woff2" => "font/woff2",
-        "xml" => "application/xml",
-        "txt" => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
-    }
 }
 
 fn header(name: &str, value: &str) -> Header {
