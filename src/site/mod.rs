@@ -81,11 +81,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let config = Config::load(&opts.root, &opts.overrides).map_err(BuildFailure::from)?;
     let shown_output = config.display_path(&config.output_dir);
     if opts.write {
-        output::check_target(&config.output_dir, &shown_output).map_err(|d| {
-            let mut ds = Diagnostics::new();
-            ds.push(d);
-            BuildFailure::from(ds)
-        })?;
+        output::check_target(&config.output_dir, &shown_output).map_err(one)?;
     }
 
     let mut diags = Diagnostics::new();
