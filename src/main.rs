@@ -43,6 +43,8 @@ enum Command {
     Diagnose(DiagnoseArgs),
     /// Start a new knowledge base: book.toml, a home page, a guide and a decision tree.
     Init(InitArgs),
+    /// Search the built site's index from the terminal.
+    Search(SearchArgs),
     /// Serve the site on localhost, rebuild on every change and reload the page.
     Serve(ServeArgs),
 }
@@ -64,6 +66,43 @@ struct ServeArgs {
     /// Include pages marked `draft = true`.
     #[arg(long)]
     drafts: bool,
+}
+
+#[derive(Debug, Args)]
+struct SearchArgs {
+    /// What to look for: words, an error string, a "quoted phrase".
+    #[arg(required = true, num_args = 1..)]
+    query: Vec<String>,
+
+    /// The project folder holding book.toml (its build-dir must hold a built site).
+    #[arg(short = 'C', long = "dir", value_name = "DIR", default_value = ".")]
+    dir: PathBuf,
+
+    /// A built site to search instead (a folder with search/index/).
+    #[arg(long, value_name = "DIR", conflicts_with = "dir")]
+    site: Option<PathBuf>,
+
+    /// How many pages to print.
+    #[arg(short = 'n', long, default_value_t = 10)]
+    limit: usize,
+
+    /// Only sections of pages about this status code.
+    #[arg(long, value_name = "CODE")]
+    code: Option<u16>,
+
+    /// Only guides or only decision-tree steps.
+    #[arg(long, value_enum)]
+    kind: Option<SearchKind>,
+
+    /// Print JSON (an array of results) for scripts.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SearchKind {
+    Guide,
+    Step,
 }
 
 #[derive(Debug, Args)]
@@ -137,6 +176,7 @@ fn main() -> ExitCode {
         Command::Check(c) => (c, None, false, false, false),
         Command::Diagnose(d) => return diagnose(d, color),
         Command::Init(i) => return init(i, color),
+        Command::Search(s) => return search(s, color),
         Command::Serve(s) => return serve(s, color),
     };
     let opts = BuildOptions {
@@ -266,6 +306,141 @@ fn diagnose(args: DiagnoseArgs, color: ColorChoice) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+fn search(args: SearchArgs, color: ColorChoice) -> ExitCode {
+    let mut err = StandardStream::stderr(color);
+    let (site, base) = match &args.site {
+        Some(site) => (site.clone(), "/".to_string()),
+        None => match remedy::config::Config::load(&args.dir, &Overrides::default()) {
+            Ok(config) => {
+                let base = config
+                    .site_url
+                    .absolute
+                    .clone()
+                    .unwrap_or(config.site_url.base_path.clone());
+                (config.output_dir, base)
+            }
+            Err(diags) => {
+                print_diagnostics(&diags.sorted(), color);
+                return ExitCode::from(1);
+            }
+        },
+    };
+    let dir = site.join(remedy::search::INDEX_DIR);
+    if !dir.join("meta.json").is_file() {
+        let _ = writeln!(
+            err,
+            "error: no search index in {}\nhelp: run `remedy build` first (or pass --site with a built site)",
+            dir.display()
+        );
+        return ExitCode::from(1);
+    }
+    let index = match remedy::search::SearchIndex::open(&dir) {
+        Ok(i) => i,
+        Err(e) => {
+            let _ = writeln!(
+                err,
+                "error: {e:#}\nhelp: rebuild the site with this version of remedy"
+            );
+            return ExitCode::from(1);
+        }
+    };
+    let opts = remedy::search::Options {
+        limit: args.limit,
+        code: args.code,
+        kind: args.kind.map(|k| match k {
+            SearchKind::Guide => remedy::search::Kind::Guide,
+            SearchKind::Step => remedy::search::Kind::Step,
+        }),
+    };
+    let query = args.query.join(" ");
+    let hits = match index.search(&query, &opts) {
+        Ok(h) => h,
+        Err(e) => {
+            let _ = writeln!(err, "error: the search failed: {e:#}");
+            return ExitCode::from(1);
+        }
+    };
+    let out = StandardStream::stdout(color);
+    let mut out = out.lock();
+    let printed = if args.json {
+        let rows: Vec<serde_json::Value> = hits
+            .iter()
+            .map(|h| {
+                serde_json::json!({
+                    "title": h.title,
+                    "section": h.heading,
+                    "url": format!("{base}{}", h.url),
+                    "score": h.score,
+                    "codes": h.codes,
+                    "kind": h.kind,
+                    "snippet": h.snippet,
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut out, &rows)
+            .map_err(std::io::Error::other)
+            .and_then(|_| writeln!(out))
+    } else {
+        print_hits(&mut out, &hits, &base, &query)
+    };
+    match printed {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            let _ = writeln!(err, "error: {e}");
+            ExitCode::from(1)
+        }
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+fn print_hits(
+    out: &mut impl termcolor::WriteColor,
+    hits: &[remedy::search::PageHit],
+    base: &str,
+    query: &str,
+) -> std::io::Result<()> {
+    use termcolor::ColorSpec;
+    if hits.is_empty() {
+        return writeln!(out, "no results for {query:?}");
+    }
+    for (i, h) in hits.iter().enumerate() {
+        out.set_color(ColorSpec::new().set_bold(true))?;
+        write!(out, "{}. {}", i + 1, h.title)?;
+        out.reset()?;
+        if let Some(heading) = &h.heading {
+            write!(out, " › {heading}")?;
+        }
+        if h.kind == "step" {
+            write!(out, " (troubleshooter step)")?;
+        }
+        writeln!(out)?;
+        write!(out, "   {base}{}", h.url)?;
+        if !h.codes.is_empty() {
+            let codes: Vec<String> = h.codes.iter().map(u16::to_string).collect();
+            write!(out, "  [{}]", codes.join(", "))?;
+        }
+        writeln!(out)?;
+        let text = h.snippet.replace(['\n', '\t'], " ");
+        write!(out, "   ")?;
+        let mut at = 0;
+        for r in &h.highlighted {
+            if r.start < at || r.end > text.len() {
+                continue;
+            }
+            write!(out, "{}", &text[at..r.start])?;
+            out.set_color(
+                ColorSpec::new()
+                    .set_bold(true)
+                    .set_fg(Some(termcolor::Color::Yellow)),
+            )?;
+            write!(out, "{}", &text[r.clone()])?;
+            out.reset()?;
+            at = r.end;
+        }
+        writeln!(out, "{}", &text[at..])?;
+    }
+    Ok(())
 }
 
 fn print_diagnostics(diags: &[Diagnostic], color: ColorChoice) {

@@ -23,6 +23,7 @@ use crate::render::{LinkView, NavView, PageInfo, PageView, SiteView, Templates};
 use crate::theme::Theme;
 use crate::tree::render::TreeView;
 
+mod search;
 mod trees;
 
 use trees::ReachedFrom;
@@ -241,6 +242,27 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             );
         }
     }
+    // The search index owns `search/`; a page or file there would mix
+    // with it (or be overwritten by it).
+    let reserved = |path: &str| path.starts_with("search/");
+    for page in library.pages.iter().filter(|p| reserved(&p.path)) {
+        diags.push(
+            Diagnostic::error(
+                "pages cannot live under /search/: that folder holds the search index",
+            )
+            .in_file(page.source.path.clone())
+            .with_help("move or rename the file (or its folder)"),
+        );
+    }
+    for asset in library.assets.iter().filter(|a| reserved(&a.rel_path)) {
+        diags.push(
+            Diagnostic::error(
+                "files cannot live under /search/: that folder holds the search index",
+            )
+            .in_file(config.display_path(&asset.file))
+            .with_help("move or rename the file (or its folder)"),
+        );
+    }
     for path in extra.keys() {
         if page_files.contains(path) {
             diags.push(
@@ -268,20 +290,40 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     } else {
         None
     };
-    let page_results: Vec<Result<(), Diagnostic>> = library
-        .pages
-        .par_iter()
-        .enumerate()
-        .map(|(i, page)| {
-            let html = ctx.render_page(i)?;
-            if let Some(staging) = &staging {
-                staging
-                    .write(&format!("{}index.html", page.path), html.as_bytes())
-                    .map_err(|e| write_error(&page.path, e))?;
-            }
-            Ok(())
-        })
-        .collect();
+    // The search index is built on one thread while the pool renders pages.
+    let search_docs = search::documents(&library, &rendered);
+    let (page_results, search_files) = rayon::join(
+        || -> Vec<Result<(), Diagnostic>> {
+            library
+                .pages
+                .par_iter()
+                .enumerate()
+                .map(|(i, page)| {
+                    let html = ctx.render_page(i)?;
+                    if let Some(staging) = &staging {
+                        staging
+                            .write(&format!("{}index.html", page.path), html.as_bytes())
+                            .map_err(|e| write_error(&page.path, e))?;
+                    }
+                    Ok(())
+                })
+                .collect()
+        },
+        || {
+            opts.write
+                .then(|| timed(|| crate::search::files(&search_docs)))
+        },
+    );
+    match search_files {
+        Some((Ok(files), t)) => {
+            timings.push(("  search index (parallel)", t));
+            extra.extend(files);
+        }
+        Some((Err(e), _)) => diags.push(Diagnostic::error(format!(
+            "cannot build the search index: {e:#}"
+        ))),
+        None => {}
+    }
     for r in page_results {
         if let Err(d) = r {
             diags.push(d);

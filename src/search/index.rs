@@ -1,0 +1,202 @@
+//! Building the tantivy index in memory and writing it out with fixed
+//! segment names.
+//!
+//! tantivy names segments with random UUIDs; the site must be byte-identical
+//! across builds, so the index is built in a RAM directory with one thread
+//! and merged into one segment, then its files are written under a fixed id
+//! (meta.json rewritten to match). The result opens like any tantivy index.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context as _, Result};
+use tantivy::directory::Directory;
+use tantivy::index::SegmentComponent;
+use tantivy::indexer::NoMergePolicy;
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING,
+};
+use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument};
+
+use super::analyzer;
+use super::{Kind, SearchDoc};
+
+/// The id every segment file is renamed to.
+const FIXED_SEGMENT: &str = "00000000000000000000000000000001";
+
+/// The schema's fields, looked up once.
+#[derive(Clone, Copy, Debug)]
+pub struct Fields {
+    pub title: Field,
+    pub heading: Field,
+    pub body: Field,
+    pub pairs: Field,
+    pub codes: Field,
+    pub kind: Field,
+    pub word: Field,
+    pub url: Field,
+}
+
+impl Fields {
+    /// The scoring and filter fields in the order of `FORMAT.md`.
+    pub fn numbered(&self) -> [Field; 6] {
+        [
+            self.title,
+            self.heading,
+            self.body,
+            self.pairs,
+            self.codes,
+            self.kind,
+        ]
+    }
+
+    pub fn from_schema(schema: &Schema) -> Result<Fields> {
+        let f = |name: &str| {
+            schema.get_field(name).with_context(|| {
+                format!("the search index has no field `{name}`; rebuild the site")
+            })
+        };
+        Ok(Fields {
+            title: f("title")?,
+            heading: f("heading")?,
+            body: f("body")?,
+            pairs: f("pairs")?,
+            codes: f("codes")?,
+            kind: f("kind")?,
+            word: f("word")?,
+            url: f("url")?,
+        })
+    }
+}
+
+fn schema() -> Schema {
+    let text = |tokenizer: &str, record: IndexRecordOption| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(record)
+                .set_fieldnorms(tokenizer != analyzer::WORDS),
+        )
+    };
+    let positions = IndexRecordOption::WithFreqsAndPositions;
+    let mut b = Schema::builder();
+    b.add_text_field("title", text(analyzer::TEXT, positions) | STORED);
+    b.add_text_field("heading", text(analyzer::TEXT, positions) | STORED);
+    b.add_text_field("body", text(analyzer::TEXT, positions) | STORED);
+    b.add_text_field("pairs", text(analyzer::PAIRS, IndexRecordOption::WithFreqs));
+    b.add_text_field("codes", STRING | STORED);
+    b.add_text_field("kind", STRING | STORED);
+    b.add_text_field("word", text(analyzer::WORDS, IndexRecordOption::Basic));
+    b.add_text_field("url", STORED);
+    b.build()
+}
+
+/// An index held in memory, ready to be searched or exported.
+pub struct Built {
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: Fields,
+}
+
+/// Indexes the documents, in order (their position is their doc id).
+pub fn build(docs: &[SearchDoc]) -> Result<Built> {
+    let index = Index::create_in_ram(schema());
+    analyzer::register(&index);
+    let fields = Fields::from_schema(&index.schema())?;
+    // One thread keeps doc ids in input order and the files deterministic;
+    // the budget is large enough that most sites fit one segment anyway.
+    let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 200_000_000)?;
+    writer.set_merge_policy(Box::new(NoMergePolicy));
+    for d in docs {
+        let mut document = doc!(
+            fields.title => d.title.as_str(),
+            fields.body => d.body.as_str(),
+            fields.kind => d.kind.as_str(),
+            fields.url => d.url.as_str(),
+        );
+        // A page's lead has no heading of its own: the page title is its
+        // heading (the h1), so the lead of the page about a phrase ranks
+        // with the sections headed by it.
+        let heading = d.heading.as_deref().unwrap_or(&d.title);
+        document.add_text(fields.heading, heading);
+        for code in &d.codes {
+            document.add_text(fields.codes, code.to_string());
+        }
+        let all = format!("{}\n{}\n{}", d.title, heading, d.body);
+        document.add_text(fields.pairs, &all);
+        document.add_text(fields.word, &all);
+        writer.add_document(document)?;
+    }
+    writer.commit()?;
+    let ids = index.searchable_segment_ids()?;
+    if ids.len() > 1 {
+        writer.merge(&ids).wait()?;
+    }
+    writer.wait_merging_threads()?;
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?;
+    reader.reload()?;
+    Ok(Built {
+        index,
+        reader,
+        fields,
+    })
+}
+
+/// The index's files under fixed names, for writing into the site.
+pub fn files(built: &Built) -> Result<BTreeMap<String, Vec<u8>>> {
+    let dir = built.index.directory();
+    let metas = built.index.searchable_segment_metas()?;
+    let mut out = BTreeMap::new();
+    let mut meta = String::from_utf8(dir.atomic_read(Path::new("meta.json"))?)?;
+    for (i, seg) in metas.iter().enumerate() {
+        let fixed = format!("{}{:x}", &FIXED_SEGMENT[..31], i + 1);
+        let id = seg.id();
+        meta = meta.replace(&id.uuid_string(), &fixed);
+        meta = meta.replace(&hyphenated(&id.uuid_string()), &hyphenated(&fixed));
+        for component in [
+            SegmentComponent::Postings,
+            SegmentComponent::Positions,
+            SegmentComponent::FastFields,
+            SegmentComponent::FieldNorms,
+            SegmentComponent::Terms,
+            SegmentComponent::Store,
+            SegmentComponent::Delete,
+        ] {
+            let path = seg.relative_path(component);
+            let name = path.to_string_lossy().into_owned();
+            // `atomic_read` returns the bytes as stored, footer included
+            // (`open_read` would strip it).
+            let bytes = match dir.atomic_read(&path) {
+                Ok(b) => b,
+                // Files of a kind the segment does not have (e.g. deletes).
+                Err(_) => continue,
+            };
+            out.insert(name.replace(&id.uuid_string(), &fixed), bytes);
+        }
+    }
+    out.insert("meta.json".into(), meta.into_bytes());
+    Ok(out)
+}
+
+fn hyphenated(simple: &str) -> String {
+    format!(
+        "{}-{}-{}-{}-{}",
+        &simple[0..8],
+        &simple[8..12],
+        &simple[12..16],
+        &simple[16..20],
+        &simple[20..32]
+    )
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Guide => "guide",
+            Kind::Step => "step",
+        }
+    }
+}

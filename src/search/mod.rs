@@ -1,0 +1,53 @@
+#![doc = include_str!("FORMAT.md")]
+
+pub mod analyzer;
+mod export;
+pub mod index;
+pub mod query;
+mod reasons;
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+
+pub use query::{Hit, Options, PageHit, SearchIndex};
+
+/// Field names in the numbering of `FORMAT.md`.
+pub const FIELD_NAMES: [&str; 6] = ["title", "heading", "body", "pairs", "codes", "kind"];
+/// Titles and headings weigh more than body text; pairs reward words that
+/// stand together; codes and kind only filter.
+pub const FIELD_BOOSTS: [f32; 6] = [3.0, 2.0, 1.0, 1.0, 0.0, 0.0];
+/// Where the tantivy index goes in the site.
+pub const INDEX_DIR: &str = "search/index";
+
+/// What a search hit is: part of a guide or a step of a decision tree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Guide,
+    Step,
+}
+
+/// One document of the index: a section of a page, or a tree node.
+#[derive(Clone, Debug)]
+pub struct SearchDoc {
+    pub title: String,
+    pub heading: Option<String>,
+    pub body: String,
+    /// Relative to the site root, with the section's anchor.
+    pub url: String,
+    pub codes: Vec<u16>,
+    pub kind: Kind,
+}
+
+/// The tantivy index and the browser index, keyed by their path in the site.
+pub fn files(docs: &[SearchDoc]) -> Result<BTreeMap<String, Vec<u8>>> {
+    let built = index::build(docs)?;
+    let mut out = BTreeMap::new();
+    for (name, bytes) in index::files(&built)? {
+        out.insert(format!("{INDEX_DIR}/{name}"), bytes);
+    }
+    for (name, bytes) in export::files(&built, docs)? {
+        out.insert(format!("search/{name}"), bytes);
+    }
+    Ok(out)
+}

@@ -1,0 +1,663 @@
+//! Turning what a reader typed into clauses, and running them on tantivy.
+//!
+//! The planning rules (`FORMAT.md`, "Query rules") are the contract with
+//! the browser client, which implements them again in JavaScript over the
+//! exported vocabulary. Keeping the plan a plain list of `(field, term,
+//! boost)` clauses is what makes the two comparable score for score.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context as _, Result};
+use tantivy::collector::TopDocs;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+use super::analyzer::{self, runs, Stem};
+use super::index::{Built, Fields};
+use super::{export, Kind, FIELD_BOOSTS};
+
+/// Weight of a word found by prefix or by edit distance, against 1 for a
+/// word found as typed: a near match counts, below an exact one.
+const NEAR: f32 = 0.5;
+/// Weight of a synonym (a code for its reason phrase and back).
+const SYNONYM: f32 = 0.5;
+/// How much each further matching section of a page adds to its rank.
+pub const PAGE_DECAY: f32 = 0.5;
+/// Longest query handled; the rest is ignored (nobody types more, and
+/// pasted logs should not cost seconds).
+const MAX_QUERY_CHARS: usize = 200;
+
+/// Where the words of a query are looked up.
+pub trait Vocabulary {
+    /// The indexed term of a lowercased word the corpus contains.
+    fn term(&self, word: &str) -> Option<String>;
+    /// Corpus words that start with `prefix`, in byte order.
+    fn starting_with(&self, prefix: &str) -> Vec<String>;
+}
+
+/// One scoring clause: a term in a field, with its boost.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Clause {
+    pub field: usize,
+    pub term: String,
+    pub boost: f32,
+}
+
+/// A planned query.
+#[derive(Clone, Debug, Default)]
+pub struct Plan {
+    /// Summed into the score.
+    pub should: Vec<Clause>,
+    /// Each quoted phrase, as the primary terms of its words.
+    pub phrases: Vec<Vec<String>>,
+    /// Words as the corpus spells them (for highlighting).
+    pub words: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+struct Resolved {
+    terms: Vec<(String, f32)>,
+}
+
+impl Resolved {
+    fn primary(&self) -> &str {
+        &self.terms[0].0
+    }
+    fn exact(&self) -> bool {
+        self.terms[0].1 >= 1.0
+    }
+}
+
+/// Optimal string alignment distance (Damerau with no substring edited
+/// twice), on characters.
+fn osa(a: &str, b: &str) -> usize {
+    strsim::osa_distance(a, b)
+}
+
+fn resolve(word: &str, vocab: &dyn Vocabulary) -> Option<Resolved> {
+    if let Some(term) = vocab.term(word) {
+        return Some(Resolved {
+            terms: vec![(term, 1.0)],
+        });
+    }
+    let len = word.chars().count();
+    if len < 4 || !word.chars().any(char::is_alphabetic) {
+        return None;
+    }
+    let k = if len <= 7 { 1 } else { 2 };
+    let first: String = word.chars().take(1).collect();
+    let mut best: Vec<(usize, String)> = vocab
+        .starting_with(&first)
+        .into_iter()
+        .filter(|c| c.chars().count().abs_diff(len) <= k)
+        .map(|c| (osa(word, &c), c))
+        .filter(|(d, _)| *d <= k)
+        .collect();
+    let min = best.iter().map(|b| b.0).min()?;
+    best.retain(|b| b.0 == min);
+    best.sort();
+    let terms = best
+        .into_iter()
+        .take(3)
+        .filter_map(|(_, w)| vocab.term(&w).map(|t| (t, NEAR)))
+        .collect::<Vec<_>>();
+    (!terms.is_empty()).then_some(Resolved { terms })
+}
+
+/// Splits a query into segments: the text outside quotes, then each
+/// quoted phrase. An unmatched quote is ignored.
+fn segments(query: &str) -> (String, Vec<String>) {
+    let pieces: Vec<&str> = query.split('"').collect();
+    let mut plain = Vec::new();
+    let mut phrases = Vec::new();
+    let balanced = pieces.len() % 2 == 1;
+    for (i, piece) in pieces.iter().enumerate() {
+        let last_unmatched = !balanced && i == pieces.len() - 1;
+        if i % 2 == 1 && !last_unmatched {
+            phrases.push(piece.to_string());
+        } else {
+            plain.push(*piece);
+        }
+    }
+    (plain.join(" "), phrases)
+}
+
+/// Clauses by `(field, term)`; the same one twice keeps the larger boost.
+#[derive(Default)]
+struct Clauses(BTreeMap<(usize, String), f32>);
+
+impl Clauses {
+    fn add(&mut self, field: usize, term: &str, boost: f32) {
+        let slot = self.0.entry((field, term.to_string())).or_insert(boost);
+        if boost > *slot {
+            *slot = boost;
+        }
+    }
+
+    /// The term on the three text fields, each with its boost times `weight`.
+    fn text(&mut self, term: &str, weight: f32) {
+        for (field, boost) in FIELD_BOOSTS[..3].iter().enumerate() {
+            self.add(field, term, boost * weight);
+        }
+    }
+}
+
+/// Plans a query (see `FORMAT.md`).
+pub fn plan(query: &str, vocab: &dyn Vocabulary, syn: &BTreeMap<String, Vec<String>>) -> Plan {
+    let query: String = query.chars().take(MAX_QUERY_CHARS).collect();
+    let (plain, phrases) = segments(&query);
+    let mut clauses = Clauses::default();
+    let mut out = Plan::default();
+    for (s, segment) in std::iter::once(&plain).chain(&phrases).enumerate() {
+        let is_phrase = s > 0;
+        let mut resolved: Vec<Resolved> = Vec::new();
+        for run in runs(segment) {
+            if run.parts.len() > 1 {
+                let whole = segment[run.range.clone()].to_lowercase();
+                clauses.text(&whole, 1.0);
+            }
+            for part in &run.parts {
+                let word = segment[part.clone()].to_lowercase();
+                let Some(r) = resolve(&word, vocab) else {
+                    continue;
+                };
+                for (term, weight) in &r.terms {
+                    clauses.text(term, *weight);
+                }
+                out.words.push(word);
+                resolved.push(r);
+            }
+        }
+        for pair in resolved.windows(2) {
+            let boost = if pair[0].exact() && pair[1].exact() {
+                1.0
+            } else {
+                NEAR
+            };
+            clauses.add(
+                3,
+                &format!("{} {}", pair[0].primary(), pair[1].primary()),
+                FIELD_BOOSTS[3] * boost,
+            );
+        }
+        let primaries: Vec<&str> = resolved.iter().map(Resolved::primary).collect();
+        for (code, reason) in syn {
+            if primaries.contains(&code.as_str()) {
+                if reason.len() == 1 {
+                    clauses.text(&reason[0], SYNONYM);
+                } else {
+                    for pair in reason.windows(2) {
+                        clauses.add(
+                            3,
+                            &format!("{} {}", pair[0], pair[1]),
+                            FIELD_BOOSTS[3] * SYNONYM,
+                        );
+                    }
+                }
+            }
+            let r: Vec<&str> = reason.iter().map(String::as_str).collect();
+            if !r.is_empty() && primaries.windows(r.len()).any(|w| w == r.as_slice()) {
+                clauses.text(code, SYNONYM);
+            }
+        }
+        if is_phrase && !primaries.is_empty() {
+            out.phrases
+                .push(primaries.iter().map(|p| p.to_string()).collect());
+        }
+    }
+    out.should = clauses
+        .0
+        .into_iter()
+        .map(|((field, term), boost)| Clause { field, term, boost })
+        .collect();
+    out
+}
+
+/// Filters for a search.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub limit: usize,
+    pub code: Option<u16>,
+    pub kind: Option<Kind>,
+}
+
+/// One matching document (section) with its score.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    pub doc: u32,
+    pub score: f32,
+}
+
+/// A page in the results, at its best section.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct PageHit {
+    pub title: String,
+    pub heading: Option<String>,
+    /// Relative to the site root, with the section's anchor.
+    pub url: String,
+    pub score: f32,
+    pub codes: Vec<u16>,
+    pub kind: &'static str,
+    /// Text around the matched words.
+    pub snippet: String,
+    /// Byte ranges of `snippet` to highlight.
+    #[serde(skip)]
+    pub highlighted: Vec<std::ops::Range<usize>>,
+    pub doc: u32,
+}
+
+/// An opened index: the one just built, or one read from a site.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    stem: Stem,
+    syn: BTreeMap<String, Vec<String>>,
+}
+
+impl SearchIndex {
+    /// Opens the index of a built site (`<site>/search/index`).
+    pub fn open(dir: &Path) -> Result<SearchIndex> {
+        let index = Index::open_in_dir(dir)
+            .with_context(|| format!("cannot open the search index in {}", dir.display()))?;
+        analyzer::register(&index);
+        let fields = Fields::from_schema(&index.schema())?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Self::new(index, reader, fields)
+    }
+
+    /// Searches an index built in memory (tests, benchmarks).
+    pub fn from_built(built: Built) -> Result<SearchIndex> {
+        Self::new(built.index, built.reader, built.fields)
+    }
+
+    fn new(index: Index, reader: IndexReader, fields: Fields) -> Result<SearchIndex> {
+        let stem = Stem::default();
+        let syn = export::synonyms_of(&reader.searcher(), &fields, &stem)?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            fields,
+            stem,
+            syn,
+        })
+    }
+
+    /// The plan for `query`, with this index's vocabulary.
+    pub fn plan(&self, query: &str) -> Plan {
+        let vocab = IndexVocabulary {
+            searcher: self.reader.searcher(),
+            field: self.fields.word,
+            stem: &self.stem,
+        };
+        plan(query, &vocab, &self.syn)
+    }
+
+    fn tantivy_query(&self, plan: &Plan, opts: &Options) -> Box<dyn Query> {
+        let numbered = self.fields.numbered();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for c in &plan.should {
+            let term = Term::from_field_text(numbered[c.field], &c.term);
+            let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(q), c.boost)),
+            ));
+        }
+        let mut must = |q: Box<dyn Query>| {
+            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
+        };
+        for phrase in &plan.phrases {
+            let per_field: Vec<(Occur, Box<dyn Query>)> = numbered[..3]
+                .iter()
+                .map(|f| {
+                    let terms: Vec<Term> = phrase
+                        .iter()
+                        .map(|t| Term::from_field_text(*f, t))
+                        .collect();
+                    let q: Box<dyn Query> = if terms.len() == 1 {
+                        Box::new(TermQuery::new(terms[0].clone(), IndexRecordOption::Basic))
+                    } else {
+                        Box::new(PhraseQuery::new(terms))
+                    };
+                    (Occur::Should, q)
+                })
+                .collect();
+            must(Box::new(BooleanQuery::new(per_field)));
+        }
+        if let Some(code) = opts.code {
+            let term = Term::from_field_text(self.fields.codes, &code.to_string());
+            must(Box::new(TermQuery::new(term, IndexRecordOption::Basic)));
+        }
+        if let Some(kind) = opts.kind {
+            let term = Term::from_field_text(self.fields.kind, kind.as_str());
+            must(Box::new(TermQuery::new(term, IndexRecordOption::Basic)));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Matching documents, best first (ties on doc id), at most `opts.limit`.
+    pub fn hits(&self, query: &str, opts: &Options) -> Result<Vec<Hit>> {
+        let plan = self.plan(query);
+        self.hits_for(&plan, opts)
+    }
+
+    fn hits_for(&self, plan: &Plan, opts: &Options) -> Result<Vec<Hit>> {
+        if plan.should.is_empty() || opts.limit == 0 {
+            return Ok(Vec::new());
+        }
+        let searcher = self.reader.searcher();
+        let q = self.tantivy_query(plan, opts);
+        // Ask for more than needed so ties at the cut are ordered by doc id
+        // here rather than by the collector's heap.
+        let wanted = opts.limit.saturating_mul(4).max(100);
+        let top = searcher.search(&*q, &TopDocs::with_limit(wanted).order_by_score())?;
+        let mut hits: Vec<Hit> = top
+            .into_iter()
+            .map(|(score, addr)| Hit {
+                doc: addr.doc_id,
+                score,
+            })
+            .collect();
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+        hits.truncate(opts.limit);
+        Ok(hits)
+    }
+
+    /// Pages matching `query`, each at its best section, best first.
+    pub fn search(&self, query: &str, opts: &Options) -> Result<Vec<PageHit>> {
+        let plan = self.plan(query);
+        let wide = Options {
+            limit: opts.limit.saturating_mul(10).max(200),
+            ..opts.clone()
+        };
+        let hits = self.hits_for(&plan, &wide)?;
+        let searcher = self.reader.searcher();
+        let q = self.tantivy_query(&plan, opts);
+        let snippets = SnippetGenerator::create(&searcher, &*q, self.fields.body).map(|mut g| {
+            g.set_max_num_chars(180);
+            g
+        });
+        // A page ranks by its best section plus a decaying share of its
+        // other matching sections: a page about the query usually matches
+        // in several places, a passing mention in one.
+        let mut pages: Vec<(String, Vec<Hit>)> = Vec::new();
+        for hit in hits {
+            let doc: TantivyDocument = searcher.doc(DocAddress::new(0, hit.doc))?;
+            let url = stored(&doc, self.fields.url);
+            let page = url.split('#').next().unwrap_or_default().to_string();
+            match pages.iter_mut().find(|p| p.0 == page) {
+                Some(p) => p.1.push(hit),
+                None => pages.push((page, vec![hit])),
+            }
+        }
+        let mut ranked: Vec<(f32, Hit)> = pages
+            .into_iter()
+            .map(|(_, hits)| (page_score(&hits), hits[0].clone()))
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.doc.cmp(&b.1.doc)));
+        let mut out = Vec::new();
+        for (score, hit) in ranked.into_iter().take(opts.limit) {
+            let doc: TantivyDocument = searcher.doc(DocAddress::new(0, hit.doc))?;
+            let text = |f| stored(&doc, f);
+            let (snippet, highlighted) = match &snippets {
+                Ok(g) => {
+                    let s = g.snippet_from_doc(&doc);
+                    if s.fragment().is_empty() {
+                        (lead(&text(self.fields.body)), Vec::new())
+                    } else {
+                        (s.fragment().to_string(), s.highlighted().to_vec())
+                    }
+                }
+                Err(_) => (lead(&text(self.fields.body)), Vec::new()),
+            };
+            let heading = text(self.fields.heading);
+            out.push(PageHit {
+                title: text(self.fields.title),
+                heading: (!heading.is_empty()).then_some(heading),
+                url: text(self.fields.url),
+                score,
+                codes: doc
+                    .get_all(self.fields.codes)
+                    .filter_map(|v| v.as_str()?.parse().ok())
+                    .collect(),
+                kind: if text(self.fields.kind) == "step" {
+                    "step"
+                } else {
+                    "guide"
+                },
+                snippet,
+                highlighted,
+                doc: hit.doc,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The number of documents.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The underlying tantivy index.
+    pub fn tantivy(&self) -> &Index {
+        &self.index
+    }
+}
+
+/// A page's score from its sections' scores, best first: the best counts
+/// whole, the next half, the next a quarter, and so on (`FORMAT.md`).
+pub fn page_score(sections: &[Hit]) -> f32 {
+    let mut score = 0.0f32;
+    let mut share = 1.0f32;
+    for hit in sections {
+        score += hit.score * share;
+        share *= PAGE_DECAY;
+    }
+    score
+}
+
+fn stored(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The first words of a text, for hits with no match in the body.
+fn lead(text: &str) -> String {
+    match text.char_indices().nth(180) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+/// The vocabulary is the `word` field's term dictionary.
+struct IndexVocabulary<'a> {
+    searcher: Searcher,
+    field: tantivy::schema::Field,
+    stem: &'a Stem,
+}
+
+impl Vocabulary for IndexVocabulary<'_> {
+    fn term(&self, word: &str) -> Option<String> {
+        let found = self.searcher.segment_readers().iter().any(|seg| {
+            seg.inverted_index(self.field)
+                .ok()
+                .and_then(|inv| inv.terms().get(word).ok().flatten())
+                .is_some()
+        });
+        found.then(|| self.stem.term(word).into_owned())
+    }
+
+    fn starting_with(&self, prefix: &str) -> Vec<String> {
+        let mut out = std::collections::BTreeSet::new();
+        let mut upper = prefix.as_bytes().to_vec();
+        // The smallest string above every string that starts with `prefix`.
+        while let Some(last) = upper.pop() {
+            if last < 0xff {
+                upper.push(last + 1);
+                break;
+            }
+        }
+        for seg in self.searcher.segment_readers() {
+            let Ok(inv) = seg.inverted_index(self.field) else {
+                continue;
+            };
+            let mut builder = inv.terms().range().ge(prefix.as_bytes());
+            if !upper.is_empty() {
+                builder = builder.lt(&upper);
+            }
+            let Ok(mut stream) = builder.into_stream() else {
+                continue;
+            };
+            while stream.advance() {
+                out.insert(String::from_utf8_lossy(stream.key()).into_owned());
+            }
+        }
+        out.into_iter().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Words(Vec<&'static str>);
+
+    impl Vocabulary for Words {
+        fn term(&self, word: &str) -> Option<String> {
+            self.0
+                .contains(&word)
+                .then(|| Stem::default().term(word).into_owned())
+        }
+        fn starting_with(&self, prefix: &str) -> Vec<String> {
+            let mut v: Vec<String> = self
+                .0
+                .iter()
+                .filter(|w| w.starts_with(prefix))
+                .map(|w| w.to_string())
+                .collect();
+            v.sort();
+            v
+        }
+    }
+
+    fn vocab() -> Words {
+        Words(vec![
+            "payment",
+            "required",
+            "insufficient",
+            "quota",
+            "retry",
+            "after",
+            "402",
+            "too",
+            "many",
+            "requests",
+            "429",
+            "card",
+            "declined",
+            "paymentintent",
+        ])
+    }
+
+    fn syn() -> BTreeMap<String, Vec<String>> {
+        BTreeMap::from([
+            ("402".into(), vec!["payment".into(), "requir".into()]),
+            (
+                "429".into(),
+                vec!["too".into(), "mani".into(), "request".into()],
+            ),
+        ])
+    }
+
+    fn has(plan: &Plan, field: usize, term: &str) -> Option<f32> {
+        plan.should
+            .iter()
+            .find(|c| c.field == field && c.term == term)
+            .map(|c| c.boost)
+    }
+
+    #[test]
+    fn compounds_add_the_whole_and_the_parts() {
+        let p = plan("insufficient_quota", &vocab(), &syn());
+        assert_eq!(has(&p, 0, "insufficient_quota"), Some(3.0));
+        assert_eq!(has(&p, 2, "insuffici"), Some(1.0));
+        assert_eq!(has(&p, 1, "quota"), Some(2.0));
+        assert_eq!(has(&p, 3, "insuffici quota"), Some(1.0));
+    }
+
+    #[test]
+    fn typos_are_corrected_below_exact_weight() {
+        let p = plan("paymnet", &vocab(), &syn());
+        assert_eq!(has(&p, 2, "payment"), Some(0.5));
+        let p = plan("insuficient", &vocab(), &syn());
+        assert_eq!(has(&p, 2, "insuffici"), Some(0.5));
+        let p = plan("retry-afetr", &vocab(), &syn());
+        assert_eq!(has(&p, 2, "after"), Some(0.5));
+        assert_eq!(has(&p, 3, "retri after"), Some(0.5));
+        // Too short to correct, too far to correct, digits only.
+        assert!(plan("crd", &vocab(), &syn()).should.is_empty());
+        assert!(plan("pymnnet", &vocab(), &syn()).should.is_empty());
+        assert!(plan("4020", &vocab(), &syn()).should.is_empty());
+    }
+
+    #[test]
+    fn codes_and_reason_phrases_are_synonyms() {
+        let p = plan("402", &vocab(), &syn());
+        assert_eq!(has(&p, 3, "payment requir"), Some(0.5));
+        let p = plan("Payment Required", &vocab(), &syn());
+        assert_eq!(has(&p, 0, "402"), Some(1.5));
+        let p = plan("too many requests", &vocab(), &syn());
+        assert_eq!(has(&p, 2, "429"), Some(0.5));
+        let p = plan("429", &vocab(), &syn());
+        assert_eq!(has(&p, 3, "too mani"), Some(0.5));
+        assert_eq!(has(&p, 3, "mani request"), Some(0.5));
+    }
+
+    #[test]
+    fn phrases_are_collected_and_unbalanced_quotes_ignored() {
+        let p = plan("\"card declined\" 402", &vocab(), &syn());
+        assert_eq!(p.phrases, [vec!["card".to_string(), "declin".into()]]);
+        let p = plan("card \"declined", &vocab(), &syn());
+        assert!(p.phrases.is_empty());
+        assert_eq!(has(&p, 2, "declin"), Some(1.0));
+        assert_eq!(has(&p, 3, "card declin"), Some(1.0));
+    }
+
+    #[test]
+    fn bad_queries_plan_to_nothing() {
+        for q in [
+            "",
+            "   ",
+            "!!! ??? ...",
+            "\"",
+            "\"\"",
+            ".*+?^${}()|[]\\",
+            "<>&'",
+        ] {
+            assert!(plan(q, &vocab(), &syn()).should.is_empty(), "{q:?}");
+        }
+        let long = "payment ".repeat(2000);
+        assert!(plan(&long, &vocab(), &syn()).should.len() < 10);
+    }
+
+    #[test]
+    fn osa_counts_a_transposition_once() {
+        assert_eq!(osa("paymnet", "payment"), 1);
+        assert_eq!(osa("insuficient", "insufficient"), 1);
+    }
+}
