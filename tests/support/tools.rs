@@ -54,6 +54,15 @@ impl Tool {
         }
     }
 
+    /// Node.js, found on `PATH`: runs the browser search client outside a
+    /// browser for the parity test.
+    pub fn node() -> Tool {
+        Tool {
+            path: on_path("node").unwrap_or_else(|| PathBuf::from("node")),
+            install: "apt-get install -y nodejs",
+        }
+    }
+
     /// The Nu Html Checker, from the npm package `vnu-jar`.
     pub fn vnu_jar() -> Tool {
         Tool {

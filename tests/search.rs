@@ -1,0 +1,477 @@
+//! Search, end to end: the index the build writes, `remedy search`, the
+//! quality bar of `tests/search-eval/queries.toml` (every query's page in the
+//! top 3, MRR printed), and the parity of the browser client (run in node)
+//! with tantivy.
+//!
+//! The parity test needs `node`; without it it prints one line and passes,
+//! unless `REMEDY_REQUIRE_ALL=1`.
+
+mod common;
+mod support;
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use remedy::search::{Options, SearchIndex};
+use support::site::{build_bundled, BuiltSite};
+use support::tools::{self, Tool};
+
+fn site() -> &'static BuiltSite {
+    static SITE: OnceLock<BuiltSite> = OnceLock::new();
+    SITE.get_or_init(build_bundled)
+}
+
+fn index() -> SearchIndex {
+    SearchIndex::open(&site().dir.join(remedy::search::INDEX_DIR)).expect("open the built index")
+}
+
+#[derive(Deserialize)]
+struct Eval {
+    query: Vec<EvalQuery>,
+}
+
+#[derive(Deserialize, Clone)]
+struct EvalQuery {
+    q: String,
+    expect: String,
+    kind: String,
+}
+
+fn eval_queries() -> Vec<EvalQuery> {
+    let path = common::repo().join("tests/search-eval/queries.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    toml::from_str::<Eval>(&text).unwrap().query
+}
+
+fn search(args: &[&str]) -> std::process::Output {
+    let site = site().dir.to_str().unwrap().to_string();
+    let mut all = vec!["search", "--site", site.as_str()];
+    all.extend_from_slice(args);
+    common::remedy_in(&common::repo(), &all)
+}
+
+/// `/providers/openai/#insufficient-quota` -> `/providers/openai/`
+fn page_of(url: &str) -> String {
+    let path = url.split('#').next().unwrap_or_default();
+    format!("/{}", path.trim_start_matches('/'))
+}
+
+#[test]
+fn every_eval_query_finds_its_page_in_the_top_3() {
+    let index = index();
+    let queries = eval_queries();
+    let mut reciprocal = 0.0;
+    let mut misses = Vec::new();
+    for q in &queries {
+        let hits = index
+            .search(
+                &q.q,
+                &Options {
+                    limit: 10,
+                    ..Options::default()
+                },
+            )
+            .unwrap();
+        let pages: Vec<String> = hits.iter().map(|h| page_of(&h.url)).collect();
+        let rank = pages.iter().position(|p| *p == q.expect).map(|r| r + 1);
+        reciprocal += rank.map_or(0.0, |r| 1.0 / r as f64);
+        if rank.is_none_or(|r| r > 3) {
+            misses.push(format!(
+                "{:?} -> {:?} (got {:?})",
+                q.q,
+                q.expect,
+                &pages[..pages.len().min(3)]
+            ));
+        }
+    }
+    let mrr = reciprocal / queries.len() as f64;
+    tools::announce(&format!(
+        "search quality: MRR {mrr:.3} over {} queries",
+        queries.len()
+    ));
+    assert!(
+        misses.is_empty(),
+        "not in the top 3:\n{}",
+        misses.join("\n")
+    );
+}
+
+#[test]
+fn the_index_has_a_document_per_section_and_tree_node() {
+    let index = index();
+    // 45 pages with several sections each, plus 67 tree nodes.
+    assert!(index.len() > 300, "{} documents", index.len());
+    let step = index
+        .search(
+            "stripe card declined",
+            &Options {
+                limit: 5,
+                kind: Some(remedy::search::Kind::Step),
+                ..Options::default()
+            },
+        )
+        .unwrap();
+    assert!(!step.is_empty());
+    assert!(step
+        .iter()
+        .all(|h| h.kind == "step" && h.url.starts_with("troubleshoot/402/#")));
+    let only_429 = index
+        .search(
+            "quota",
+            &Options {
+                limit: 10,
+                code: Some(429),
+                ..Options::default()
+            },
+        )
+        .unwrap();
+    assert!(!only_429.is_empty());
+    assert!(only_429.iter().all(|h| h.codes.contains(&429)));
+}
+
+#[test]
+fn analyzer_cases_find_their_pages() {
+    let index = index();
+    let top = |q: &str| {
+        index
+            .search(
+                q,
+                &Options {
+                    limit: 3,
+                    ..Options::default()
+                },
+            )
+            .unwrap()
+            .into_iter()
+            .map(|h| page_of(&h.url))
+            .collect::<Vec<_>>()
+    };
+    // Whole identifier, its parts, one part alone.
+    for q in [
+        "insufficient_quota",
+        "insufficient quota",
+        "INSUFFICIENT_QUOTA",
+    ] {
+        assert!(
+            top(q).contains(&"/providers/openai/".to_string()),
+            "{q}: {:?}",
+            top(q)
+        );
+    }
+    // Numbers and reason phrases are synonyms.
+    assert!(top("too many requests").contains(&"/codes/429/".to_string()));
+    assert!(
+        top("429").contains(&"/codes/429/".to_string()),
+        "{:?}",
+        top("429")
+    );
+    // Typos, including in an identifier's part.
+    assert!(
+        top("retry-afetr")
+            .iter()
+            .any(|p| p == "/codes/429/" || p == "/402/retrying/"),
+        "{:?}",
+        top("retry-afetr")
+    );
+    assert!(top("insufficent quota").contains(&"/providers/openai/".to_string()));
+    // Quoted phrases must match exactly.
+    let phrase = index
+        .search(
+            "\"reserved for future use\"",
+            &Options {
+                limit: 50,
+                ..Options::default()
+            },
+        )
+        .unwrap();
+    assert!(!phrase.is_empty());
+    assert_eq!(page_of(&phrase[0].url), "/402/");
+    let nonsense = index
+        .search(
+            "\"future reserved use for\"",
+            &Options {
+                limit: 50,
+                ..Options::default()
+            },
+        )
+        .unwrap();
+    assert!(
+        nonsense.is_empty(),
+        "{:?}",
+        nonsense.iter().map(|h| &h.url).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn exact_matches_rank_above_typo_matches() {
+    let index = index();
+    let exact = index
+        .hits(
+            "payment",
+            &Options {
+                limit: 1,
+                ..Options::default()
+            },
+        )
+        .unwrap();
+    let typo = index
+        .hits(
+            "paymnet",
+            &Options {
+                limit: 1,
+                ..Options::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(exact[0].doc, typo[0].doc);
+    assert!(typo[0].score < exact[0].score);
+}
+
+#[test]
+fn cli_prints_results_as_text_and_json() {
+    let out = search(&["card", "declined", "--limit", "2"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("1. Stripe"), "{text}");
+    assert!(text.contains("\n2. "));
+    assert!(!text.contains("\n3. "));
+    assert!(text.contains("/providers/stripe/#"), "{text}");
+
+    let out = search(&["--json", "-n", "3", "insufficient_quota"]);
+    assert!(out.status.success());
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.len(), 3);
+    for key in [
+        "title", "section", "url", "score", "codes", "kind", "snippet",
+    ] {
+        assert!(rows[0].get(key).is_some(), "no {key} in {}", rows[0]);
+    }
+    assert!(
+        rows[0]["url"]
+            .as_str()
+            .unwrap()
+            .contains("/providers/openai/#"),
+        "{}",
+        rows[0]["url"]
+    );
+    assert!(rows[0]["snippet"]
+        .as_str()
+        .unwrap()
+        .contains("insufficient_quota"));
+}
+
+#[test]
+fn bad_queries_never_break_the_cli() {
+    let long = "x".repeat(10_000);
+    let cases = [
+        "",
+        "   ",
+        "!!! ??? ...",
+        long.as_str(),
+        "\"unbalanced quote",
+        ".*+?^${}()|[]\\",
+        "<img src=x onerror=alert(1)>",
+        "\u{7}\u{1b}[31m",
+    ];
+    for q in cases {
+        let out = search(&["--json", q]);
+        assert!(
+            out.status.success(),
+            "{q:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        if q.contains("img") {
+            // Words of the query may match; the HTML is never echoed back.
+            assert!(rows
+                .iter()
+                .all(|r| !r["snippet"].as_str().unwrap().contains("<img")));
+        }
+    }
+    let out = search(&["zzzzqqqq"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("no results"));
+}
+
+#[test]
+fn cli_without_an_index_says_how_to_get_one() {
+    let empty = tempfile::tempdir().unwrap();
+    let out = common::remedy_in(
+        &common::repo(),
+        &["search", "--site", empty.path().to_str().unwrap(), "402"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no search index") && err.contains("remedy build"),
+        "{err}"
+    );
+}
+
+#[derive(Deserialize, Debug)]
+struct NodeResult {
+    q: String,
+    hits: Vec<NodeHit>,
+}
+
+#[derive(Deserialize, Debug)]
+struct NodeHit {
+    doc: u32,
+    score: f64,
+    u: String,
+}
+
+fn run_client(site: &Path, queries: &[String]) -> Vec<NodeResult> {
+    let script = common::repo().join("tests/browser/search-node.mjs");
+    let mut child = Command::new(Tool::node().path)
+        .arg(&script)
+        .arg(site)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run node");
+    let input: Vec<serde_json::Value> = queries
+        .iter()
+        .map(|q| serde_json::json!({"q": q, "typing": false, "limit": 10}))
+        .collect();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(serde_json::to_string(&input).unwrap().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "the node client failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("the node client prints JSON")
+}
+
+#[test]
+fn browser_client_scores_exactly_like_tantivy() {
+    if !tools::available("search parity test", &[Tool::node()]) {
+        return;
+    }
+    let index = index();
+    // Every eval query without a typo or quotes, and a few more that
+    // exercise compounds, numbers and synonyms.
+    let mut queries: Vec<String> = eval_queries()
+        .into_iter()
+        .filter(|q| q.kind != "typo" && !q.q.contains('"'))
+        .map(|q| q.q)
+        .collect();
+    queries.extend(
+        [
+            "card declined",
+            "402",
+            "Retry-After",
+            "payment required",
+            "x402 PAYMENT-SIGNATURE",
+            "the",
+        ]
+        .map(String::from),
+    );
+    let results = run_client(&site().dir, &queries);
+    assert_eq!(results.len(), queries.len());
+    let mut compared = 0;
+    for (q, js) in queries.iter().zip(&results) {
+        assert_eq!(&js.q, q);
+        let rust = index
+            .hits(
+                q,
+                &Options {
+                    limit: 10,
+                    ..Options::default()
+                },
+            )
+            .unwrap();
+        let rust_docs: Vec<u32> = rust.iter().map(|h| h.doc).collect();
+        let js_docs: Vec<u32> = js.hits.iter().map(|h| h.doc).collect();
+        assert_eq!(js_docs, rust_docs, "top 10 differ for {q:?}");
+        for (r, j) in rust.iter().zip(&js.hits) {
+            let diff = (f64::from(r.score) - j.score).abs();
+            assert!(
+                diff <= 1e-4,
+                "{q:?} doc {}: tantivy {} vs client {}",
+                r.doc,
+                r.score,
+                j.score
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared > 100, "only {compared} scores compared");
+    tools::announce(&format!(
+        "search parity: {} queries, {compared} scores equal to tantivy's within 1e-4",
+        queries.len()
+    ));
+}
+
+#[test]
+fn browser_client_finds_typo_and_phrase_targets() {
+    if !tools::available("search parity test", &[Tool::node()]) {
+        return;
+    }
+    let mut cases: Vec<(String, String)> = eval_queries()
+        .into_iter()
+        .filter(|q| q.kind == "typo" || q.kind == "phrase")
+        .map(|q| (q.q, q.expect))
+        .collect();
+    cases.push(("\"reserved for future use\"".into(), "/402/".into()));
+    cases.push((
+        "\"card_declined\" stripe".into(),
+        "/providers/stripe/".into(),
+    ));
+    cases.push(("retry-afetr".into(), "/codes/429/".into()));
+    let queries: Vec<String> = cases.iter().map(|c| c.0.clone()).collect();
+    let results = run_client(&site().dir, &queries);
+    for ((q, expect), js) in cases.iter().zip(&results) {
+        let pages: Vec<String> = js.hits.iter().map(|h| page_of(&h.u)).collect();
+        assert!(pages.contains(expect), "{q:?}: {expect} not in {pages:?}");
+    }
+    // Bad input returns nothing rather than failing.
+    let long = "y".repeat(10_000);
+    let bad = [
+        "",
+        "!!!",
+        "\"",
+        ".*+?^${}()|[]\\",
+        "<img src=x onerror=alert(1)>",
+        long.as_str(),
+    ]
+    .map(String::from);
+    let results = run_client(&site().dir, &bad);
+    assert_eq!(results.len(), bad.len());
+}
+
+#[test]
+fn a_small_site_is_searchable_and_search_is_reserved() {
+    let f = common::Fixture::new();
+    let out = f.run(&["search", "welcome"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("1. Home › Start"), "{text}");
+    assert!(text.contains("https://example.org/#start"), "{text}");
+
+    f.write(
+        "content/search/tips.md",
+        "+++\ntitle = \"Tips\"\n+++\n\nText.\n",
+    );
+    let err = f.fails_with("pages cannot live under /search/");
+    assert!(err.contains("tips.md"), "{err}");
+}
