@@ -10,6 +10,7 @@
 //! here without touching JavaScript.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::ops::Range;
 
 use frostem::{Algorithm, Stemmer};
@@ -34,33 +35,72 @@ pub struct Run {
 
 /// Splits text into runs (see `FORMAT.md`).
 pub fn runs(text: &str) -> Vec<Run> {
-    let mut out = Vec::new();
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let end_of = |i: usize| chars.get(i).map_or(text.len(), |(b, _)| *b);
-    let mut i = 0;
-    while i < chars.len() {
-        if !chars[i].1.is_alphanumeric() {
-            i += 1;
-            continue;
-        }
-        let mut parts = Vec::new();
-        loop {
-            let start = i;
-            while i < chars.len() && chars[i].1.is_alphanumeric() {
-                i += 1;
+    let mut flat = Flat::default();
+    flat.scan(text);
+    flat.runs
+        .iter()
+        .map(|r| Run {
+            range: flat.parts[r.first].start..flat.parts[r.first + r.len - 1].end,
+            parts: flat.parts[r.first..r.first + r.len].to_vec(),
+        })
+        .collect()
+}
+
+/// Runs as indexes into one list of parts: the tokenizer's form, which
+/// allocates twice per text instead of once per run.
+#[derive(Default)]
+struct Flat {
+    parts: Vec<Range<usize>>,
+    runs: Vec<FlatRun>,
+}
+
+#[derive(Clone, Copy)]
+struct FlatRun {
+    first: usize,
+    len: usize,
+}
+
+impl Flat {
+    fn scan(&mut self, text: &str) {
+        self.parts.clear();
+        self.runs.clear();
+        let mut chars = text.char_indices().peekable();
+        let mut open: Option<usize> = None; // first part of the current run
+        while let Some((i, c)) = chars.next() {
+            if !c.is_alphanumeric() {
+                continue;
             }
-            parts.push(chars[start].0..end_of(i));
-            let joined =
-                i + 1 < chars.len() && is_joiner(chars[i].1) && chars[i + 1].1.is_alphanumeric();
-            if !joined {
-                break;
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = chars.peek() {
+                if !d.is_alphanumeric() {
+                    break;
+                }
+                end = j + d.len_utf8();
+                chars.next();
             }
-            i += 1;
+            if open.is_none() {
+                open = Some(self.parts.len());
+            }
+            self.parts.push(i..end);
+            // A joiner continues the run only if an alphanumeric follows it.
+            let joined = match chars.peek() {
+                Some(&(_, j)) if is_joiner(j) => {
+                    let mut ahead = chars.clone();
+                    ahead.next();
+                    ahead.peek().is_some_and(|&(_, n)| n.is_alphanumeric())
+                }
+                _ => false,
+            };
+            if joined {
+                chars.next();
+            } else if let Some(first) = open.take() {
+                self.runs.push(FlatRun {
+                    first,
+                    len: self.parts.len() - first,
+                });
+            }
         }
-        let range = parts[0].start..parts[parts.len() - 1].end;
-        out.push(Run { range, parts });
     }
-    out
 }
 
 /// Stems English words; anything with a digit stays as it is.
@@ -106,10 +146,15 @@ pub enum Mode {
 
 /// The tantivy tokenizer; one type for the three modes so they cannot
 /// disagree on what a run or a part is.
+///
+/// It streams tokens into one reused [`Token`] and keeps the stems it has
+/// computed: a corpus repeats its words, and stemming and allocating per
+/// token was most of the indexing time.
 #[derive(Clone)]
 pub struct ErrorText {
     mode: Mode,
     stem: Stem,
+    cache: HashMap<String, String>,
 }
 
 impl ErrorText {
@@ -117,92 +162,161 @@ impl ErrorText {
         ErrorText {
             mode,
             stem: Stem::default(),
+            cache: HashMap::new(),
         }
     }
 
     /// Every token of `text`, in order.
-    pub fn tokens(&self, text: &str) -> Vec<Token> {
+    pub fn tokens(&mut self, text: &str) -> Vec<Token> {
+        let mut stream = self.token_stream(text);
         let mut out = Vec::new();
-        let mut position = 0;
-        let mut previous: Option<(String, usize)> = None;
-        for run in runs(text) {
-            if self.mode == Mode::Text && run.parts.len() > 1 {
-                out.push(Token {
-                    offset_from: run.range.start,
-                    offset_to: run.range.end,
-                    position,
-                    text: text[run.range.clone()].to_lowercase(),
-                    position_length: run.parts.len(),
-                });
-            }
-            for part in &run.parts {
-                let word = text[part.clone()].to_lowercase();
-                match self.mode {
-                    Mode::Text => out.push(Token {
-                        offset_from: part.start,
-                        offset_to: part.end,
-                        position,
-                        text: self.stem.term(&word).into_owned(),
-                        position_length: 1,
-                    }),
-                    Mode::Words => out.push(Token {
-                        offset_from: part.start,
-                        offset_to: part.end,
-                        position,
-                        text: word,
-                        position_length: 1,
-                    }),
-                    Mode::Pairs => {
-                        let term = self.stem.term(&word).into_owned();
-                        if let Some((prev, from)) = previous.take() {
-                            out.push(Token {
-                                offset_from: from,
-                                offset_to: part.end,
-                                position: position - 1,
-                                text: format!("{prev} {term}"),
-                                position_length: 2,
-                            });
-                        }
-                        previous = Some((term, part.start));
-                    }
-                }
-                position += 1;
-            }
+        while stream.advance() {
+            out.push(stream.token().clone());
         }
         out
     }
 }
 
 impl Tokenizer for ErrorText {
-    type TokenStream<'a> = VecTokens;
+    type TokenStream<'a> = ErrorTextStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokens {
-        VecTokens {
-            tokens: self.tokens(text),
-            next: 0,
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> ErrorTextStream<'a> {
+        let mut flat = Flat::default();
+        flat.scan(text);
+        ErrorTextStream {
+            text,
+            flat,
+            run: 0,
+            part: 0,
+            whole_done: false,
+            position: 0,
+            previous: None,
+            word: String::new(),
+            token: Token::default(),
+            tokenizer: self,
         }
     }
 }
 
-/// Tokens computed up front: runs need look-ahead, and section texts are
-/// small, so a vector is simpler than a streaming state machine.
-pub struct VecTokens {
-    tokens: Vec<Token>,
-    next: usize,
+/// The token stream of [`ErrorText`].
+pub struct ErrorTextStream<'a> {
+    text: &'a str,
+    flat: Flat,
+    run: usize,
+    part: usize,
+    whole_done: bool,
+    position: usize,
+    /// Pairs mode: the previous part's term and where it started.
+    previous: Option<(String, usize)>,
+    word: String,
+    token: Token,
+    tokenizer: &'a mut ErrorText,
 }
 
-impl TokenStream for VecTokens {
+fn lowercase_into(out: &mut String, s: &str) {
+    out.clear();
+    if s.is_ascii() {
+        out.push_str(s);
+        out.make_ascii_lowercase();
+    } else {
+        out.extend(s.chars().flat_map(char::to_lowercase));
+    }
+}
+
+impl ErrorTextStream<'_> {
+    /// The term of the lowercased word in `self.word`, into `out`.
+    fn term_into(&mut self, out: &mut String) {
+        out.clear();
+        if !self.word.chars().all(char::is_alphabetic) {
+            out.push_str(&self.word);
+            return;
+        }
+        let t = &mut *self.tokenizer;
+        if let Some(term) = t.cache.get(&self.word) {
+            out.push_str(term);
+            return;
+        }
+        let term = t.stem.term(&self.word).into_owned();
+        out.push_str(&term);
+        if t.cache.len() < 1_000_000 {
+            t.cache.insert(self.word.clone(), term);
+        }
+    }
+
+    fn set(&mut self, range: Range<usize>, position: usize, position_length: usize) {
+        self.token.offset_from = range.start;
+        self.token.offset_to = range.end;
+        self.token.position = position;
+        self.token.position_length = position_length;
+    }
+}
+
+impl TokenStream for ErrorTextStream<'_> {
     fn advance(&mut self) -> bool {
-        self.next += 1;
-        self.next <= self.tokens.len()
+        let mode = self.tokenizer.mode;
+        loop {
+            let Some(run) = self.flat.runs.get(self.run).copied() else {
+                return false;
+            };
+            if mode == Mode::Text && run.len > 1 && !self.whole_done {
+                self.whole_done = true;
+                let range =
+                    self.flat.parts[run.first].start..self.flat.parts[run.first + run.len - 1].end;
+                lowercase_into(&mut self.token.text, &self.text[range.clone()]);
+                self.set(range, self.position, run.len);
+                return true;
+            }
+            if self.part == run.len {
+                self.run += 1;
+                self.part = 0;
+                self.whole_done = false;
+                continue;
+            }
+            let range = self.flat.parts[run.first + self.part].clone();
+            self.part += 1;
+            let position = self.position;
+            self.position += 1;
+            let mut word = std::mem::take(&mut self.word);
+            lowercase_into(&mut word, &self.text[range.clone()]);
+            self.word = word;
+            match mode {
+                Mode::Words => {
+                    self.token.text.clear();
+                    self.token.text.push_str(&self.word);
+                    self.set(range, position, 1);
+                    return true;
+                }
+                Mode::Text => {
+                    let mut text = std::mem::take(&mut self.token.text);
+                    self.term_into(&mut text);
+                    self.token.text = text;
+                    self.set(range, position, 1);
+                    return true;
+                }
+                Mode::Pairs => {
+                    let mut term = String::new();
+                    self.term_into(&mut term);
+                    let previous = self.previous.replace((term, range.start));
+                    if let Some((prev, from)) = previous {
+                        let current = &self.previous.as_ref().map_or("", |p| p.0.as_str());
+                        self.token.text.clear();
+                        self.token.text.push_str(&prev);
+                        self.token.text.push(' ');
+                        self.token.text.push_str(current);
+                        self.set(from..range.end, position - 1, 2);
+                        return true;
+                    }
+                }
+            }
+        }
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
+        &mut self.token
     }
 }
 

@@ -210,6 +210,21 @@ pub fn files(built: &Built, docs: &[SearchDoc]) -> Result<BTreeMap<String, Vec<u
         shard_files.insert(format!("f/{i}.js"), script(&format!("f{i}"), &json(&frag)));
     }
 
+    // Where each page's documents start: lets the client rank and show
+    // pages without fetching a fragment per section.
+    let mut pages = String::new();
+    let mut last_page: Option<&str> = None;
+    let mut last_start = 0u32;
+    for (i, d) in docs.iter().enumerate() {
+        let page = d.url.split('#').next().unwrap_or_default();
+        if last_page != Some(page) {
+            push_number(&mut pages, i as u32 - last_start);
+            last_start = i as u32;
+            last_page = Some(page);
+        }
+    }
+    shard_files.insert("pages.js".into(), script("pages", &json(&pages)));
+
     let mut hash = 0xcbf29ce484222325u64;
     for (name, bytes) in &shard_files {
         for b in name.as_bytes().iter().chain(bytes) {

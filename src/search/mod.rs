@@ -46,7 +46,8 @@ pub fn files(docs: &[SearchDoc]) -> Result<BTreeMap<String, Vec<u8>>> {
     for (name, bytes) in index::files(&built)? {
         out.insert(format!("{INDEX_DIR}/{name}"), bytes);
     }
-    for (name, bytes) in export::files(&built, docs)? {
+    let e = export::files(&built, docs)?;
+    for (name, bytes) in e {
         out.insert(format!("search/{name}"), bytes);
     }
     Ok(out)

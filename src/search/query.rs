@@ -358,7 +358,7 @@ impl SearchIndex {
         let q = self.tantivy_query(plan, opts);
         // Ask for more than needed so ties at the cut are ordered by doc id
         // here rather than by the collector's heap.
-        let wanted = opts.limit.saturating_mul(4).max(100);
+        let wanted = opts.limit.saturating_add(100);
         let top = searcher.search(&*q, &TopDocs::with_limit(wanted).order_by_score())?;
         let mut hits: Vec<Hit> = top
             .into_iter()
@@ -375,8 +375,9 @@ impl SearchIndex {
     /// Pages matching `query`, each at its best section, best first.
     pub fn search(&self, query: &str, opts: &Options) -> Result<Vec<PageHit>> {
         let plan = self.plan(query);
+        // Every matching section counts toward its page's rank.
         let wide = Options {
-            limit: opts.limit.saturating_mul(10).max(200),
+            limit: usize::try_from(self.len()).unwrap_or(usize::MAX).max(1),
             ..opts.clone()
         };
         let hits = self.hits_for(&plan, &wide)?;
