@@ -58,7 +58,7 @@ struct Meta<'a> {
     tokens: Vec<u64>,
     norms: Vec<u32>,
     vocab: Vec<String>,
-    terms: Vec<String>,
+    terms: usize,
     syn: BTreeMap<String, Vec<String>>,
     codes: Vec<(u16, u32)>,
     hash: String,
@@ -110,6 +110,37 @@ fn shard(entries: Vec<(String, String)>, limit: usize) -> Vec<(String, String)> 
     }
     if shards.is_empty() {
         shards.push((String::new(), "{}".into()));
+    }
+    shards
+}
+
+/// FNV-1a (32 bits) of the term's UTF-8 bytes: which term shard holds it.
+/// Hashing rather than ranges keeps the metadata a single number however
+/// many shards there are (the client computes the same hash).
+pub fn term_hash(term: &str) -> u32 {
+    let mut h: u32 = 0x811c9dc5;
+    for b in term.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+/// Spreads `(term, entry)` pairs over enough shards to average `limit`
+/// bytes each; returns each shard's JSON object.
+fn hash_shards(entries: Vec<(String, String)>, limit: usize) -> Vec<String> {
+    let total: usize = entries.iter().map(|(k, v)| k.len() + v.len() + 4).sum();
+    let count = total.div_ceil(limit).max(1);
+    let mut shards = vec![String::from("{"); count];
+    for (key, value) in entries {
+        let shard = &mut shards[term_hash(&key) as usize % count];
+        if shard.len() > 1 {
+            shard.push(',');
+        }
+        let _ = write!(shard, "{}:{}", json(&key), value);
+    }
+    for shard in &mut shards {
+        shard.push('}');
     }
     shards
 }
@@ -186,8 +217,8 @@ pub fn files(built: &Built, docs: &[SearchDoc]) -> Result<BTreeMap<String, Vec<u
         .collect();
 
     let mut shard_files = BTreeMap::new();
-    let term_shards = shard(term_entries, TERM_SHARD_BYTES);
-    for (i, (_, body)) in term_shards.iter().enumerate() {
+    let term_shards = hash_shards(term_entries, TERM_SHARD_BYTES);
+    for (i, body) in term_shards.iter().enumerate() {
         shard_files.insert(format!("t/{i}.js"), script(&format!("t{i}"), body));
     }
     let vocab_shards = shard(vocab_entries, VOCAB_SHARD_BYTES);
@@ -242,7 +273,7 @@ pub fn files(built: &Built, docs: &[SearchDoc]) -> Result<BTreeMap<String, Vec<u
             .map(FieldNormReader::id_to_fieldnorm)
             .collect(),
         vocab: vocab_shards.into_iter().map(|(k, _)| k).collect(),
-        terms: term_shards.into_iter().map(|(k, _)| k).collect(),
+        terms: term_shards.len(),
         syn: synonyms_of(&searcher, &built.fields, &stem)?,
         codes: code_counts(docs),
         hash: format!("{:08x}", hash as u32),
@@ -333,6 +364,31 @@ mod tests {
         let mut one = String::new();
         push_number(&mut one, 31);
         assert_eq!(one, "v");
+    }
+
+    #[test]
+    fn term_hash_is_fnv1a() {
+        assert_eq!(term_hash(""), 0x811c9dc5);
+        assert_eq!(term_hash("a"), 0xe40c292c);
+        assert_eq!(term_hash("foobar"), 0xbf9cf968);
+    }
+
+    #[test]
+    fn hash_shards_hold_every_entry_once() {
+        let entries: Vec<(String, String)> = (0..200)
+            .map(|i| (format!("t{i}"), "[]".to_string()))
+            .collect();
+        let shards = hash_shards(entries, 100);
+        assert!(shards.len() > 10);
+        let mut seen = 0;
+        for (i, body) in shards.iter().enumerate() {
+            let v: serde_json::Map<String, serde_json::Value> = serde_json::from_str(body).unwrap();
+            for k in v.keys() {
+                assert_eq!(term_hash(k) as usize % shards.len(), i);
+            }
+            seen += v.len();
+        }
+        assert_eq!(seen, 200);
     }
 
     #[test]
