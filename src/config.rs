@@ -73,6 +73,20 @@ struct RawHtml {
     site_url: Spanned<String>,
     theme: Spanned<PathBuf>,
     highlight: RawHighlight,
+    search: RawSearch,
+}
+
+/// `[output.html.search]`, named as in mdBook.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+struct RawSearch {
+    enable: bool,
+}
+
+impl Default for RawSearch {
+    fn default() -> Self {
+        RawSearch { enable: true }
+    }
 }
 
 impl Default for RawHtml {
@@ -81,6 +95,7 @@ impl Default for RawHtml {
             site_url: Spanned::new(0..0, "/".into()),
             theme: Spanned::new(0..0, DEFAULT_THEME_DIR.into()),
             highlight: RawHighlight::default(),
+            search: RawSearch::default(),
         }
     }
 }
@@ -207,6 +222,8 @@ pub struct Config {
     pub highlight_dark: Setting<String>,
     /// Whether draft pages are built.
     pub drafts: bool,
+    /// `[output.html.search] enable`: build the search index and show the box.
+    pub search: bool,
 }
 
 impl Config {
@@ -343,6 +360,7 @@ impl Config {
             highlight_light: setting(raw.output.html.highlight.light),
             highlight_dark: setting(raw.output.html.highlight.dark),
             drafts: overrides.drafts,
+            search: raw.output.html.search.enable,
             source,
         })
     }

@@ -161,6 +161,8 @@ pub struct SiteView {
     pub base_path: String,
     /// `remedy x.y.z`, for `<meta name="generator">`.
     pub generator: String,
+    /// Whether the site has a search index (`[output.html.search] enable`).
+    pub search: bool,
 }
 
 /// A link to a page, as templates list them (navigation, children, prev/next).

@@ -182,6 +182,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         url: config.site_url.absolute.clone(),
         base_path: config.site_url.base_path.clone(),
         generator: format!("remedy {}", env!("CARGO_PKG_VERSION")),
+        search: config.search,
     };
     let mut statics: BTreeMap<String, Vec<u8>> = theme
         .under("static/")
@@ -244,7 +245,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
     // The search index owns `search/`; a page or file there would mix
     // with it (or be overwritten by it).
-    let reserved = |path: &str| path.starts_with("search/");
+    let reserved = |path: &str| config.search && path.starts_with("search/");
     for page in library.pages.iter().filter(|p| reserved(&p.path)) {
         diags.push(
             Diagnostic::error(
