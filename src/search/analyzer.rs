@@ -192,6 +192,7 @@ impl Tokenizer for ErrorText {
             position: 0,
             previous: None,
             word: String::new(),
+            seen: std::collections::HashSet::new(),
             token: Token::default(),
             tokenizer: self,
         }
@@ -209,6 +210,8 @@ pub struct ErrorTextStream<'a> {
     /// Pairs mode: the previous part's term and where it started.
     previous: Option<(String, usize)>,
     word: String,
+    /// Words mode: the words already emitted.
+    seen: std::collections::HashSet<String>,
     token: Token,
     tokenizer: &'a mut ErrorText,
 }
@@ -281,6 +284,11 @@ impl TokenStream for ErrorTextStream<'_> {
             self.word = word;
             match mode {
                 Mode::Words => {
+                    // The vocabulary field records only which words a
+                    // document has: repeats would be work for nothing.
+                    if !self.seen.insert(self.word.clone()) {
+                        continue;
+                    }
                     self.token.text.clear();
                     self.token.text.push_str(&self.word);
                     self.set(range, position, 1);
@@ -421,6 +429,11 @@ mod tests {
             .map(|t| t.0)
             .collect();
         assert_eq!(w, ["card", "declined", "402"]);
+        let repeated: Vec<String> = texts(Mode::Words, "card card Card")
+            .into_iter()
+            .map(|t| t.0)
+            .collect();
+        assert_eq!(repeated, ["card"]);
         assert_eq!(words("Card_Declined 402"), w);
     }
 

@@ -420,10 +420,12 @@ impl SearchIndex {
                 }
                 Err(_) => (lead(&text(self.fields.body)), Vec::new()),
             };
+            // A page's lead is indexed under the title as its heading.
             let heading = text(self.fields.heading);
+            let title = text(self.fields.title);
             out.push(PageHit {
-                title: text(self.fields.title),
-                heading: (!heading.is_empty()).then_some(heading),
+                heading: (!heading.is_empty() && heading != title).then_some(heading),
+                title,
                 url: text(self.fields.url),
                 score,
                 codes: doc
