@@ -131,6 +131,19 @@ fn the_index_has_a_document_per_section_and_tree_node() {
         .unwrap();
     assert!(!only_429.is_empty());
     assert!(only_429.iter().all(|h| h.codes.contains(&429)));
+    // A filter narrows the results; it does not add pages without the words.
+    let filtered = index
+        .hits(
+            "quota",
+            &Options {
+                limit: 1000,
+                code: Some(429),
+                ..Options::default()
+            },
+        )
+        .unwrap();
+    assert!(filtered.iter().all(|h| h.score > 0.0), "{filtered:?}");
+    assert!(filtered.len() < 60, "{} documents", filtered.len());
 }
 
 #[test]
@@ -474,4 +487,57 @@ fn a_small_site_is_searchable_and_search_is_reserved() {
     );
     let err = f.fails_with("pages cannot live under /search/");
     assert!(err.contains("tips.md"), "{err}");
+}
+
+#[test]
+fn search_can_be_turned_off() {
+    let f = common::Fixture::new();
+    assert!(f.root().join("public/search/meta.js").is_file());
+    let home = std::fs::read_to_string(f.root().join("public/index.html")).unwrap();
+    assert!(
+        home.contains("search.js"),
+        "the search script is not linked"
+    );
+    f.write(
+        "book.toml",
+        "[book]\ntitle = \"Fixture\"\n\n[output.html.search]\nenable = false\n",
+    );
+    let out = f.run(&["build"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!f.root().join("public/search").exists());
+    let home = std::fs::read_to_string(f.root().join("public/index.html")).unwrap();
+    assert!(
+        !home.contains("search.js"),
+        "the search script is still linked"
+    );
+    // A page may then live under /search/.
+    f.write(
+        "content/search.md",
+        "+++\ntitle = \"Search tips\"\n+++\n\nText.\n",
+    );
+    assert!(f.run(&["build"]).status.success());
+    f.write("book.toml", "[output.html.search]\nenabled = true\n");
+    let out = f.run(&["build"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("did you mean `enable`"), "{err}");
+}
+
+#[test]
+fn tree_steps_carry_the_trees_codes() {
+    let steps = index()
+        .search(
+            "stripe",
+            &Options {
+                limit: 3,
+                code: Some(402),
+                kind: Some(remedy::search::Kind::Step),
+            },
+        )
+        .unwrap();
+    assert!(!steps.is_empty());
+    assert!(steps.iter().all(|h| h.kind == "step" && h.codes == [402]));
 }

@@ -278,7 +278,7 @@ fn read_file(
             let meta = FrontMatter {
                 title: tree.title.clone(),
                 description: tree.description.clone(),
-                codes: Vec::new(),
+                codes: tree.codes.clone(),
                 tags: vec!["decision-tree".into()],
                 weight: tree.weight,
                 draft: false,

@@ -341,7 +341,11 @@ impl SearchIndex {
             let term = Term::from_field_text(self.fields.kind, kind.as_str());
             must(Box::new(TermQuery::new(term, IndexRecordOption::Basic)));
         }
-        Box::new(BooleanQuery::new(clauses))
+        // With a required clause tantivy stops requiring an optional one;
+        // a result must still match some word of the query.
+        let mut query = BooleanQuery::new(clauses);
+        query.set_minimum_number_should_match(1);
+        Box::new(query)
     }
 
     /// Matching documents, best first (ties on doc id), at most `opts.limit`.

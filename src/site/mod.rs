@@ -310,10 +310,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                 })
                 .collect()
         },
-        || {
-            opts.write
-                .then(|| timed(|| crate::search::files(&search_docs)))
-        },
+        || (opts.write && config.search).then(|| timed(|| crate::search::files(&search_docs))),
     );
     match search_files {
         Some((Ok(files), t)) => {

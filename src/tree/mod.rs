@@ -43,6 +43,8 @@ struct RawTree {
     start: Spanned<String>,
     #[serde(default)]
     weight: Option<i64>,
+    #[serde(default)]
+    codes: Vec<Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -208,6 +210,9 @@ pub struct Tree {
     pub description: Option<String>,
     /// `[tree] weight`.
     pub weight: Option<i64>,
+    /// `[tree] codes`: the status codes the tree is about (search filters
+    /// its steps by them, as it filters guides by their front matter's).
+    pub codes: Vec<Spanned<i64>>,
     /// Index of the start node.
     pub start: usize,
     /// All nodes, questions first, each group in file order.
@@ -412,6 +417,15 @@ pub fn parse(source: &Source) -> Result<Tree, Vec<Diagnostic>> {
             );
         }
     }
+    for code in &raw.tree.codes {
+        if !(100..=599).contains(code.get_ref()) {
+            errors.push(
+                Diagnostic::error(format!("{} is not an HTTP status code", code.get_ref()))
+                    .at(source, code.span())
+                    .with_help("status codes are between 100 and 599"),
+            );
+        }
+    }
     // Graph checks only make sense once every target resolved.
     if errors.is_empty() {
         if let Some(start) = start {
@@ -426,6 +440,7 @@ pub fn parse(source: &Source) -> Result<Tree, Vec<Diagnostic>> {
         title: raw.tree.title,
         description: raw.tree.description,
         weight: raw.tree.weight,
+        codes: raw.tree.codes,
         start: start.unwrap_or(0),
         nodes,
     })

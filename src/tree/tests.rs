@@ -244,3 +244,13 @@ fn markdown_is_printed_as_plain_text() {
     let t = walk::plain_text("Do this:\n\n1. Log `code`.\n2. Retry **once**.\n\n- a\n- b\n");
     assert_eq!(t, "Do this:\n\n1. Log code.\n2. Retry once.\n\n- a\n- b");
 }
+
+#[test]
+fn codes_must_be_status_codes() {
+    assert!(errors(&with("start = \"q1\"", "start = \"q1\"\ncodes = [402, 429]")).is_empty());
+    let e = errors(&with("start = \"q1\"", "start = \"q1\"\ncodes = [402, 42]"));
+    assert!(
+        e[0].starts_with("content/t/tree.toml:4:15: error: 42 is not an HTTP status code"),
+        "{e:?}"
+    );
+}
