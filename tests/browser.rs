@@ -24,9 +24,10 @@ use std::process::ExitCode;
 use std::sync::{Arc, OnceLock};
 
 use anyhow::{ensure, Context as _};
+use fantoccini::key::Key;
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use support::chrome::{http_get, ChromeDriver, Tab};
 use support::server::StaticServer;
@@ -78,6 +79,13 @@ fn main() -> ExitCode {
             screenshots_light_and_dark,
             tree_walks_to_a_remedy_back_and_reload,
             pages_opened_from_disk_link_to_pages,
+            search_shows_results_as_you_type,
+            search_keyboard_opens_a_result_at_its_anchor,
+            slash_focuses_search_and_escape_closes_it,
+            search_chips_filter_by_kind_and_code,
+            search_shows_markup_as_text_and_survives_bad_queries,
+            search_works_from_disk,
+            search_opens_a_tree_at_the_step,
         ]
     );
     trials.extend(tests!(
@@ -88,7 +96,7 @@ fn main() -> ExitCode {
     trials.extend(tests!(
         harness,
         Needs::Axe,
-        [axe_detects_a_planted_violation]
+        [axe_detects_a_planted_violation, axe_search_results_panel]
     ));
     for &(name, path) in AXE_PAGES {
         trials.push(
@@ -616,6 +624,517 @@ async fn screenshots_light_and_dark(tab: Tab, env: Env) -> anyhow::Result<()> {
             tools::announce(&format!("screenshot: {}", file.display()));
         }
     }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Search (themes/default/static/search.js over the exported index).
+
+const SEARCH_INPUT: &str = "#rm-search-input";
+const SEARCH_PANEL: &str = "#rm-search-results";
+const SEARCH_LINKS: &str = "#rm-search-results .search-link";
+
+/// Waits until the results panel shows the results for what is in the box
+/// (typing is debounced, so earlier keystrokes may have rendered first).
+/// On timeout, says what the box and the panel held instead.
+async fn wait_for_results(tab: &Tab) -> anyhow::Result<()> {
+    let waited: anyhow::Result<bool> = tab
+        .wait_for(
+            "the search results for the query in the box",
+            "const p = document.getElementById('rm-search-results');
+             const q = document.getElementById('rm-search-input').value;
+             return !p.hidden && p.dataset.query === q.slice(0, 200);",
+            vec![],
+        )
+        .await;
+    if let Err(e) = waited {
+        let state: Value = tab
+            .js(
+                "const p = document.getElementById('rm-search-results');
+                 return {box: document.getElementById('rm-search-input').value.slice(0, 80),
+                         shown: p.dataset.query, hidden: p.hidden,
+                         focus: document.activeElement.id || document.activeElement.tagName,
+                         url: location.href, dbg: window.__dbg}",
+                vec![],
+            )
+            .await?;
+        return Err(e.context(format!("search state: {state}")));
+    }
+    Ok(())
+}
+
+/// Types `query` into the search box and waits for its results.
+async fn search_for(tab: &Tab, query: &str) -> anyhow::Result<()> {
+    tab.click(SEARCH_INPUT).await?;
+    tab.type_into(SEARCH_INPUT, query).await?;
+    wait_for_results(tab)
+        .await
+        .with_context(|| format!("search for {query:?}"))
+}
+
+/// The `href` attributes of the result links, in order.
+async fn result_links(tab: &Tab) -> anyhow::Result<Vec<String>> {
+    tab.js(
+        "return [...document.querySelectorAll(arguments[0])].map(a => a.getAttribute('href'))",
+        vec![json!(SEARCH_LINKS)],
+    )
+    .await
+}
+
+/// The URLs of the search files the page has loaded so far.
+async fn search_files_loaded(tab: &Tab) -> anyhow::Result<Vec<String>> {
+    tab.js(
+        "return performance.getEntriesByType('resource').map(e => e.name)
+             .filter(n => n.includes('/search/'))",
+        vec![],
+    )
+    .await
+}
+
+/// Waits for the page the click or key press started to load, then checks
+/// that the URL names a section (`#id`) and that the page has that id.
+async fn wait_for_anchor(tab: &Tab, href_end: &str) -> anyhow::Result<String> {
+    let hash: String = tab
+        .wait_for(
+            &format!("a page whose URL ends with {href_end}"),
+            "return document.readyState === 'complete'
+                 && (location.pathname + location.hash).endsWith(arguments[0])
+                 && location.hash",
+            vec![json!(href_end)],
+        )
+        .await?;
+    let id = hash.trim_start_matches('#').to_string();
+    let exists: bool = tab
+        .js(
+            "return !!document.getElementById(decodeURIComponent(arguments[0]))",
+            vec![json!(id)],
+        )
+        .await?;
+    assert!(exists, "the page has no element with the result's id #{id}");
+    Ok(id)
+}
+
+/// Results appear as you type: the Stripe guide first for its error code,
+/// with the typed word marked and the count announced. Nothing of the index
+/// is fetched until the box is used.
+async fn search_shows_results_as_you_type(tab: Tab, _env: Env) -> anyhow::Result<()> {
+    tab.open("/").await?;
+    assert!(
+        tab.is_displayed("#rm-search").await?,
+        "search.js did not show the search form"
+    );
+    assert_eq!(
+        tab.attr(SEARCH_INPUT, "placeholder").await?.as_deref(),
+        Some("Search (press /)")
+    );
+    let early = search_files_loaded(&tab).await?;
+    assert!(
+        early.is_empty(),
+        "search files loaded before the box was used: {early:?}"
+    );
+
+    search_for(&tab, "card_declined").await?;
+    let links = result_links(&tab).await?;
+    assert!(!links.is_empty(), "no results for card_declined");
+    assert!(
+        links[0].starts_with("providers/stripe/"),
+        "the first result is {}, not the Stripe guide (all: {links:?})",
+        links[0]
+    );
+    let mut pages: Vec<&str> = links
+        .iter()
+        .map(|l| l.split('#').next().unwrap_or(""))
+        .collect();
+    pages.sort_unstable();
+    pages.dedup();
+    assert_eq!(
+        pages.len(),
+        links.len(),
+        "a page is listed twice: {links:?}"
+    );
+    let marked: Vec<String> = tab
+        .js(
+            "return [...document.querySelectorAll('#rm-search-results mark')].map(m => m.textContent)",
+            vec![],
+        )
+        .await?;
+    assert!(
+        marked.iter().any(|m| m.to_lowercase().contains("declined")),
+        "no matched word is marked: {marked:?}"
+    );
+    let status = tab.text("#rm-search-status").await;
+    let status = match status {
+        Ok(s) if !s.is_empty() => s,
+        // Visually hidden: WebDriver reports no rendered text.
+        _ => {
+            tab.js(
+                "return document.getElementById('rm-search-status').textContent",
+                vec![],
+            )
+            .await?
+        }
+    };
+    assert_eq!(
+        status,
+        format!("{} results", links.len()),
+        "the live region's announcement"
+    );
+    let loaded = search_files_loaded(&tab).await?;
+    assert!(
+        loaded.iter().any(|u| u.ends_with("/search/meta.js")),
+        "meta.js was not loaded: {loaded:?}"
+    );
+    assert!(
+        loaded
+            .iter()
+            .filter(|u| !u.ends_with("meta.js"))
+            .all(|u| u.contains("?v=")),
+        "shard URLs without the ?v= version: {loaded:?}"
+    );
+    Ok(())
+}
+
+/// ArrowDown and ArrowUp walk the result links; Enter on one opens it at
+/// its section. Enter in the box opens the first result.
+async fn search_keyboard_opens_a_result_at_its_anchor(tab: Tab, _env: Env) -> anyhow::Result<()> {
+    let focused = "return document.activeElement.id
+        || [...document.querySelectorAll(arguments[0])].indexOf(document.activeElement)";
+    tab.open("/").await?;
+    search_for(&tab, "idempotency key").await?;
+    let links = result_links(&tab).await?;
+    assert!(links.len() >= 2, "two results needed, got {links:?}");
+    let down = Key::Down.to_string();
+    let up = Key::Up.to_string();
+    tab.press(&down).await?;
+    assert_eq!(
+        tab.js::<Value>(focused, vec![json!(SEARCH_LINKS)]).await?,
+        json!(0)
+    );
+    tab.press(&down).await?;
+    assert_eq!(
+        tab.js::<Value>(focused, vec![json!(SEARCH_LINKS)]).await?,
+        json!(1)
+    );
+    tab.press(&up).await?;
+    assert_eq!(
+        tab.js::<Value>(focused, vec![json!(SEARCH_LINKS)]).await?,
+        json!(0)
+    );
+    tab.press(&up).await?;
+    assert_eq!(
+        tab.js::<Value>(focused, vec![json!(SEARCH_LINKS)]).await?,
+        json!("rm-search-input"),
+        "ArrowUp from the first result returns to the box"
+    );
+    tab.press(&down).await?;
+    tab.press(&down).await?;
+    tab.press(&Key::Enter.to_string()).await?;
+    wait_for_anchor(&tab, &links[1]).await?;
+
+    // A result on the page being read only changes the #fragment: the
+    // panel must still get out of the way.
+    tab.open(GUIDE).await?;
+    search_for(&tab, "idempotency key").await?;
+    let links = result_links(&tab).await?;
+    ensure!(
+        links[0].ends_with("providers/stripe/#idempotency"),
+        "the Stripe guide's idempotency section should come first: {links:?}"
+    );
+    tab.press(&down).await?;
+    tab.press(&Key::Enter.to_string()).await?;
+    wait_for_path(&tab, &format!("{GUIDE}#idempotency")).await?;
+    assert!(
+        !tab.is_displayed(SEARCH_PANEL).await?,
+        "the results stay open over the section they led to"
+    );
+
+    tab.open(SECTION).await?;
+    search_for(&tab, "card_declined").await?;
+    let links = result_links(&tab).await?;
+    tab.press(&Key::Enter.to_string()).await?;
+    // Links are relative to the page they are on (here ../).
+    let first = links[0].trim_start_matches("../");
+    wait_for_anchor(&tab, first).await?;
+    Ok(())
+}
+
+/// `/` anywhere but in a text field jumps to the box; Esc empties the box,
+/// closes the results and leaves focus in the box.
+async fn slash_focuses_search_and_escape_closes_it(tab: Tab, _env: Env) -> anyhow::Result<()> {
+    tab.open(GUIDE).await?;
+    tab.press("/").await?;
+    let active: String = tab.js("return document.activeElement.id", vec![]).await?;
+    assert_eq!(active, "rm-search-input", "/ did not focus the search box");
+    let value: String = tab
+        .js("return document.activeElement.value", vec![])
+        .await?;
+    assert_eq!(value, "", "the / was typed into the box");
+
+    tab.type_into(SEARCH_INPUT, "retry").await?;
+    wait_for_results(&tab).await?;
+    assert!(tab.is_displayed(SEARCH_PANEL).await?);
+    // Esc from a result link, not only from the box.
+    tab.press(&Key::Down.to_string()).await?;
+    tab.press(&Key::Escape.to_string()).await?;
+    let (hidden, value, active): (bool, String, String) = tab
+        .js(
+            "return [document.getElementById('rm-search-results').hidden,
+                     document.getElementById('rm-search-input').value,
+                     document.activeElement.id]",
+            vec![],
+        )
+        .await?;
+    assert!(hidden, "Esc left the results open");
+    assert_eq!(value, "", "Esc did not clear the box");
+    assert_eq!(
+        active, "rm-search-input",
+        "Esc from a result returns focus to the box"
+    );
+    Ok(())
+}
+
+/// The kind chips keep only troubleshooter steps; a status code chip keeps
+/// only pages about that code. Chips say whether they are on.
+async fn search_chips_filter_by_kind_and_code(tab: Tab, _env: Env) -> anyhow::Result<()> {
+    tab.open("/").await?;
+    search_for(&tab, "402").await?;
+    let all = tab.count(SEARCH_LINKS).await?;
+    let steps_before = tab.count("#rm-search-results .search-kind").await?;
+    assert!(all > steps_before, "402 should find guides too");
+    assert_eq!(
+        tab.attr("[data-chip='knull']", "aria-pressed")
+            .await?
+            .as_deref(),
+        Some("true"),
+        "All is on at first"
+    );
+
+    tab.click("[data-chip='kstep']").await?;
+    let _: bool = tab
+        .wait_for(
+            "the steps chip to be on",
+            "return !!document.querySelector(\"[data-chip='kstep'][aria-pressed='true']\")",
+            vec![],
+        )
+        .await?;
+    let shown = tab.count(SEARCH_LINKS).await?;
+    assert!(shown > 0, "no troubleshooter step matches 402");
+    assert_eq!(
+        tab.count("#rm-search-results .search-link .search-kind")
+            .await?,
+        shown,
+        "a result that is not a troubleshooter step is left"
+    );
+    assert_eq!(
+        tab.attr("[data-chip='knull']", "aria-pressed")
+            .await?
+            .as_deref(),
+        Some("false")
+    );
+    let focused: Option<String> = tab
+        .js("return document.activeElement.dataset.chip || null", vec![])
+        .await?;
+    assert_eq!(focused.as_deref(), Some("kstep"), "focus stays on the chip");
+
+    tab.click("[data-chip='knull']").await?;
+    tab.client
+        .find(fantoccini::Locator::Css(SEARCH_INPUT))
+        .await?
+        .clear()
+        .await?;
+    search_for(&tab, "rate limit retry").await?;
+    let code: String = tab
+        .js(
+            "const c = [...document.querySelectorAll('[data-chip^=c]')].map(b => b.textContent)
+                 .find(t => t !== '402');
+             return c || null",
+            vec![],
+        )
+        .await
+        .context("no status code chip other than 402")?;
+    tab.click(&format!("[data-chip='c{code}']")).await?;
+    let _: bool = tab
+        .wait_for(
+            "the code chip to be on",
+            "return !!document.querySelector(`[data-chip='c${arguments[0]}'][aria-pressed='true']`)",
+            vec![json!(code)],
+        )
+        .await?;
+    let badges: Vec<Vec<String>> = tab
+        .js(
+            "return [...document.querySelectorAll('#rm-search-results .search-hit')]
+                 .map(li => [...li.querySelectorAll('.code-badge')].map(b => b.textContent))",
+            vec![],
+        )
+        .await?;
+    assert!(!badges.is_empty(), "no result for the {code} chip");
+    assert!(
+        badges.iter().all(|b| b.contains(&code)),
+        "a result without a {code} badge: {badges:?}"
+    );
+    Ok(())
+}
+
+/// Markup typed into the box is shown as text, never run; broken queries
+/// (unbalanced quotes, regex characters, 10,000 characters) raise no error
+/// and the box keeps working.
+async fn search_shows_markup_as_text_and_survives_bad_queries(
+    tab: Tab,
+    _env: Env,
+) -> anyhow::Result<()> {
+    tab.open("/").await?;
+    let _: Option<bool> = tab
+        .js(
+            "window.rmErrors = []; window.rmAlerted = false;
+             window.alert = () => { window.rmAlerted = true; };
+             addEventListener('error', e => rmErrors.push(String(e.message)));
+             addEventListener('unhandledrejection', e => rmErrors.push(String(e.reason)));",
+            vec![],
+        )
+        .await?;
+    let images: usize = tab.count("img").await?;
+    let xss = "\"<img src=x onerror=alert(1)>\"";
+    search_for(&tab, xss).await?;
+    assert_eq!(
+        tab.count("img").await?,
+        images,
+        "the query created an <img>"
+    );
+    let text: String = tab
+        .js(
+            "return document.getElementById('rm-search-results').textContent",
+            vec![],
+        )
+        .await?;
+    assert!(
+        text.contains("<img src=x onerror=alert(1)>"),
+        "the query is not shown as text: {text:?}"
+    );
+
+    let long = "a1 ".repeat(3400);
+    for query in [
+        "",
+        "!!! ??? ...",
+        "\"unbalanced quote",
+        ".*+?^${}()|[]\\",
+        "\"\"",
+        long.as_str(),
+        "card_declined",
+    ] {
+        let _: Option<bool> = tab
+            .js(
+                "const i = document.getElementById('rm-search-input');
+                 i.value = arguments[0];
+                 i.dispatchEvent(new Event('input'));",
+                vec![json!(query)],
+            )
+            .await?;
+        if query.is_empty() {
+            continue;
+        }
+        wait_for_results(&tab)
+            .await
+            .with_context(|| format!("no results panel for {:.40?}", query))?;
+    }
+    assert!(
+        tab.count(SEARCH_LINKS).await? > 0,
+        "search stopped working after the bad queries"
+    );
+    let (errors, alerted): (Vec<String>, bool) = tab
+        .js("return [window.rmErrors, window.rmAlerted]", vec![])
+        .await?;
+    assert!(errors.is_empty(), "errors in the page: {errors:?}");
+    assert!(!alerted, "the query's onerror ran");
+    Ok(())
+}
+
+/// Opened from disk (`file://`, where fetch is blocked), search loads its
+/// files as scripts and its links name index.html files.
+async fn search_works_from_disk(tab: Tab, env: Env) -> anyhow::Result<()> {
+    let home = env.site_dir.join("index.html");
+    tab.client
+        .goto(&format!("file://{}", home.display()))
+        .await?;
+    search_for(&tab, "card_declined").await?;
+    let links = result_links(&tab).await?;
+    assert!(
+        links[0].starts_with("providers/stripe/index.html#"),
+        "from disk the first result links {}",
+        links[0]
+    );
+    tab.click(SEARCH_LINKS).await?;
+    wait_for_anchor(&tab, &links[0]).await?;
+    Ok(())
+}
+
+/// A troubleshooter step found by search opens the tree at that step.
+async fn search_opens_a_tree_at_the_step(tab: Tab, _env: Env) -> anyhow::Result<()> {
+    tab.open(GUIDE).await?;
+    search_for(&tab, "DEPLOYMENT_DISABLED").await?;
+    let step: Option<String> = tab
+        .js(
+            "const a = [...document.querySelectorAll(arguments[0])]
+                 .find(a => a.querySelector('.search-kind'));
+             return a ? a.getAttribute('href') : null",
+            vec![json!(SEARCH_LINKS)],
+        )
+        .await?;
+    let href = step.context("no troubleshooter step among the results")?;
+    let label: String = tab.text("#rm-search-results .search-kind").await?;
+    assert_eq!(label.to_lowercase(), "troubleshooter step");
+    let (path, node) = href
+        .trim_start_matches("../../")
+        .split_once('#')
+        .context("a step's link names its node")?;
+    tab.click(&format!("#rm-search-results a[href='{href}']"))
+        .await?;
+    wait_for_path(&tab, &format!("/{path}#{node}")).await?;
+    assert_eq!(shown_steps(&tab).await?, vec![node.to_string()]);
+    Ok(())
+}
+
+/// The open results panel (chips, marks, badges) passes axe in light and
+/// dark mode; a screenshot of each is left for a person to look at.
+async fn axe_search_results_panel(tab: Tab, env: Env) -> anyhow::Result<()> {
+    let mut problems = Vec::new();
+    for theme in ["light", "dark"] {
+        tab.open(GUIDE).await?;
+        // Before searching: the theme button is outside the form, and a
+        // click outside closes the panel.
+        set_theme(&tab, theme).await?;
+        search_for(&tab, "402 payment").await?;
+        assert!(tab.count("#rm-search-results mark").await? > 0);
+        assert!(tab.count("#rm-search-results .code-badge").await? > 0);
+        let file = env.screenshots.join(format!("search-{theme}.png"));
+        tab.screenshot(&file).await?;
+        tools::announce(&format!("screenshot: {}", file.display()));
+        let report = run_axe(&tab, &env).await?;
+        tools::announce(&format!("axe search panel ({theme}): {}", report.summary()));
+        problems.extend(report.blocking().map(|v| format!("{theme}: {v}")));
+    }
+    // On a phone the box takes a row of its own and the panel the width.
+    tab.client.set_window_size(420, 900).await?;
+    tab.open(GUIDE).await?;
+    search_for(&tab, "card_declined").await?;
+    let file = env.screenshots.join("search-phone.png");
+    tab.screenshot(&file).await?;
+    tools::announce(&format!("screenshot: {}", file.display()));
+    let (left, right): (f64, f64) = tab
+        .js(
+            "const r = document.getElementById('rm-search-results').getBoundingClientRect();
+             return [r.left, r.right]",
+            vec![],
+        )
+        .await?;
+    assert!(
+        left >= 0.0 && right <= 420.0,
+        "the results panel ({left}..{right}) overflows a 420px screen"
+    );
+    assert!(
+        problems.is_empty(),
+        "axe on the search panel:\n{}",
+        problems.join("\n")
+    );
     Ok(())
 }
 

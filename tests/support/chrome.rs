@@ -14,6 +14,7 @@ use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context as _};
+use fantoccini::actions::{InputSource as _, KeyAction, KeyActions};
 use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -338,6 +339,33 @@ impl Tab {
             .is_displayed()
             .await
             .with_context(|| format!("is `{css}` displayed"))
+    }
+
+    /// Types `text` into the first element matching `css`, a key at a time.
+    pub async fn type_into(&self, css: &str, text: &str) -> anyhow::Result<()> {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .with_context(|| format!("find `{css}`"))?
+            .send_keys(text)
+            .await
+            .with_context(|| format!("type {text:?} into `{css}`"))
+    }
+
+    /// Presses each key of `keys` (characters, or `fantoccini::key::Key`
+    /// codes) down and up, on whatever has focus: unlike
+    /// [`Tab::type_into`], this reaches the page's own shortcuts.
+    pub async fn press(&self, keys: &str) -> anyhow::Result<()> {
+        let mut actions = KeyActions::new("keyboard".into());
+        for value in keys.chars() {
+            actions = actions
+                .then(KeyAction::Down { value })
+                .then(KeyAction::Up { value });
+        }
+        self.client
+            .perform_actions(actions)
+            .await
+            .with_context(|| format!("press {keys:?}"))
     }
 
     /// Saves a PNG of the viewport to `path` (creating its folder).

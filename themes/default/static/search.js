@@ -1,0 +1,480 @@
+// remedy site search: the engine (no DOM; node runs it too, see
+// tests/browser/search-node.mjs) and the search box in the site header.
+// src/search/FORMAT.md is the contract with the Rust exporter and `remedy
+// search`: same query rules, and scores equal to tantivy's, hence every float
+// operation rounded to f32 (fround) in the order tantivy's bm25.rs uses.
+(function () {
+"use strict";
+const F = Math.fround, K1 = F(1.2), B = F(0.75), K1P1 = F(1 + K1);
+const ABC = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+// Strings, not /\p{}/u literals: where Unicode property escapes are missing,
+// the script fails in a try (the box stays hidden), not while parsing.
+const RUN = "[\\p{L}\\p{N}]+(?:[_\\-./:][\\p{L}\\p{N}]+)*", PART = "[\\p{L}\\p{N}]+";
+const MAXQ = 200; // code points, as `remedy search`: each unknown word may cost a fuzzy scan
+const TEXT = [0, 1, 2], PAIRS = 3, CODES = 4, KIND = 5;
+const own = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+const dict = () => Object.create(null); // keys like "constructor" are words too
+const words = (s) => s.match(new RegExp(PART, "gu")) || [];
+
+function matches(re, s, off) {
+  const out = [], r = new RegExp(re, "gu");
+  for (let m; (m = r.exec(s));) out.push({ w: m[0], at: off + m.index, end: off + m.index + m[0].length });
+  return out;
+}
+// Range shards (vocabulary, pages): the last i with bounds[i] <= s.
+function shardOf(bounds, s) {
+  let lo = 0, hi = bounds.length - 1;
+  while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (bounds[mid] <= s) lo = mid; else hi = mid - 1; }
+  return lo;
+}
+// Term shards: 32-bit FNV-1a of the term's UTF-8 bytes.
+function fnv1a(s) {
+  let h = 0x811c9dc5;
+  for (const b of new TextEncoder().encode(s)) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  return h;
+}
+function decode(p) {
+  const out = [];
+  let n = 0;
+  for (const c of p) {
+    const d = ABC.indexOf(c);
+    if (d >= 32) n = n * 32 + d - 32; else { out.push(n * 32 + d); n = 0; }
+  }
+  return out;
+}
+// Optimal string alignment distance, on code point arrays.
+function osa(a, b) {
+  const d = [];
+  for (let i = 0; i <= a.length; i++) { d[i] = [i]; for (let j = 1; j <= b.length; j++) d[i][j] = i ? 0 : j; }
+  for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) {
+    d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+  }
+  return d[a.length][b.length];
+}
+// Whether text has the phrase's words in sequence; phrase[i] lists the
+// spellings accepted for word i (as typed, or its near matches).
+function hasPhrase(text, phrase) {
+  const ws = words(text.toLowerCase());
+  for (let i = 0; i + phrase.length <= ws.length; i++) {
+    if (phrase.every((alts, j) => alts.includes(ws[i + j]))) return true;
+  }
+  return false;
+}
+
+function createEngine(opts) {
+  const cache = dict();
+  const get = (key) => cache[key] || (cache[key] = Promise.resolve().then(() => opts.load(key)));
+  const meta = () => get("meta");
+  const fragment = (doc) => get("f" + doc);
+
+  // Every vocabulary word w with lo <= w < hi, as {word: term}; a prefix or
+  // a first letter may span several consecutive shards.
+  function wordsIn(m, lo, hi) {
+    const first = shardOf(m.vocab, lo), loads = [get("v" + first)];
+    for (let i = first + 1; i < m.vocab.length && m.vocab[i] < hi; i++) loads.push(get("v" + i));
+    return Promise.all(loads).then((shards) => {
+      const out = dict();
+      for (const s of shards) for (const w in s) if (w >= lo && w < hi) out[w] = s[w] || w;
+      return out;
+    });
+  }
+  const near = (found, ws) => ({ terms: ws.map((x) => found[x]), words: ws, weight: 0.5 });
+
+  // Query rule 3: a part's terms (the first is its primary), or null.
+  function resolve(m, w, prefix) {
+    const cps = Array.from(w);
+    return get("v" + shardOf(m.vocab, w)).then((v) => {
+      if (own(v, w)) return { terms: [v[w] || w], words: [w], weight: 1 };
+      const pre = prefix && cps.length >= 2 ? wordsIn(m, w, w + "\uffff") : Promise.resolve(dict());
+      return pre.then((found) => {
+        const ws = Object.keys(found).sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
+        // No completion: try fuzzy, for a typo in the word being typed.
+        if (ws.length) return near(found, ws.slice(0, 3));
+        if (cps.length < 4 || !new RegExp("\\p{L}", "u").test(w)) return null;
+        const k = cps.length >= 8 ? 2 : 1, c = cps[0];
+        return wordsIn(m, c, String.fromCodePoint(c.codePointAt(0) + 1)).then((all) => {
+          let best = k, hits = [];
+          for (const x of Object.keys(all).sort()) {
+            const xc = Array.from(x);
+            if (Math.abs(xc.length - cps.length) > best) continue;
+            const d = osa(cps, xc);
+            if (d < best) { best = d; hits = []; }
+            if (d === best) hits.push(x);
+          }
+          return hits.length ? near(all, hits.slice(0, 3)) : null;
+        });
+      });
+    });
+  }
+
+  // Rules 1-2: segments (text outside quotes first, then each phrase) with
+  // their parts and multi-part runs.
+  function parse(q) {
+    const quotes = [], segs = [], outside = { parts: [], runs: [] };
+    for (let i = -1; (i = q.indexOf('"', i + 1)) >= 0;) quotes.push(i);
+    if (quotes.length % 2) quotes.pop();
+    const add = (seg, a, b) => {
+      for (const r of matches(RUN, q.slice(a, b), a)) {
+        const ps = matches(PART, r.w, r.at);
+        if (ps.length > 1) seg.runs.push(r.w);
+        seg.parts.push(...ps);
+      }
+      return seg;
+    };
+    let from = 0;
+    for (let i = 0; i < quotes.length; i += 2) {
+      add(outside, from, quotes[i]);
+      segs.push(add({ parts: [], runs: [], phrase: true }, quotes[i] + 1, quotes[i + 1]));
+      from = quotes[i + 1] + 1;
+    }
+    return [add(outside, from, q.length), ...segs];
+  }
+
+  async function search(query, o) {
+    const q = Array.from(String(query == null ? "" : query)).slice(0, MAXQ).join("").toLowerCase();
+    const m = await meta(), segs = parse(q);
+    let last = -1;
+    for (const s of segs) for (const p of s.parts) last = Math.max(last, p.end);
+    const prefix = o.typing && !/[\s"]$/.test(q);
+    const resolved = await Promise.all(segs.map((s) => Promise.all(s.parts.map((p) => resolve(m, p.w, prefix && p.end === last)))));
+    return rank(m, segs, resolved, o);
+  }
+
+  // Rules 4-6: clauses, filters, BM25, order.
+  async function rank(m, segs, resolved, o) {
+    const clauses = [], seen = dict(), filters = [], phrases = [], found = dict(), syn = m.syn || {};
+    const add = (field, term, boost) => {
+      const c = seen[field + " " + term];
+      if (c) c.boost = Math.max(c.boost, boost);
+      else clauses.push((seen[field + " " + term] = { field, term, boost }));
+    };
+    const text = (term, w) => TEXT.forEach((f) => add(f, term, m.boosts[f] * w));
+    segs.forEach((seg, si) => {
+      const rs = resolved[si].filter(Boolean), prim = rs.map((r) => r.terms[0]), pairs = [];
+      for (const r of rs) {
+        for (const t of r.terms) { text(t, r.weight); found[t] = 1; }
+        for (const w of r.words) found[w] = 1;
+      }
+      for (const r of seg.runs) { text(r, 1); found[r] = 1; }
+      for (let i = 1; i < rs.length; i++) {
+        pairs.push(prim[i - 1] + " " + prim[i]);
+        add(PAIRS, pairs[i - 1], m.boosts[PAIRS] * (rs[i - 1].weight === 1 && rs[i].weight === 1 ? 1 : 0.5));
+      }
+      // Synonyms: a status code brings its reason phrase, and back.
+      for (const t of prim) {
+        const r = own(syn, t) ? syn[t] : [];
+        if (r.length === 1) text(r[0], 0.5);
+        for (let j = 1; j < r.length; j++) add(PAIRS, r[j - 1] + " " + r[j], m.boosts[PAIRS] * 0.5);
+      }
+      const joined = ` ${prim.join(" ")} `;
+      for (const code of Object.keys(syn)) if (joined.includes(` ${syn[code].join(" ")} `)) text(code, 0.5);
+      // Rule 5, on the phrase's resolved words (as `remedy search` does).
+      if (!seg.phrase || !rs.length) return;
+      if (rs.length === 1) filters.push(TEXT.map((f) => [f, prim[0]]));
+      for (const p of pairs) filters.push([[PAIRS, p]]);
+      if (rs.length > 1) phrases.push(rs.map((r) => r.words));
+    });
+    if (o.code != null) filters.push([[CODES, String(o.code)]]);
+    if (o.kind) filters.push([[KIND, o.kind]]);
+    const result = { hits: [], terms: Object.keys(found) }, limit = o.limit || 10;
+    if (!clauses.length) return result;
+    // Summed in `remedy search`'s clause order: f32 addition is not associative.
+    clauses.sort((a, b) => a.field - b.field || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
+
+    const sets = await Promise.all(filters.map(async (alts) => {
+      const set = dict();
+      for (const l of await Promise.all(alts.map((a) => postings(m, a[0], a[1])))) {
+        for (let i = 0; i < l.length; i += 3) set[l[i]] = 1;
+      }
+      return set;
+    }));
+    const lists = await Promise.all(clauses.map((c) => (c.boost ? postings(m, c.field, c.term) : [])));
+    const scores = dict(), N = m.docs, hits = [];
+    const sc = [];
+    clauses.forEach((c, ci) => {
+      const l = lists[ci], n = l.length / 3;
+      if (!n) return;
+      // bm25.rs: idf; weight = idf * (1 + K1), then boost_by; the tf cache.
+      const idf = F(Math.log(F(1 + F(F(F(N - n) + 0.5) / F(F(n) + 0.5)))));
+      sc.push({ l, i: 0, w: F(F(idf * K1P1) * F(c.boost)), avg: F(F(m.tokens[c.field]) / F(N)) });
+    });
+    const score = (s) => {
+      const norm = F(K1 * F(F(1 - B) + F(F(B * F(m.norms[s.l[s.i + 2]])) / s.avg)));
+      const tf = F(s.l[s.i + 1]);
+      return F(s.w * F(tf / F(tf + norm)));
+    };
+    // f32 sums depend on order, so add as tantivy does. With a filter, its
+    // union adds clause by clause; without, block-WAND adds the clauses on
+    // the lowest doc in their current order, then advances them, drops
+    // exhausted ones (swap_remove) and re-sorts by doc (stable sort). Exact
+    // while tantivy's top-k heap never fills (it prunes once it does).
+    if (filters.length) {
+      for (const s of sc) for (; s.i < s.l.length; s.i += 3) scores[s.l[s.i]] = F((scores[s.l[s.i]] || 0) + score(s));
+    }
+    const byDoc = (a, b) => a.l[a.i] - b.l[b.i];
+    for (sc.sort(byDoc); sc.length && !filters.length; sc.sort(byDoc)) {
+      const doc = sc[0].l[sc[0].i];
+      let sum = 0;
+      for (let k = 0; k < sc.length && sc[k].l[sc[k].i] === doc; k++) { sum = F(sum + score(sc[k])); sc[k].i += 3; }
+      scores[doc] = sum;
+      for (let k = 0; k < sc.length;) if (sc[k].i < sc[k].l.length) k++; else { sc[k] = sc[sc.length - 1]; sc.pop(); }
+    }
+    for (const d in scores) if (sets.every((set) => set[d])) hits.push({ doc: +d, score: scores[d] });
+    hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
+    result.hits = phrases.length ? await verify(hits, phrases, limit) : hits.slice(0, limit);
+    return result;
+  }
+
+  // The postings of term in field, decoded: [doc, tf, fieldnorm id, ...].
+  async function postings(m, field, term) {
+    const shard = await get("t" + (fnv1a(term) % m.terms));
+    const list = (own(shard, term) ? shard[term] : []).find((x) => x[0] === field);
+    const l = list ? decode(list[1]) : [];
+    for (let j = 3; j < l.length; j += 3) l[j] += l[j - 3];
+    return l;
+  }
+
+  // Pair terms only show each two words adjacent somewhere: check the whole
+  // phrase in the section's text, in rank order, a batch at a time.
+  async function verify(hits, phrases, limit) {
+    const out = [];
+    for (let at = 0; out.length < limit && at < hits.length;) {
+      const batch = hits.slice(at, (at += Math.max(8, limit - out.length)));
+      const fs = await Promise.all(batch.map((h) => fragment(h.doc)));
+      fs.forEach((f, i) => {
+        const t = [f.t, f.h || "", f.x].join(" ");
+        if (phrases.every((p) => hasPhrase(t, p))) out.push(batch[i]);
+      });
+    }
+    return out.slice(0, limit);
+  }
+
+  // Pages as `remedy search` ranks them (rule 6): every matching section
+  // counts, best first, weighted 1, 0.5, 0.25... pages.js holds the first
+  // doc of each page (deltas), so no fragment is needed to group.
+  async function pages(q, o) {
+    const m = await meta();
+    const firsts = decode(await get("pages"));
+    for (let i = 1; i < firsts.length; i++) firsts[i] += firsts[i - 1];
+    const r = await search(q, Object.assign({}, o, { limit: m.docs }));
+    const byPage = new Map();
+    for (const h of r.hits) {
+      const page = shardOf(firsts, h.doc);
+      const p = byPage.get(page) || byPage.set(page, { doc: h.doc, score: 0, share: 1 }).get(page);
+      p.score = F(p.score + F(h.score * p.share));
+      p.share = F(p.share * 0.5);
+    }
+    const ranked = [...byPage.values()].sort((a, b) => b.score - a.score || a.doc - b.doc);
+    return { hits: ranked.slice(0, o.limit || 10).map((p) => ({ doc: p.doc, score: p.score })), terms: r.terms };
+  }
+
+  // Both reject only with opts.strict (the node runner): in a page, a bad
+  // query or a missing file is just no results.
+  const safe = (f) => (q, o) => f(q, o || {}).catch((e) => {
+    if (opts.strict) throw e;
+    return { hits: [], terms: [], error: String(e) };
+  });
+  return { meta, fragment, search: safe(search), pages: safe(pages) };
+}
+
+// ---------------------------------------------------------------------------
+// The search box. Its form is `hidden` in the HTML: readers without
+// JavaScript never see a box that cannot work.
+function ui() {
+  const form = document.getElementById("rm-search");
+  try { new RegExp(PART, "u"); } catch (e) { return; }
+  if (!form) return;
+  const input = document.getElementById("rm-search-input");
+  const panel = document.getElementById("rm-search-results");
+  const status = document.getElementById("rm-search-status");
+  const root = form.getAttribute("data-root") || "";
+  const pending = dict();
+  let hash = null, engine = null, seq = 0, timer = null, kind = null, code = null, links = [], shownQ = null;
+
+  // Files are scripts, not fetched JSON, so that file:// works: each one
+  // calls this with its key.
+  window.__remedySearch = (key, data) => {
+    if (pending[key]) { pending[key](data); delete pending[key]; }
+  };
+  // A request can stall (a lost connection; tiny_http, behind `remedy serve`,
+  // may leave a new connection unserved): after 3 s ask again under a new
+  // URL, twice, and the first answer wins.
+  const load = (key) => new Promise((resolve, reject) => {
+    pending[key] = resolve;
+    const url = `${root}search/${key.replace(/^([vtf])(?=\d)/, "$1/")}.js${hash ? "?v=" + hash : ""}`;
+    const fail = () => { if (pending[key]) { delete pending[key]; reject(new Error("cannot load " + url)); } };
+    const attempt = (n) => {
+      const s = document.createElement("script");
+      s.src = n ? `${url}${hash ? "&" : "?"}retry=${n}` : url;
+      const timer = setTimeout(() => { if (n < 2) attempt(n + 1); else fail(); }, 3000);
+      s.onload = s.onerror = () => { clearTimeout(timer); s.remove(); fail(); };
+      document.head.appendChild(s);
+    };
+    attempt(0);
+  });
+  function getEngine() {
+    if (!engine) {
+      engine = createEngine({ load });
+      // Settles before any shard is asked for, so shard URLs carry ?v=hash.
+      engine.meta().then((m) => { hash = m.hash; }, () => { engine = null; });
+    }
+    return engine;
+  }
+  function el(tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+  // From disk a folder URL shows a listing: point at its index.html.
+  const href = (u) => root + (location.protocol === "file:" ? u.replace(/^([^#]*\/)?(?=#|$)/, "$1index.html") : u);
+
+  // Text has no stems: a word is marked if it is a word of the query or a
+  // near match, or a stem plus a short ending ("declin" + "ed").
+  const marker = (terms) => (w) => {
+    w = w.toLowerCase();
+    return terms.some((t) => w === t || (t.length > 2 && w.startsWith(t) && w.length - t.length < 4));
+  };
+  function highlight(parent, text, hit) {
+    const re = new RegExp(PART, "gu");
+    let last = 0;
+    for (let m; (m = re.exec(text));) {
+      if (!hit(m[0])) continue;
+      parent.append(text.slice(last, m.index), el("mark", null, m[0]));
+      last = m.index + m[0].length;
+    }
+    parent.append(text.slice(last));
+  }
+  // About 160 characters around the densest cluster of marked words.
+  function snippet(text, hit) {
+    const re = new RegExp(PART, "gu"), at = [];
+    for (let m; (m = re.exec(text));) if (hit(m[0])) at.push(m.index);
+    let best = 0, start = 0;
+    at.forEach((p, i) => {
+      let n = 0;
+      while (i + n < at.length && at[i + n] < p + 120) n++;
+      if (n > best) { best = n; start = Math.max(0, p - 30); }
+    });
+    if (start) start = text.indexOf(" ", start) + 1 || start;
+    let end = Math.min(text.length, start + 160);
+    const space = text.lastIndexOf(" ", end);
+    if (end < text.length && space > start) end = space;
+    return (start ? "…" : "") + text.slice(start, end) + (end < text.length ? "…" : "");
+  }
+  function chip(label, pressed, id, onClick) {
+    const b = el("button", "search-chip", label);
+    b.type = "button";
+    b.setAttribute("data-chip", id);
+    b.setAttribute("aria-pressed", String(pressed));
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  // Runs the query in the box; lists each page once, at its best section.
+  async function update() {
+    clearTimeout(timer);
+    timer = null;
+    const q = Array.from(input.value).slice(0, MAXQ).join(""), mine = ++seq, e = getEngine();
+    if (!q.trim()) return close();
+    let terms = [], shown = [];
+    try {
+      const r = await e.pages(q, { typing: true, code, kind, limit: 10 });
+      terms = r.terms;
+      shown = await Promise.all(r.hits.map((h) => e.fragment(h.doc)));
+    } catch (err) { /* a missing file: show no results */ }
+    if (mine === seq) render(q, terms, shown);
+  }
+
+  function render(q, terms, shown) {
+    const hit = marker(terms), a = document.activeElement, refocus = a && a.getAttribute && a.getAttribute("data-chip");
+    const none = `No results for “${q.trim()}”`;
+    panel.textContent = "";
+    const chips = panel.appendChild(el("div", "search-chips"));
+    chips.setAttribute("role", "group");
+    chips.setAttribute("aria-label", "Filter results");
+    for (const [k, label] of [[null, "All"], ["guide", "Guides"], ["step", "Troubleshooter steps"]]) {
+      chips.appendChild(chip(label, kind === k, "k" + k, () => { kind = k; update(); }));
+    }
+    const codes = code != null ? [code] : [];
+    for (const f of shown) for (const c of f.c || []) if (!codes.includes(c)) codes.push(c);
+    for (const c of codes.sort((x, y) => x - y)) {
+      chips.appendChild(chip(String(c), code === c, "c" + c, () => { code = code === c ? null : c; update(); }));
+    }
+    const list = el("ol", "search-list");
+    list.setAttribute("aria-label", "Search results");
+    for (const f of shown) {
+      const li = list.appendChild(el("li", "search-hit")), link = li.appendChild(el("a", "search-link"));
+      link.href = href(f.u);
+      if (f.k === "step") link.appendChild(el("span", "search-kind", "Troubleshooter step"));
+      highlight(link.appendChild(el("span", "search-title")), f.t, hit);
+      if (f.h) highlight(link.appendChild(el("span", "search-heading")), f.h, hit);
+      if (f.c && f.c.length) {
+        const cs = li.appendChild(el("span", "codes"));
+        for (const c of f.c) cs.appendChild(el("span", "code-badge", String(c)));
+      }
+      highlight(li.appendChild(el("p", "search-snippet")), snippet(f.x || "", hit), hit);
+    }
+    panel.appendChild(shown.length ? list : el("p", "search-empty", none));
+    links = Array.from(list.querySelectorAll("a"));
+    shownQ = q;
+    panel.setAttribute("data-query", q); // which query is on screen (tests wait for it)
+    panel.hidden = false;
+    status.textContent = shown.length ? `${shown.length} result${shown.length === 1 ? "" : "s"}` : none;
+    // Rendering replaced the chip that was just pressed: focus its successor.
+    const b = refocus && panel.querySelector(`[data-chip="${refocus}"]`);
+    if (b) b.focus();
+  }
+
+  function close() {
+    seq++;
+    panel.hidden = true;
+    panel.textContent = "";
+    links = [];
+    kind = code = shownQ = null;
+    status.textContent = "";
+  }
+
+  form.hidden = false;
+  input.addEventListener("focus", getEngine); // meta.js: nothing loads before this
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = input.value.trim() ? setTimeout(update, 80) : close();
+  });
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    if (timer || shownQ !== Array.from(input.value).slice(0, MAXQ).join("")) await update();
+    if (links[0]) location.href = links[0].href;
+  });
+  form.addEventListener("keydown", (e) => {
+    let i = links.indexOf(document.activeElement);
+    if (e.key === "Escape") {
+      input.value = "";
+      clearTimeout(timer);
+      close();
+      input.focus();
+    } else if ((e.key === "ArrowDown" || e.key === "ArrowUp") && links.length && (i >= 0 || e.target === input)) {
+      e.preventDefault();
+      i = e.key === "ArrowDown" ? Math.min(i + 1, links.length - 1) : i - 1;
+      (i < 0 ? input : links[i]).focus();
+    }
+  });
+  document.addEventListener("keydown", (e) => {
+    const t = e.target;
+    if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) || t.isContentEditable) return;
+    e.preventDefault();
+    input.focus();
+  });
+  // A click elsewhere or focus moving on (Tab) hides the results, and so
+  // does following one (it may only change the #fragment of this page); a
+  // click in the box shows them again.
+  const hide = () => { panel.hidden = true; };
+  document.addEventListener("click", (e) => { if (!form.contains(e.target)) hide(); });
+  form.addEventListener("focusout", (e) => { if (e.relatedTarget && !form.contains(e.relatedTarget)) hide(); });
+  panel.addEventListener("click", (e) => { if (e.target.closest("a")) hide(); });
+  input.addEventListener("click", () => { if (panel.firstChild) panel.hidden = false; });
+}
+
+if (typeof document !== "undefined") ui();
+if (typeof module !== "undefined") module.exports = { createEngine };
+})();
