@@ -7,7 +7,7 @@
 //
 //   node scripts/search-budget.mjs SITE_DIR [SHOWN] "query" ["query" ...]
 //
-// SHOWN is how many result fragments the page fetches (default 8).
+// SHOWN is how many results (pages) the box shows, one fragment each (default 10).
 
 import { createRequire } from "node:module";
 import { readFileSync, statSync, readdirSync } from "node:fs";
@@ -20,14 +20,14 @@ const { createEngine } = require("../themes/default/static/search.js");
 const here = new URL(".", import.meta.url).pathname;
 const args = process.argv.slice(2);
 const site = args.shift();
-const shown = /^\d+$/.test(args[0] || "") ? Number(args.shift()) : 8;
+const shown = /^\d+$/.test(args[0] || "") ? Number(args.shift()) : 10;
 
 const gz = (buf) => gzipSync(buf, { level: 6 }).length;
 const kb = (n) => (n / 1024).toFixed(1).padStart(7) + " KB";
 
 let fetched = [];
 function load(key) {
-  const rel = key === "meta" ? "meta.js" : `${key[0]}/${key.slice(1)}.js`;
+  const rel = key === "meta" || key === "pages" ? `${key}.js` : `${key[0]}/${key.slice(1)}.js`;
   const path = join(site, "search", rel);
   const bytes = readFileSync(path);
   fetched.push({ rel, raw: bytes.length, gz: gz(bytes) });
@@ -51,7 +51,7 @@ function du(dir) {
 }
 
 const client = readFileSync(join(here, "../themes/default/static/search.js"));
-const engine = createEngine({ load });
+const engine = createEngine({ load, strict: true });
 await engine.search("", { limit: 1 }); // loads meta.js
 const meta = sum(fetched);
 console.log(`before the first keystroke: search.js ${kb(gz(client))} gz + meta.js ${kb(meta.gz)} gz = ${kb(gz(client) + meta.gz)} gz (${kb(client.length + meta.raw)} raw)`);
@@ -61,14 +61,11 @@ console.log(`index on disk: tantivy ${kb(idx.total)} (${idx.files} files); brows
 for (const q of args) {
   fetched = [];
   const t0 = process.hrtime.bigint();
-  const result = await engine.search(q, { limit: 50 });
-  const pages = new Set();
-  for (const h of result.hits) {
-    if (pages.size >= shown) break;
-    const f = await engine.fragment(h.doc);
-    pages.add(f.u.split("#")[0]);
-  }
+  // What the search box does: rank pages (pages.js groups sections), then
+  // fetch one fragment per page shown.
+  const result = await engine.pages(q, { limit: shown });
+  for (const h of result.hits) await engine.fragment(h.doc);
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const s = sum(fetched);
-  console.log(`query ${JSON.stringify(q)}: ${fetched.length} files, ${kb(s.raw)} raw, ${kb(s.gz)} gz (first visit, meta excluded), ${result.hits.length} hits, ${ms.toFixed(0)} ms in node`);
+  console.log(`query ${JSON.stringify(q)}: ${fetched.length} files, ${kb(s.raw)} raw, ${kb(s.gz)} gz (first visit, meta excluded), ${result.hits.length} pages shown, ${ms.toFixed(0)} ms in node`);
 }

@@ -16,7 +16,7 @@ N="${1:-10000}"
 BENCH="${BENCH_DIR:-../shared/bench}"
 BIN="${PEERS_DIR:-/tmp/remedy-peers}/bin"
 WORK="${WORK:-/tmp/remedy-search-budget}"
-QUERIES=("card declined" "idempotency key" "retry after" "insufficient_quota")
+QUERIES=("idempotency key" "retry after" "stale etag" "insufficient_quota")
 mkdir -p "$WORK"
 
 cargo build --release --locked --quiet

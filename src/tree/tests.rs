@@ -247,7 +247,11 @@ fn markdown_is_printed_as_plain_text() {
 
 #[test]
 fn codes_must_be_status_codes() {
-    assert!(errors(&with("start = \"q1\"", "start = \"q1\"\ncodes = [402, 429]")).is_empty());
+    assert!(errors(&with(
+        "start = \"q1\"",
+        "start = \"q1\"\ncodes = [402, 429]"
+    ))
+    .is_empty());
     let e = errors(&with("start = \"q1\"", "start = \"q1\"\ncodes = [402, 42]"));
     assert!(
         e[0].starts_with("content/t/tree.toml:4:15: error: 42 is not an HTTP status code"),
