@@ -85,6 +85,7 @@ fn main() -> ExitCode {
             search_chips_filter_by_kind_and_code,
             search_shows_markup_as_text_and_survives_bad_queries,
             search_works_from_disk,
+            search_works_under_a_sub_path,
             search_opens_a_tree_at_the_step,
         ]
     );
@@ -1064,6 +1065,36 @@ async fn search_works_from_disk(tab: Tab, env: Env) -> anyhow::Result<()> {
     );
     tab.click(SEARCH_LINKS).await?;
     wait_for_anchor(&tab, &links[0]).await?;
+    Ok(())
+}
+
+/// Served under `/kb/` (the same build: every URL the pages and the search
+/// client use is relative), search loads its files from `/kb/search/` and
+/// its results open under `/kb/`.
+async fn search_works_under_a_sub_path(tab: Tab, env: Env) -> anyhow::Result<()> {
+    let root = tempfile::tempdir()?;
+    std::os::unix::fs::symlink(&env.site_dir, root.path().join("kb"))?;
+    let server = StaticServer::start(root.path())?;
+    tab.client
+        .goto(&server.url("/kb/providers/stripe/"))
+        .await?;
+    search_for(&tab, "insufficient_quota").await?;
+    let loaded = search_files_loaded(&tab).await?;
+    assert!(
+        !loaded.is_empty() && loaded.iter().all(|u| u.contains("/kb/search/")),
+        "search files not loaded from /kb/search/: {loaded:?}"
+    );
+    let links = result_links(&tab).await?;
+    let first = links.first().context("no results under /kb/")?;
+    assert!(
+        first.starts_with("../../providers/openai/#"),
+        "the first result links {first}"
+    );
+    tab.click(SEARCH_LINKS).await?;
+    let (_, anchor) = first
+        .split_once('#')
+        .context("a result names its section")?;
+    wait_for_path(&tab, &format!("/kb/providers/openai/#{anchor}")).await?;
     Ok(())
 }
 
