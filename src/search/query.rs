@@ -360,9 +360,11 @@ impl SearchIndex {
         }
         let searcher = self.reader.searcher();
         let q = self.tantivy_query(plan, opts);
-        // Ask for more than needed so ties at the cut are ordered by doc id
-        // here rather than by the collector's heap.
-        let wanted = opts.limit.saturating_add(100);
+        // Room for every document: the collector then never prunes, so each
+        // score is summed in full, in the order the browser client follows,
+        // and ties are ordered by doc id here rather than by its heap.
+        let all = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+        let wanted = all.max(1);
         let top = searcher.search(&*q, &TopDocs::with_limit(wanted).order_by_score())?;
         let mut hits: Vec<Hit> = top
             .into_iter()
