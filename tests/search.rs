@@ -47,6 +47,14 @@ fn eval_queries() -> Vec<EvalQuery> {
     toml::from_str::<Eval>(&text).unwrap().query
 }
 
+/// Options for the best `n` results, no filter.
+fn best(n: usize) -> Options {
+    Options {
+        limit: n,
+        ..Options::default()
+    }
+}
+
 fn search(args: &[&str]) -> std::process::Output {
     let site = site().dir.to_str().unwrap().to_string();
     let mut all = vec!["search", "--site", site.as_str()];
@@ -67,15 +75,7 @@ fn every_eval_query_finds_its_page_in_the_top_3() {
     let mut reciprocal = 0.0;
     let mut misses = Vec::new();
     for q in &queries {
-        let hits = index
-            .search(
-                &q.q,
-                &Options {
-                    limit: 10,
-                    ..Options::default()
-                },
-            )
-            .unwrap();
+        let hits = index.search(&q.q, &best(10)).unwrap();
         let pages: Vec<String> = hits.iter().map(|h| page_of(&h.url)).collect();
         let rank = pages.iter().position(|p| *p == q.expect).map(|r| r + 1);
         reciprocal += rank.map_or(0.0, |r| 1.0 / r as f64);
@@ -151,13 +151,7 @@ fn analyzer_cases_find_their_pages() {
     let index = index();
     let top = |q: &str| {
         index
-            .search(
-                q,
-                &Options {
-                    limit: 3,
-                    ..Options::default()
-                },
-            )
+            .search(q, &best(3))
             .unwrap()
             .into_iter()
             .map(|h| page_of(&h.url))
@@ -193,24 +187,12 @@ fn analyzer_cases_find_their_pages() {
     assert!(top("insufficent quota").contains(&"/providers/openai/".to_string()));
     // Quoted phrases must match exactly.
     let phrase = index
-        .search(
-            "\"reserved for future use\"",
-            &Options {
-                limit: 50,
-                ..Options::default()
-            },
-        )
+        .search("\"reserved for future use\"", &best(50))
         .unwrap();
     assert!(!phrase.is_empty());
     assert_eq!(page_of(&phrase[0].url), "/402/");
     let nonsense = index
-        .search(
-            "\"future reserved use for\"",
-            &Options {
-                limit: 50,
-                ..Options::default()
-            },
-        )
+        .search("\"future reserved use for\"", &best(50))
         .unwrap();
     assert!(
         nonsense.is_empty(),
@@ -222,24 +204,8 @@ fn analyzer_cases_find_their_pages() {
 #[test]
 fn exact_matches_rank_above_typo_matches() {
     let index = index();
-    let exact = index
-        .hits(
-            "payment",
-            &Options {
-                limit: 1,
-                ..Options::default()
-            },
-        )
-        .unwrap();
-    let typo = index
-        .hits(
-            "paymnet",
-            &Options {
-                limit: 1,
-                ..Options::default()
-            },
-        )
-        .unwrap();
+    let exact = index.hits("payment", &best(1)).unwrap();
+    let typo = index.hits("paymnet", &best(1)).unwrap();
     assert_eq!(exact[0].doc, typo[0].doc);
     assert!(typo[0].score < exact[0].score);
 }
@@ -401,15 +367,7 @@ fn browser_client_scores_exactly_like_tantivy() {
     let mut worst = 0.0f64;
     for (q, js) in queries.iter().zip(&results) {
         assert_eq!(&js.q, q);
-        let rust = index
-            .hits(
-                q,
-                &Options {
-                    limit: 10,
-                    ..Options::default()
-                },
-            )
-            .unwrap();
+        let rust = index.hits(q, &best(10)).unwrap();
         let rust_docs: Vec<u32> = rust.iter().map(|h| h.doc).collect();
         let js_docs: Vec<u32> = js.hits.iter().map(|h| h.doc).collect();
         assert_eq!(js_docs, rust_docs, "top 10 differ for {q:?}");
