@@ -22,6 +22,7 @@ pub mod config;
 pub mod content;
 pub mod diagnose;
 pub mod diagnostics;
+pub mod fingerprint;
 pub mod highlight;
 pub mod init;
 pub mod markdown;

@@ -16,6 +16,7 @@ use crate::config::{Config, Overrides};
 use crate::content::nav::{breadcrumbs, Nav, NavNode};
 use crate::content::{Library, Page};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
+use crate::fingerprint::Fnv64;
 use crate::highlight::{self, Highlighter};
 use crate::markdown::{self, Links, Rendered};
 use crate::output::{self, Staging};
@@ -193,7 +194,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         .iter()
         .map(|(path, bytes)| {
             let name = path.trim_start_matches("static/").to_string();
-            (name, format!("{path}?v={:08x}", fnv1a(bytes) as u32))
+            (
+                name,
+                format!("{path}?v={}", Fnv64::default().update(bytes).short()),
+            )
         })
         .collect();
 
@@ -583,16 +587,6 @@ fn sitemap(library: &Library, config: &Config) -> Option<String> {
     }
     s.push_str("</urlset>\n");
     Some(s)
-}
-
-/// FNV-1a: a stable content hash for cache-busting asset URLs.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
 }
 
 /// Everything needed to render any page, shared by the rendering threads.
