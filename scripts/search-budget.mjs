@@ -16,7 +16,7 @@ import { gzipSync } from "node:zlib";
 import vm from "node:vm";
 
 const require = createRequire(import.meta.url);
-const { createEngine } = require("../themes/default/static/search.js");
+const { createEngine, fileOf } = require("../themes/default/static/search.js");
 const here = new URL(".", import.meta.url).pathname;
 const args = process.argv.slice(2);
 const site = args.shift();
@@ -27,7 +27,7 @@ const kb = (n) => (n / 1024).toFixed(1).padStart(7) + " KB";
 
 let fetched = [];
 function load(key) {
-  const rel = key === "meta" || key === "pages" ? `${key}.js` : `${key[0]}/${key.slice(1)}.js`;
+  const rel = fileOf(key);
   const path = join(site, "search", rel);
   const bytes = readFileSync(path);
   fetched.push({ rel, raw: bytes.length, gz: gz(bytes) });

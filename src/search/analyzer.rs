@@ -304,14 +304,16 @@ impl TokenStream for ErrorTextStream<'_> {
                 Mode::Pairs => {
                     let mut term = String::new();
                     self.term_into(&mut term);
-                    let previous = self.previous.replace((term, range.start));
-                    if let Some((prev, from)) = previous {
-                        let current = &self.previous.as_ref().map_or("", |p| p.0.as_str());
+                    let previous = self.previous.take();
+                    if let Some((prev, from)) = &previous {
                         self.token.text.clear();
-                        self.token.text.push_str(&prev);
+                        self.token.text.push_str(prev);
                         self.token.text.push(' ');
-                        self.token.text.push_str(current);
-                        self.set(from..range.end, position - 1, 2);
+                        self.token.text.push_str(&term);
+                        self.set(*from..range.end, position - 1, 2);
+                    }
+                    self.previous = Some((term, range.start));
+                    if previous.is_some() {
                         return true;
                     }
                 }

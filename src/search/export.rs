@@ -12,13 +12,14 @@ use anyhow::Result;
 use serde::Serialize;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::Postings;
-use tantivy::schema::IndexRecordOption;
-use tantivy::{DocSet, Searcher, SegmentReader, TERMINATED};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocSet, SegmentReader, TERMINATED};
 
-use super::analyzer::{words, Stem};
-use super::index::{Built, Fields};
-use super::reasons::REASONS;
+use super::analyzer::Stem;
+use super::index::Built;
+use super::reasons;
 use super::{SearchDoc, FIELD_BOOSTS, FIELD_NAMES};
+use crate::fingerprint::Fnv64;
 
 /// Uncompressed size a shard grows to before the next one starts: a query
 /// word costs about one shard, so this bounds the bytes per word (gzip
@@ -78,6 +79,14 @@ fn script(key: &str, json: &str) -> Vec<u8> {
     format!("__remedySearch({key:?},{json});\n").into_bytes()
 }
 
+/// Appends `"key":value` to a JSON object being written (opened with `{`).
+fn push_entry(object: &mut String, key: &str, value: &str) {
+    if object.len() > 1 {
+        object.push(',');
+    }
+    let _ = write!(object, "{}:{}", json(key), value);
+}
+
 /// Splits sorted `(key, entry)` pairs into shards of about `limit` bytes;
 /// returns each shard's first key ("" for the first) and its JSON object.
 fn shard(entries: Vec<(String, String)>, limit: usize) -> Vec<(String, String)> {
@@ -99,10 +108,8 @@ fn shard(entries: Vec<(String, String)>, limit: usize) -> Vec<(String, String)> 
             } else {
                 key.clone()
             });
-        } else {
-            current.push(',');
         }
-        let _ = write!(current, "{}:{}", json(&key), value);
+        push_entry(&mut current, &key, &value);
     }
     if !current.is_empty() {
         current.push('}');
@@ -133,11 +140,7 @@ fn hash_shards(entries: Vec<(String, String)>, limit: usize) -> Vec<String> {
     let count = total.div_ceil(limit).max(1);
     let mut shards = vec![String::from("{"); count];
     for (key, value) in entries {
-        let shard = &mut shards[term_hash(&key) as usize % count];
-        if shard.len() > 1 {
-            shard.push(',');
-        }
-        let _ = write!(shard, "{}:{}", json(&key), value);
+        push_entry(&mut shards[term_hash(&key) as usize % count], &key, &value);
     }
     for shard in &mut shards {
         shard.push('}');
@@ -152,47 +155,41 @@ fn json<T: Serialize + ?Sized>(v: &T) -> String {
 /// The browser files, keyed by their path under `search/`.
 pub fn files(built: &Built, docs: &[SearchDoc]) -> Result<BTreeMap<String, Vec<u8>>> {
     let searcher = built.reader.searcher();
+    // Doc ids in the postings are the segment's: the index is one segment.
+    let [seg] = searcher.segment_readers() else {
+        anyhow::bail!("the search index has more than one segment");
+    };
     let mut out = BTreeMap::new();
     let numbered = built.fields.numbered();
-    let n_docs: u32 = searcher.segment_readers().iter().map(|s| s.max_doc()).sum();
-    let mut tokens = vec![0u64; numbered.len()];
+    let mut tokens = Vec::with_capacity(numbered.len());
     let mut postings: BTreeMap<String, Vec<(usize, String)>> = BTreeMap::new();
     let mut max_norm = 0u8;
-    let mut vocab: BTreeMap<String, String> = BTreeMap::new();
-    let stem = Stem::default();
-    let mut base = 0u32;
-    for seg in searcher.segment_readers() {
-        for (i, field) in numbered.iter().enumerate() {
-            let inverted = seg.inverted_index(*field)?;
-            tokens[i] += inverted.total_num_tokens();
-            let norms = seg.get_fieldnorms_reader(*field)?;
-            let mut stream = inverted.terms().stream()?;
-            while stream.advance() {
-                let term = String::from_utf8_lossy(stream.key()).into_owned();
-                let mut list = inverted
-                    .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)?;
-                let mut encoded = String::new();
-                let mut last = 0u32;
-                let mut doc = list.doc();
-                while doc != TERMINATED {
-                    let id = norms.fieldnorm_id(doc);
-                    max_norm = max_norm.max(id);
-                    push_number(&mut encoded, base + doc - last);
-                    push_number(&mut encoded, list.term_freq());
-                    push_number(&mut encoded, u32::from(id));
-                    last = base + doc;
-                    doc = list.advance();
-                }
-                postings.entry(term).or_default().push((i, encoded));
+    for (i, field) in numbered.iter().enumerate() {
+        let inverted = seg.inverted_index(*field)?;
+        tokens.push(inverted.total_num_tokens());
+        let norms = seg.get_fieldnorms_reader(*field)?;
+        let mut stream = inverted.terms().stream()?;
+        while stream.advance() {
+            let term = String::from_utf8_lossy(stream.key()).into_owned();
+            let mut list = inverted
+                .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)?;
+            let mut encoded = String::new();
+            let mut last = 0u32;
+            let mut doc = list.doc();
+            while doc != TERMINATED {
+                let id = norms.fieldnorm_id(doc);
+                max_norm = max_norm.max(id);
+                push_number(&mut encoded, doc - last);
+                push_number(&mut encoded, list.term_freq());
+                push_number(&mut encoded, u32::from(id));
+                last = doc;
+                doc = list.advance();
             }
+            postings.entry(term).or_default().push((i, encoded));
         }
-        add_vocabulary(seg, built, &stem, &mut vocab)?;
-        base += seg.max_doc();
     }
-    if searcher.segment_readers().len() > 1 {
-        // Doc deltas above assume one segment (the index is merged to one).
-        anyhow::bail!("the search index has more than one segment");
-    }
+    let stem = Stem::default();
+    let vocab = vocabulary(seg, built.fields.word, &stem)?;
 
     let term_entries = postings
         .into_iter()
@@ -244,28 +241,23 @@ pub fn files(built: &Built, docs: &[SearchDoc]) -> Result<BTreeMap<String, Vec<u
     // Where each page's documents start: lets the client rank and show
     // pages without fetching a fragment per section.
     let mut pages = String::new();
-    let mut last_page: Option<&str> = None;
-    let mut last_start = 0u32;
-    for (i, d) in docs.iter().enumerate() {
-        let page = d.url.split('#').next().unwrap_or_default();
-        if last_page != Some(page) {
-            push_number(&mut pages, i as u32 - last_start);
-            last_start = i as u32;
-            last_page = Some(page);
+    let mut last: Option<(u32, u32)> = None; // (page, its first doc)
+    for (i, d) in (0u32..).zip(docs) {
+        if last.is_none_or(|(page, _)| page != d.page) {
+            push_number(&mut pages, i - last.map_or(0, |(_, first)| first));
+            last = Some((d.page, i));
         }
     }
     shard_files.insert("pages.js".into(), script("pages", &json(&pages)));
 
-    let mut hash = 0xcbf29ce484222325u64;
-    for (name, bytes) in &shard_files {
-        for b in name.as_bytes().iter().chain(bytes) {
-            hash ^= u64::from(*b);
-            hash = hash.wrapping_mul(0x100000001b3);
-        }
-    }
+    let hash = shard_files
+        .iter()
+        .fold(Fnv64::default(), |h, (name, bytes)| {
+            h.update(name.as_bytes()).update(bytes)
+        });
     let meta = Meta {
         version: 1,
-        docs: n_docs,
+        docs: seg.max_doc(),
         fields: &FIELD_NAMES,
         boosts: &FIELD_BOOSTS,
         tokens,
@@ -274,52 +266,26 @@ pub fn files(built: &Built, docs: &[SearchDoc]) -> Result<BTreeMap<String, Vec<u
             .collect(),
         vocab: vocab_shards.into_iter().map(|(k, _)| k).collect(),
         terms: term_shards.len(),
-        syn: synonyms_of(&searcher, &built.fields, &stem)?,
+        syn: reasons::synonyms(&searcher, &built.fields, &stem)?,
         codes: code_counts(docs),
-        hash: format!("{:08x}", hash as u32),
+        hash: hash.short(),
     };
     out.insert("meta.js".into(), script("meta", &json(&meta)));
     out.extend(shard_files);
     Ok(out)
 }
 
-/// Every word of the `word` field with its indexed term.
-fn add_vocabulary(
-    seg: &SegmentReader,
-    built: &Built,
-    stem: &Stem,
-    vocab: &mut BTreeMap<String, String>,
-) -> Result<()> {
-    let inverted = seg.inverted_index(built.fields.word)?;
+/// Every word of the vocabulary field with its indexed term.
+fn vocabulary(seg: &SegmentReader, word: Field, stem: &Stem) -> Result<BTreeMap<String, String>> {
+    let inverted = seg.inverted_index(word)?;
     let mut stream = inverted.terms().stream()?;
+    let mut vocab = BTreeMap::new();
     while stream.advance() {
         let word = String::from_utf8_lossy(stream.key()).into_owned();
         let term = stem.term(&word).into_owned();
         vocab.insert(word, term);
     }
-    Ok(())
-}
-
-/// Reason phrases, as terms, of the status codes the site mentions.
-pub fn synonyms_of(
-    searcher: &Searcher,
-    fields: &Fields,
-    stem: &Stem,
-) -> Result<BTreeMap<String, Vec<String>>> {
-    let mut out = BTreeMap::new();
-    for (code, reason) in REASONS {
-        let code = code.to_string();
-        let term = tantivy::Term::from_field_text(fields.body, &code);
-        if searcher.doc_freq(&term)? == 0 {
-            continue;
-        }
-        let terms = words(reason)
-            .iter()
-            .map(|w| stem.term(w).into_owned())
-            .collect();
-        out.insert(code, terms);
-    }
-    Ok(out)
+    Ok(vocab)
 }
 
 fn code_counts(docs: &[SearchDoc]) -> Vec<(u16, u32)> {

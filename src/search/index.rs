@@ -14,7 +14,7 @@ use tantivy::directory::{Directory, RamDirectory};
 use tantivy::index::SegmentComponent;
 use tantivy::indexer::NoMergePolicy;
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING,
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
 };
 use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument};
 
@@ -35,6 +35,7 @@ pub struct Fields {
     pub kind: Field,
     pub word: Field,
     pub url: Field,
+    pub page: Field,
 }
 
 impl Fields {
@@ -65,6 +66,7 @@ impl Fields {
             kind: f("kind")?,
             word: f("word")?,
             url: f("url")?,
+            page: f("page")?,
         })
     }
 }
@@ -88,6 +90,8 @@ fn schema() -> Schema {
     b.add_text_field("kind", STRING | STORED);
     b.add_text_field("word", text(analyzer::WORDS, IndexRecordOption::Basic));
     b.add_text_field("url", STORED);
+    // Groups hits by page without reading stored documents.
+    b.add_u64_field("page", FAST);
     b.build()
 }
 
@@ -148,6 +152,7 @@ fn build_one(docs: &[SearchDoc]) -> Result<Index> {
             fields.body => d.body.as_str(),
             fields.kind => d.kind.as_str(),
             fields.url => d.url.as_str(),
+            fields.page => u64::from(d.page),
         );
         // A page's lead has no heading of its own: the page title is its
         // heading (the h1), so the lead of the page about a phrase ranks
@@ -255,6 +260,7 @@ mod tests {
                     .collect::<Vec<_>>()
                     .join(" "),
                 url: format!("p{}/#s{i}", i / 3),
+                page: (i / 3) as u32,
                 codes: vec![402 + (i % 2) as u16 * 27],
                 kind: Kind::Guide,
             })

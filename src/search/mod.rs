@@ -35,6 +35,9 @@ pub struct SearchDoc {
     pub body: String,
     /// Relative to the site root, with the section's anchor.
     pub url: String,
+    /// Which page the section belongs to: any number shared by the
+    /// page's documents, which are consecutive.
+    pub page: u32,
     pub codes: Vec<u16>,
     pub kind: Kind,
 }

@@ -5,7 +5,7 @@
 //! exported vocabulary. Keeping the plan a plain list of `(field, term,
 //! boost)` clauses is what makes the two comparable score for score.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
@@ -18,8 +18,8 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use super::analyzer::{self, runs, Stem};
-use super::index::{Built, Fields};
-use super::{export, Kind, FIELD_BOOSTS};
+use super::index::Fields;
+use super::{reasons, Kind, FIELD_BOOSTS};
 
 /// Weight of a word found by prefix or by edit distance, against 1 for a
 /// word found as typed: a near match counts, below an exact one.
@@ -55,8 +55,6 @@ pub struct Plan {
     pub should: Vec<Clause>,
     /// Each quoted phrase, as the primary terms of its words.
     pub phrases: Vec<Vec<String>>,
-    /// Words as the corpus spells them (for highlighting).
-    pub words: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -71,12 +69,6 @@ impl Resolved {
     fn exact(&self) -> bool {
         self.terms[0].1 >= 1.0
     }
-}
-
-/// Optimal string alignment distance (Damerau with no substring edited
-/// twice), on characters.
-fn osa(a: &str, b: &str) -> usize {
-    strsim::osa_distance(a, b)
 }
 
 fn resolve(word: &str, vocab: &dyn Vocabulary) -> Option<Resolved> {
@@ -95,7 +87,9 @@ fn resolve(word: &str, vocab: &dyn Vocabulary) -> Option<Resolved> {
         .starting_with(&first)
         .into_iter()
         .filter(|c| c.chars().count().abs_diff(len) <= k)
-        .map(|c| (osa(word, &c), c))
+        // Optimal string alignment: Damerau distance, no substring edited
+        // twice, on characters (`paymnet` is one edit from `payment`).
+        .map(|c| (strsim::osa_distance(word, &c), c))
         .filter(|(d, _)| *d <= k)
         .collect();
     let min = best.iter().map(|b| b.0).min()?;
@@ -169,7 +163,6 @@ pub fn plan(query: &str, vocab: &dyn Vocabulary, syn: &BTreeMap<String, Vec<Stri
                 for (term, weight) in &r.terms {
                     clauses.text(term, *weight);
                 }
-                out.words.push(word);
                 resolved.push(r);
             }
         }
@@ -251,9 +244,8 @@ pub struct PageHit {
     pub doc: u32,
 }
 
-/// An opened index: the one just built, or one read from a site.
+/// An index read from a built site.
 pub struct SearchIndex {
-    index: Index,
     reader: IndexReader,
     fields: Fields,
     stem: Stem,
@@ -271,19 +263,9 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        Self::new(index, reader, fields)
-    }
-
-    /// Searches an index built in memory (tests, benchmarks).
-    pub fn from_built(built: Built) -> Result<SearchIndex> {
-        Self::new(built.index, built.reader, built.fields)
-    }
-
-    fn new(index: Index, reader: IndexReader, fields: Fields) -> Result<SearchIndex> {
         let stem = Stem::default();
-        let syn = export::synonyms_of(&reader.searcher(), &fields, &stem)?;
+        let syn = reasons::synonyms(&reader.searcher(), &fields, &stem)?;
         Ok(SearchIndex {
-            index,
             reader,
             fields,
             stem,
@@ -350,11 +332,13 @@ impl SearchIndex {
 
     /// Matching documents, best first (ties on doc id), at most `opts.limit`.
     pub fn hits(&self, query: &str, opts: &Options) -> Result<Vec<Hit>> {
-        let plan = self.plan(query);
-        self.hits_for(&plan, opts)
+        let mut hits = self.all_hits(&self.plan(query), opts)?;
+        hits.truncate(opts.limit);
+        Ok(hits)
     }
 
-    fn hits_for(&self, plan: &Plan, opts: &Options) -> Result<Vec<Hit>> {
+    /// Every matching document, best first (ties on doc id).
+    fn all_hits(&self, plan: &Plan, opts: &Options) -> Result<Vec<Hit>> {
         if plan.should.is_empty() || opts.limit == 0 {
             return Ok(Vec::new());
         }
@@ -364,8 +348,7 @@ impl SearchIndex {
         // score is summed in full, in the order the browser client follows,
         // and ties are ordered by doc id here rather than by its heap.
         let all = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
-        let wanted = all.max(1);
-        let top = searcher.search(&*q, &TopDocs::with_limit(wanted).order_by_score())?;
+        let top = searcher.search(&*q, &TopDocs::with_limit(all.max(1)).order_by_score())?;
         let mut hits: Vec<Hit> = top
             .into_iter()
             .map(|(score, addr)| Hit {
@@ -374,19 +357,16 @@ impl SearchIndex {
             })
             .collect();
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
-        hits.truncate(opts.limit);
         Ok(hits)
     }
 
     /// Pages matching `query`, each at its best section, best first.
     pub fn search(&self, query: &str, opts: &Options) -> Result<Vec<PageHit>> {
         let plan = self.plan(query);
-        // Every matching section counts toward its page's rank.
-        let wide = Options {
-            limit: usize::try_from(self.len()).unwrap_or(usize::MAX).max(1),
-            ..opts.clone()
-        };
-        let hits = self.hits_for(&plan, &wide)?;
+        let hits = self.all_hits(&plan, opts)?;
+        if hits.is_empty() {
+            return Ok(Vec::new());
+        }
         let searcher = self.reader.searcher();
         let q = self.tantivy_query(&plan, opts);
         let snippets = SnippetGenerator::create(&searcher, &*q, self.fields.body).map(|mut g| {
@@ -395,20 +375,23 @@ impl SearchIndex {
         });
         // A page ranks by its best section plus a decaying share of its
         // other matching sections: a page about the query usually matches
-        // in several places, a passing mention in one.
-        let mut pages: Vec<(String, Vec<Hit>)> = Vec::new();
+        // in several places, a passing mention in one. Every matching
+        // section counts; the page comes from a fast field, not the stored
+        // document, so this stays cheap for thousands of hits.
+        let page_of = searcher.segment_reader(0).fast_fields().u64("page")?;
+        let mut pages: Vec<Vec<Hit>> = Vec::new();
+        let mut slot: HashMap<u64, usize> = HashMap::new();
         for hit in hits {
-            let doc: TantivyDocument = searcher.doc(DocAddress::new(0, hit.doc))?;
-            let url = stored(&doc, self.fields.url);
-            let page = url.split('#').next().unwrap_or_default().to_string();
-            match pages.iter_mut().find(|p| p.0 == page) {
-                Some(p) => p.1.push(hit),
-                None => pages.push((page, vec![hit])),
-            }
+            let page = page_of.first(hit.doc).unwrap_or(u64::MAX);
+            let i = *slot.entry(page).or_insert_with(|| {
+                pages.push(Vec::new());
+                pages.len() - 1
+            });
+            pages[i].push(hit);
         }
         let mut ranked: Vec<(f32, Hit)> = pages
             .into_iter()
-            .map(|(_, hits)| (page_score(&hits), hits[0].clone()))
+            .map(|hits| (page_score(&hits), hits[0].clone()))
             .collect();
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.doc.cmp(&b.1.doc)));
         let mut out = Vec::new();
@@ -458,11 +441,6 @@ impl SearchIndex {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
-    }
-
-    /// The underlying tantivy index.
-    pub fn tantivy(&self) -> &Index {
-        &self.index
     }
 }
 
@@ -666,7 +644,7 @@ mod tests {
 
     #[test]
     fn osa_counts_a_transposition_once() {
-        assert_eq!(osa("paymnet", "payment"), 1);
-        assert_eq!(osa("insuficient", "insufficient"), 1);
+        assert_eq!(strsim::osa_distance("paymnet", "payment"), 1);
+        assert_eq!(strsim::osa_distance("insuficient", "insufficient"), 1);
     }
 }

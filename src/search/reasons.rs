@@ -3,6 +3,14 @@
 //! Phrases from RFC 9110 section 15, plus 429 and 431 (RFC 6585 sections 4
 //! and 5) and 451 (RFC 7725 section 3).
 
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use tantivy::Searcher;
+
+use super::analyzer::{words, Stem};
+use super::index::Fields;
+
 pub const REASONS: &[(u16, &str)] = &[
     (400, "bad request"),
     (401, "unauthorized"),
@@ -36,3 +44,26 @@ pub const REASONS: &[(u16, &str)] = &[
     (504, "gateway timeout"),
     (505, "http version not supported"),
 ];
+
+/// Reason phrases, as terms, of the status codes the site mentions
+/// (`meta.syn` for the browser, the same table for `remedy search`).
+pub fn synonyms(
+    searcher: &Searcher,
+    fields: &Fields,
+    stem: &Stem,
+) -> Result<BTreeMap<String, Vec<String>>> {
+    let mut out = BTreeMap::new();
+    for (code, reason) in REASONS {
+        let code = code.to_string();
+        let term = tantivy::Term::from_field_text(fields.body, &code);
+        if searcher.doc_freq(&term)? == 0 {
+            continue;
+        }
+        let terms = words(reason)
+            .iter()
+            .map(|w| stem.term(w).into_owned())
+            .collect();
+        out.insert(code, terms);
+    }
+    Ok(out)
+}

@@ -9,7 +9,7 @@ use crate::search::{Kind, SearchDoc};
 /// Documents in page order, sections in document order: doc ids are stable.
 pub fn documents(library: &Library, rendered: &[Rendered]) -> Vec<SearchDoc> {
     let mut docs = Vec::new();
-    for (page, r) in library.pages.iter().zip(rendered) {
+    for (number, (page, r)) in (0u32..).zip(library.pages.iter().zip(rendered)) {
         if page.is_virtual {
             continue;
         }
@@ -44,6 +44,7 @@ pub fn documents(library: &Library, rendered: &[Rendered]) -> Vec<SearchDoc> {
                 heading: section.heading.clone(),
                 body,
                 url,
+                page: number,
                 codes: codes.clone(),
                 kind,
             });

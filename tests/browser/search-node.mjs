@@ -16,7 +16,7 @@ import { join } from "node:path";
 import vm from "node:vm";
 
 const require = createRequire(import.meta.url);
-const { createEngine } = require("../../themes/default/static/search.js");
+const { createEngine, fileOf } = require("../../themes/default/static/search.js");
 
 function fail(message) {
   process.stderr.write(`search-node: ${message}\n`);
@@ -29,7 +29,7 @@ if (!site) fail("usage: node search-node.mjs SITE_DIR < queries.json");
 // "meta" -> search/meta.js, "pages" -> search/pages.js, "v3" -> search/v/3.js,
 // "t12" -> search/t/12.js, "f345" -> search/f/345.js
 function load(key) {
-  const rel = `${key.replace(/^([vtf])(?=\d)/, "$1/")}.js`;
+  const rel = fileOf(key);
   const path = join(site, "search", rel);
   const source = readFileSync(path, "utf8");
   let got = null;

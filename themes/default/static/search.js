@@ -15,6 +15,8 @@ const TEXT = [0, 1, 2], PAIRS = 3, CODES = 4, KIND = 5;
 const own = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
 const dict = () => Object.create(null); // keys like "constructor" are words too
 const words = (s) => s.match(new RegExp(PART, "gu")) || [];
+// A search file's path under search/: "meta" -> meta.js, "t12" -> t/12.js.
+const fileOf = (key) => `${key.replace(/^([vtf])(?=\d)/, "$1/")}.js`;
 
 function matches(re, s, off) {
   const out = [], r = new RegExp(re, "gu");
@@ -302,7 +304,7 @@ function ui() {
   // URL, twice, and the first answer wins.
   const load = (key) => new Promise((resolve, reject) => {
     pending[key] = resolve;
-    const url = `${root}search/${key.replace(/^([vtf])(?=\d)/, "$1/")}.js${hash ? "?v=" + hash : ""}`;
+    const url = `${root}search/${fileOf(key)}${hash ? "?v=" + hash : ""}`;
     const fail = () => { if (pending[key]) { delete pending[key]; reject(new Error("cannot load " + url)); } };
     const attempt = (n) => {
       const s = document.createElement("script");
@@ -476,5 +478,5 @@ function ui() {
 }
 
 if (typeof document !== "undefined") ui();
-if (typeof module !== "undefined") module.exports = { createEngine };
+if (typeof module !== "undefined") module.exports = { createEngine, fileOf };
 })();
