@@ -11,7 +11,7 @@ use crate::content::Library;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::site::{BuildFailure, BuildOptions};
 use crate::tree::walk::{self, GuideLink, Outcome, WalkError};
-use crate::tree::NodeKind;
+use crate::tree::{NodeKind, Tree};
 
 /// What to walk and how.
 pub struct DiagnoseOptions<'a> {
@@ -35,85 +35,120 @@ pub enum DiagnoseError {
     Io(std::io::Error),
 }
 
+/// A site's tree, loaded and validated as a build would.
+pub(crate) struct Opened {
+    config: Config,
+    library: Library,
+    page: usize,
+}
+
+impl Opened {
+    /// Loads the site at `build.root` and picks the tree named `name`
+    /// (the only tree when `None`).
+    pub(crate) fn open(build: &BuildOptions, name: Option<&str>) -> Result<Opened, BuildFailure> {
+        let fail = |d: Diagnostics| BuildFailure {
+            diagnostics: d.sorted(),
+        };
+        let config = Config::load(&build.root, &build.overrides).map_err(fail)?;
+        let mut diags = Diagnostics::new();
+        let library = Library::load(&config, &mut diags);
+        if diags.has_errors() {
+            return Err(fail(diags));
+        }
+        let trees: Vec<usize> = (0..library.pages.len())
+            .filter(|&i| library.pages[i].tree.is_some())
+            .collect();
+        let names = |i: usize| {
+            let rel = library.pages[i]
+                .rel_path
+                .trim_end_matches(".toml")
+                .to_string();
+            let stem = rel.rsplit('/').next().unwrap_or_default().to_string();
+            (rel, stem)
+        };
+        let chosen = match name {
+            Some(name) => trees.iter().copied().find(|&i| {
+                let (rel, stem) = names(i);
+                name == rel || name == stem || name.trim_end_matches(".toml") == rel
+            }),
+            None if trees.len() == 1 => Some(trees[0]),
+            None => None,
+        };
+        let Some(page) = chosen else {
+            let list: Vec<String> = trees.iter().map(|&i| names(i).0).collect();
+            let msg = match name {
+                Some(name) => format!("no decision tree named `{name}`"),
+                None if trees.is_empty() => "this site has no decision tree".to_string(),
+                None => "this site has several decision trees: name one".to_string(),
+            };
+            let help = if list.is_empty() {
+                "add a tree as a .toml file in the content folder (see the README)".to_string()
+            } else {
+                format!("trees: {}", list.join(", "))
+            };
+            let mut d = Diagnostics::new();
+            d.push(Diagnostic::error(msg).with_help(help));
+            return Err(fail(d));
+        };
+        Ok(Opened {
+            config,
+            library,
+            page,
+        })
+    }
+
+    /// The tree.
+    pub(crate) fn tree(&self) -> &Tree {
+        match self.library.pages[self.page].tree.as_deref() {
+            Some(t) => t,
+            None => unreachable!("Opened::open picks a page with a tree"),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        self.config
+            .site_url
+            .absolute_url(path)
+            .unwrap_or_else(|| format!("{}{path}", self.config.site_url.base_path))
+    }
+
+    /// The URL of a node's step on the site.
+    pub(crate) fn step_url(&self, node: usize) -> String {
+        let page = &self.library.pages[self.page];
+        self.url(&format!("{}#{}", page.path, self.tree().nodes[node].id))
+    }
+
+    /// The guides a remedy links to, with their URLs.
+    pub(crate) fn guides(&self, node: usize) -> Vec<GuideLink> {
+        let NodeKind::Remedy { guides, .. } = &self.tree().nodes[node].kind else {
+            return Vec::new();
+        };
+        guides
+            .iter()
+            .filter_map(|g| {
+                let target = &self.library.pages[*self.library.by_rel_path.get(&g.file)?];
+                let path = match &g.anchor {
+                    Some(a) => format!("{}#{a}", target.path),
+                    None => target.path.clone(),
+                };
+                Some(GuideLink {
+                    title: target.meta.title.clone(),
+                    url: self.url(&path),
+                })
+            })
+            .collect()
+    }
+}
+
 /// Runs the walk, reading answers from `input` (or `--answers`) and printing to `out`.
 pub fn run(
     opts: &DiagnoseOptions<'_>,
     input: &mut dyn BufRead,
     out: &mut dyn Write,
 ) -> Result<Outcome, DiagnoseError> {
-    let fail = |d: Diagnostics| {
-        DiagnoseError::Site(BuildFailure {
-            diagnostics: d.sorted(),
-        })
-    };
-    let config = Config::load(&opts.build.root, &opts.build.overrides).map_err(fail)?;
-    let mut diags = Diagnostics::new();
-    let library = Library::load(&config, &mut diags);
-    if diags.has_errors() {
-        return Err(fail(diags));
-    }
-    let trees: Vec<usize> = (0..library.pages.len())
-        .filter(|&i| library.pages[i].tree.is_some())
-        .collect();
-    let names = |i: usize| {
-        let rel = library.pages[i]
-            .rel_path
-            .trim_end_matches(".toml")
-            .to_string();
-        let stem = rel.rsplit('/').next().unwrap_or_default().to_string();
-        (rel, stem)
-    };
-    let chosen = match opts.tree {
-        Some(name) => trees.iter().copied().find(|&i| {
-            let (rel, stem) = names(i);
-            name == rel || name == stem || name.trim_end_matches(".toml") == rel
-        }),
-        None if trees.len() == 1 => Some(trees[0]),
-        None => None,
-    };
-    let Some(page_idx) = chosen else {
-        let list: Vec<String> = trees.iter().map(|&i| names(i).0).collect();
-        let msg = match opts.tree {
-            Some(name) => format!("no decision tree named `{name}`"),
-            None if trees.is_empty() => "this site has no decision tree".to_string(),
-            None => "this site has several decision trees: name one".to_string(),
-        };
-        let help = if list.is_empty() {
-            "add a tree as a .toml file in the content folder (see the README)".to_string()
-        } else {
-            format!("trees: {}", list.join(", "))
-        };
-        let mut d = Diagnostics::new();
-        d.push(Diagnostic::error(msg).with_help(help));
-        return Err(fail(d));
-    };
-    let page = &library.pages[page_idx];
-    let Some(tree) = page.tree.as_deref() else {
-        return Err(fail(Diagnostics::new()));
-    };
-    let guides = |node: usize| -> Vec<GuideLink> {
-        let NodeKind::Remedy { guides, .. } = &tree.nodes[node].kind else {
-            return Vec::new();
-        };
-        guides
-            .iter()
-            .filter_map(|g| {
-                let target = &library.pages[*library.by_rel_path.get(&g.file)?];
-                let path = match &g.anchor {
-                    Some(a) => format!("{}#{a}", target.path),
-                    None => target.path.clone(),
-                };
-                let url = config
-                    .site_url
-                    .absolute_url(&path)
-                    .unwrap_or_else(|| format!("{}{path}", config.site_url.base_path));
-                Some(GuideLink {
-                    title: target.meta.title.clone(),
-                    url,
-                })
-            })
-            .collect()
-    };
+    let opened = Opened::open(&opts.build, opts.tree).map_err(DiagnoseError::Site)?;
+    let tree = opened.tree();
+    let guides = |node: usize| opened.guides(node);
     let result = match &opts.answers {
         Some(list) => {
             let script = list.join("\n");
@@ -125,11 +160,7 @@ pub fn run(
     match result {
         Ok(Ok(outcome)) => {
             if let Outcome::Remedy(node) = outcome {
-                let path = format!("{}#{}", page.path, tree.nodes[node].id);
-                let url = config
-                    .site_url
-                    .absolute_url(&path)
-                    .unwrap_or_else(|| format!("{}{path}", config.site_url.base_path));
+                let url = opened.step_url(node);
                 writeln!(out, "\nThis step on the site: {url}").map_err(DiagnoseError::Io)?;
             }
             Ok(outcome)

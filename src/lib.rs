@@ -33,5 +33,6 @@ pub mod serve;
 pub mod site;
 pub mod theme;
 pub mod tree;
+pub mod triage;
 
 pub use site::{build, BuildFailure, BuildOptions, BuildReport};

@@ -47,6 +47,22 @@ enum Command {
     Search(SearchArgs),
     /// Serve the site on localhost, rebuild on every change and reload the page.
     Serve(ServeArgs),
+    /// Read a pasted response or error message from stdin and let the tree answer its own questions.
+    Triage(TriageArgs),
+}
+
+#[derive(Debug, Args)]
+struct TriageArgs {
+    /// The tree, as for `diagnose`. Optional when the site has one tree.
+    tree: Option<String>,
+
+    /// The project folder holding book.toml.
+    #[arg(short = 'C', long = "dir", value_name = "DIR", default_value = ".")]
+    dir: PathBuf,
+
+    /// Print one JSON object: node, kind, title, url, guides, answered.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -175,6 +191,7 @@ fn main() -> ExitCode {
         Command::Build(b) => (b.common, b.output, b.quiet, b.verbose, true),
         Command::Check(c) => (c, None, false, false, false),
         Command::Diagnose(d) => return diagnose(d, color),
+        Command::Triage(t) => return triage(t, color),
         Command::Init(i) => return init(i, color),
         Command::Search(s) => return search(s, color),
         Command::Serve(s) => return serve(s, color),
@@ -303,6 +320,36 @@ fn diagnose(args: DiagnoseArgs, color: ColorChoice) -> ExitCode {
         }
         Err(DiagnoseError::Io(e)) => {
             let _ = writeln!(err, "error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn triage(args: TriageArgs, color: ColorChoice) -> ExitCode {
+    use remedy::triage::{TriageError, TriageOptions};
+    let opts = TriageOptions {
+        build: BuildOptions {
+            root: args.dir,
+            overrides: Overrides::default(),
+            write: false,
+        },
+        tree: args.tree.as_deref(),
+        json: args.json,
+    };
+    let result = remedy::triage::run(
+        &opts,
+        &mut std::io::stdin().lock(),
+        &mut std::io::stdout().lock(),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(TriageError::Site(BuildFailure { diagnostics })) => {
+            print_diagnostics(&diagnostics, color);
+            ExitCode::from(1)
+        }
+        Err(TriageError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(TriageError::Io(e)) => {
+            let _ = writeln!(StandardStream::stderr(color), "error: {e}");
             ExitCode::from(1)
         }
     }

@@ -303,6 +303,9 @@ fn read_file(
             return None;
         }
     };
+    if let Some(t) = &tree {
+        diags.extend(t.warnings.iter().cloned());
+    }
     Some(Page {
         path: site_path(&rel_path),
         is_section: tree.is_none() && (rel_path == "_index.md" || rel_path.ends_with("/_index.md")),

@@ -13,7 +13,10 @@
 //! fewer than two answers and remedies without a guide.
 
 pub mod map;
+pub mod paste;
 pub mod render;
+pub mod signals;
+pub mod triage;
 pub mod walk;
 
 use std::collections::{BTreeMap, HashMap};
@@ -58,6 +61,18 @@ struct RawQuestion {
     help: Option<Spanned<String>>,
     #[serde(default)]
     answers: Vec<RawAnswer>,
+    #[serde(default)]
+    overlap: Option<Overlap>,
+}
+
+/// What the build says when two answers' signals can match one paste.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Overlap {
+    /// A warning with an example (the default).
+    Warn,
+    /// Nothing: the answers are in priority order on purpose.
+    FirstWins,
 }
 
 #[derive(Debug, Deserialize)]
@@ -65,6 +80,8 @@ struct RawQuestion {
 struct RawAnswer {
     label: String,
     next: Spanned<String>,
+    #[serde(default)]
+    when: Option<Spanned<signals::RawWhen>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -125,6 +142,11 @@ pub struct Answer {
     pub next: usize,
     /// Where `next` is written.
     pub next_span: Range<usize>,
+    /// What a pasted response must show for `remedy triage` and the
+    /// page's paste box to pick this answer.
+    pub when: Option<signals::Signal>,
+    /// Where `when` is written.
+    pub when_span: Option<Range<usize>>,
 }
 
 /// A guide a remedy links to: a content file and an optional anchor.
@@ -149,6 +171,8 @@ pub enum NodeKind {
         help: Option<Markdown>,
         /// At least two answers.
         answers: Vec<Answer>,
+        /// `overlap = "first-wins"`: overlapping signals are intended.
+        first_wins: bool,
     },
     /// A leaf: what to do.
     Remedy {
@@ -217,6 +241,9 @@ pub struct Tree {
     pub start: usize,
     /// All nodes, questions first, each group in file order.
     pub nodes: Vec<Node>,
+    /// Problems that do not stop a build, such as two answers whose
+    /// signals can match the same paste.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Tree {
@@ -353,11 +380,17 @@ pub fn parse(source: &Source) -> Result<Tree, Vec<Diagnostic>> {
             .answers
             .into_iter()
             .filter_map(|a| {
+                let when = a
+                    .when
+                    .as_ref()
+                    .and_then(|w| signals::compile(source, w, &mut errors));
                 let next = resolve(&a.next, "the answer's target", &mut errors)?;
                 Some(Answer {
                     label: a.label,
                     next,
                     next_span: a.next.span(),
+                    when,
+                    when_span: a.when.as_ref().map(Spanned::span),
                 })
             })
             .collect();
@@ -369,6 +402,7 @@ pub fn parse(source: &Source) -> Result<Tree, Vec<Diagnostic>> {
                 text: q.text,
                 help: q.help.map(markdown),
                 answers,
+                first_wins: q.overlap == Some(Overlap::FirstWins),
             },
         });
     }
@@ -435,7 +469,9 @@ pub fn parse(source: &Source) -> Result<Tree, Vec<Diagnostic>> {
     if !errors.is_empty() {
         return Err(errors);
     }
+    let warnings = triage::overlaps(source, &nodes);
     Ok(Tree {
+        warnings,
         source: source.clone(),
         title: raw.tree.title,
         description: raw.tree.description,
