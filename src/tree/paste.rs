@@ -84,18 +84,18 @@ pub fn parse(input: &str) -> Paste {
     let mut paste = Paste::default();
     let status_at = lines
         .iter()
-        .rposition(|l| status_of_line(unprefix(l).0.trim_start()).is_some());
+        .rposition(|l| status_of_line(unprefix(l).0.trim_ascii_start()).is_some());
     match status_at {
         Some(s) => {
             let (line, verbose) = unprefix(lines[s]);
-            paste.status = status_of_line(line.trim_start());
+            paste.status = status_of_line(line.trim_ascii_start());
             let mut i = s + 1;
             while i < lines.len() {
                 let (line, prefixed) = unprefix(lines[i]);
                 if verbose && !prefixed {
                     break;
                 }
-                if line.trim().is_empty() {
+                if line.trim_ascii().is_empty() {
                     i += 1;
                     break;
                 }
@@ -124,7 +124,7 @@ pub fn parse(input: &str) -> Paste {
             }
         }
     }
-    let trimmed = paste.body.trim_start();
+    let trimmed = paste.body.trim_ascii_start();
     let json_at = if trimmed.starts_with('[') {
         Some(paste.body.len() - trimmed.len())
     } else {
@@ -157,7 +157,7 @@ pub fn cap(s: &str, max: usize) -> &str {
 fn unprefix(line: &str) -> (&str, bool) {
     if let Some(rest) = line.strip_prefix("< ") {
         (rest, true)
-    } else if line.trim_end() == "<" {
+    } else if line.trim_ascii_end() == "<" {
         ("", true)
     } else {
         (line, false)
@@ -216,7 +216,7 @@ fn header(line: &str) -> Option<(String, String)> {
     }
     Some((
         name.to_ascii_lowercase(),
-        line[colon + 1..].trim().to_string(),
+        line[colon + 1..].trim_ascii().to_string(),
     ))
 }
 

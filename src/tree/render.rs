@@ -73,6 +73,9 @@ pub struct TreeView {
     pub nodes: Vec<NodeView>,
     /// The overview map (inline SVG).
     pub svg: String,
+    /// The answers' signals as JSON for the paste box (`triage.js`);
+    /// `None` when no answer has one, and the page shows no box.
+    pub signals: Option<String>,
 }
 
 /// Renders a tree page. `rel_path` is the tree file relative to the content
@@ -201,6 +204,7 @@ pub fn render(
         remedies: tree.nodes.iter().filter(|n| n.is_remedy()).count(),
         nodes,
         svg: super::map::svg(tree),
+        signals: super::triage::page_json(tree),
     };
     (out, view)
 }

@@ -804,7 +804,7 @@ fn show_json(v: &Json) -> String {
 /// A header value holding base64 (standard or URL-safe, padding optional)
 /// JSON, decoded.
 pub fn base64_json(v: &str) -> Option<Json> {
-    let v = v.trim();
+    let v = v.trim_ascii();
     if v.len() > MAX_BASE64_CHARS {
         return None;
     }
@@ -830,7 +830,7 @@ pub fn base64_json(v: &str) -> Option<Json> {
         }
     }
     let text = String::from_utf8_lossy(&bytes);
-    let trimmed = text.trim_start();
+    let trimmed = text.trim_ascii_start();
     if !trimmed.starts_with('{') && !trimmed.starts_with('[') {
         return None;
     }

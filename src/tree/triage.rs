@@ -271,7 +271,14 @@ fn sample_str(test: &Test) -> String {
         Test::Present => "x".into(),
         Test::Equals { value } => scalar_text(value),
         Test::In { values } => values.first().map(scalar_text).unwrap_or_default(),
-        Test::Matches { regex, .. } => sample_regex(regex.as_str()),
+        Test::Matches { regex, .. } => {
+            // The reader trims header values: keep a trailing space inside.
+            let mut s = sample_regex(regex.as_str());
+            if s.ends_with(|c: char| c.is_ascii_whitespace()) {
+                s.push('x');
+            }
+            s
+        }
     }
 }
 

@@ -48,6 +48,9 @@
   }
 
   var path = [start];
+  // Which signal of a pasted response chose an answer, by "from to"
+  // (set by triage.js; an answer chosen by hand has none).
+  var notes = {};
   function current() { return location.hash.slice(1); }
 
   function update(fromUser) {
@@ -75,6 +78,13 @@
       a.textContent = heading(path[i]);
       li.appendChild(a);
       li.appendChild(document.createTextNode(" → " + labelOf(path[i], path[i + 1])));
+      var note = notes[path[i] + " " + path[i + 1]];
+      if (note) {
+        var why = document.createElement("span");
+        why.className = "tree-signal";
+        why.textContent = "from the paste: " + note;
+        li.appendChild(why);
+      }
       trailList.appendChild(li);
     }
     trail.hidden = path.length < 2;
@@ -112,6 +122,15 @@
   });
   restart.addEventListener("click", function () { location.hash = "#" + start; });
   window.addEventListener("hashchange", function () { update(true); });
+  // triage.js walked the tree from a paste: take its path as the reader's.
+  tree.addEventListener("rm-tree-walk", function (e) {
+    var walked = e.detail.path.filter(isNode);
+    if (!walked.length || walked[0] !== start) return;
+    path = walked;
+    notes = e.detail.notes || {};
+    var target = "#" + path[path.length - 1];
+    if (location.hash === target) update(true); else location.hash = target;
+  });
   tree.classList.add("tree-js");
   update(false);
 })();
