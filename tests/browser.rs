@@ -78,6 +78,7 @@ fn main() -> ExitCode {
             menu_button_opens_sidebar_on_small_screens,
             screenshots_light_and_dark,
             tree_walks_to_a_remedy_back_and_reload,
+            tree_paste_walks_to_the_remedy_and_can_be_overridden,
             pages_opened_from_disk_link_to_pages,
             search_shows_results_as_you_type,
             search_keyboard_opens_a_result_at_its_anchor,
@@ -232,6 +233,102 @@ async fn tree_walks_to_a_remedy_back_and_reload(tab: Tab, _env: Env) -> anyhow::
     tab.click("#rm-tree-restart").await?;
     wait_for_path(&tab, &format!("{TREE}#{}", path[0])).await?;
     assert_eq!(shown_steps(&tab).await?, vec![path[0].clone()]);
+    Ok(())
+}
+
+/// Issue 13: a reader pastes a response into the tree page, lands on the
+/// remedy with the deciding signal beside each answer, goes back and
+/// overrides an answer, and shares the step's URL. Pasted markup stays text,
+/// and a 5 MB paste is answered quickly.
+async fn tree_paste_walks_to_the_remedy_and_can_be_overridden(
+    tab: Tab,
+    _env: Env,
+) -> anyhow::Result<()> {
+    tab.open(TREE).await?;
+    ensure!(
+        tab.attr("#rm-paste", "hidden").await?.is_none(),
+        "the script shows the paste box"
+    );
+    let paste = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/triage/stripe-card-declined.txt"),
+    )?;
+    let set =
+        "const t = document.getElementById('rm-paste-input'); t.focus(); t.value = arguments[0];
+               t.dispatchEvent(new Event('input', {bubbles: true}));";
+    let _: Value = tab.js(set, vec![json!(paste)]).await?;
+    tab.click("#rm-paste-go").await?;
+    wait_for_path(&tab, &format!("{TREE}#stripe-card-declined")).await?;
+    assert_eq!(shown_steps(&tab).await?, vec!["stripe-card-declined"]);
+    let said = tab.text("#rm-paste-result").await?;
+    assert!(
+        said.contains("answered 4 questions") && said.contains("Stripe"),
+        "the live region announces the result: {said}"
+    );
+    assert_eq!(tab.count("#rm-tree-trail-list > li").await?, 4);
+    let trail = tab.text("#rm-tree-trail-list").await?;
+    for signal in [
+        "from the paste: status 402",
+        "from the paste: JSON /error/type = \"card_error\"",
+    ] {
+        assert!(
+            trail.contains(signal),
+            "the trail shows `{signal}`: {trail}"
+        );
+    }
+    let focused: String = tab.js("return document.activeElement.id", vec![]).await?;
+    assert_eq!(focused, "stripe-card-declined");
+
+    // Back to the Stripe question from the trail, and another answer.
+    tab.click("#rm-tree-trail-list a[href='#stripe-type']")
+        .await?;
+    wait_for_path(&tab, &format!("{TREE}#stripe-type")).await?;
+    let overridden = answer(&tab, 2).await?;
+    assert_eq!(overridden, "stripe-request-failed");
+    wait_for_path(&tab, &format!("{TREE}#{overridden}")).await?;
+    assert_eq!(shown_steps(&tab).await?, vec![overridden.clone()]);
+    let trail = tab.text("#rm-tree-trail-list").await?;
+    assert!(
+        trail.contains("from the paste: status 402") && !trail.contains("card_error"),
+        "earlier signals stay, the overridden one is gone: {trail}"
+    );
+
+    // The URL is the ordinary step URL: a fresh load shows the same step.
+    tab.open(&format!("{TREE}#{overridden}")).await?;
+    tab.client.refresh().await?;
+    assert_eq!(shown_steps(&tab).await?, vec![overridden.clone()]);
+
+    // Markup in a paste is shown as text, never run.
+    let hostile = "HTTP/1.1 402\nWWW-Authenticate: L402 <img src=x onerror=window.__pwned=1>\n\n";
+    let _: Value = tab.js(set, vec![json!(hostile)]).await?;
+    tab.click("#rm-paste-go").await?;
+    wait_for_path(&tab, &format!("{TREE}#l402-pay")).await?;
+    let trail = tab.text("#rm-tree-trail-list").await?;
+    assert!(trail.contains("L402 <img src=x"), "{trail}");
+    let pwned: Value = tab
+        .js(
+            "return [window.__pwned, document.querySelectorAll('#rm-tree-trail img').length]",
+            vec![],
+        )
+        .await?;
+    assert_eq!(pwned, json!([null, 0]));
+
+    // 5 MB: answered in well under a second, the page stays usable.
+    let big = format!(
+        "HTTP/2 429\n\n{}",
+        "{\"error\": [1, 2, 3]} ".repeat(250_000)
+    );
+    let _: Value = tab.js(set, vec![json!(big)]).await?;
+    tab.click("#rm-paste-go").await?;
+    let ms: String = tab
+        .wait_for(
+            "the 5 MB paste to be answered",
+            "const r = document.getElementById('rm-paste-result');
+             return r.dataset.node === 'status-429' && r.dataset.ms",
+            vec![],
+        )
+        .await?;
+    let ms: f64 = ms.parse()?;
+    ensure!(ms < 1000.0, "5 MB took {ms} ms");
     Ok(())
 }
 
