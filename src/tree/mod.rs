@@ -469,7 +469,7 @@ pub fn parse(source: &Source) -> Result<Tree, Vec<Diagnostic>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    let warnings = triage::overlaps(source, &nodes);
+    let warnings = signals::overlap::overlaps(source, &nodes);
     Ok(Tree {
         warnings,
         source: source.clone(),

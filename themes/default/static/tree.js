@@ -120,7 +120,7 @@
   back.addEventListener("click", function () {
     if (path.length > 1) location.hash = "#" + path[path.length - 2];
   });
-  restart.addEventListener("click", function () { location.hash = "#" + start; });
+  restart.addEventListener("click", function () { notes = {}; location.hash = "#" + start; });
   window.addEventListener("hashchange", function () { update(true); });
   // triage.js walked the tree from a paste: take its path as the reader's.
   tree.addEventListener("rm-tree-walk", function (e) {
