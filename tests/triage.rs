@@ -547,3 +547,30 @@ fn paste_reader_handles_each_shape() {
         None
     );
 }
+
+/// The README's example of signals is a valid tree, with no warning.
+#[test]
+fn the_readme_example_of_signals_builds() {
+    let readme = fs::read_to_string(repo().join("README.md")).unwrap();
+    let section = &readme[readme
+        .find("### Signals: paste the response")
+        .expect("the README documents signals")..];
+    let start = section.find("```toml\n").unwrap() + "```toml\n".len();
+    let example = &section[start..start + section[start..].find("```").unwrap()];
+    let mut text = format!("[tree]\ntitle = \"T\"\nstart = \"challenge\"\n\n{example}");
+    for id in ["l402", "x402", "x402-failed", "card", "credit", "other"] {
+        text.push_str(&format!(
+            "\n[[remedy]]\nid = \"{id}\"\ntitle = \"R\"\nbody = \"x\"\nguides = [\"g.md\"]\n"
+        ));
+    }
+    let tree = remedy::tree::parse(&Source::new("README.md", text)).unwrap_or_else(|e| {
+        panic!(
+            "{:?}",
+            e.iter().map(|d| d.message.clone()).collect::<Vec<_>>()
+        )
+    });
+    assert!(tree.warnings.is_empty(), "{:?}", tree.warnings);
+    let paste = remedy::tree::paste::parse("HTTP/2 402\nwww-authenticate: LSAT macaroon=\"x\"\n\n");
+    let walked = remedy::tree::triage::triage(&tree, &paste);
+    assert_eq!(tree.nodes[walked.node].id, "l402");
+}

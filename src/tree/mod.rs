@@ -11,6 +11,26 @@
 //! the line of the offending id or target: duplicate ids, unknown targets, a
 //! missing start, cycles (named in order), unreachable nodes, questions with
 //! fewer than two answers and remedies without a guide.
+//!
+//! An answer may carry a [`signals`] condition, `when`, saying what a
+//! response shows when that answer is right; [`triage`] then walks the tree
+//! from a pasted response ([`paste`]) as far as the signals decide:
+//!
+//! ```toml
+//! [[question]]
+//! id = "challenge"
+//! text = "Which of these does the 402 carry?"
+//! overlap = "first-wins"   # optional: the order is the priority, no overlap warning
+//! answers = [
+//!   { label = "L402", next = "l402", when = { header = "www-authenticate", matches = "(?i)^(L402|LSAT)\\s" } },
+//!   { label = "x402", next = "x402", when = { any = [{ header = "payment-required" }, { json = "/x402Version" }] } },
+//!   { label = "Settlement failed", next = "x402-failed", when = { header = "payment-response", json = "/errorReason", in = ["insufficient_funds"] } },
+//!   { label = "Stripe card error", next = "card", when = { all = [{ status = 402 }, { json = "/error/type", equals = "card_error" }] } },
+//!   { label = "Sent an L402 credential, got 401", next = "l402-401", when = { all = [{ status = 401 }, { request-header = "authorization", matches = "^L402 " }] } },
+//!   { label = "Out of credit", next = "credit", when = { all = [{ body = "credit balance is too low" }, { not = { status = 429 } }] } },
+//!   { label = "Something else", next = "other" },
+//! ]
+//! ```
 
 pub mod map;
 pub mod paste;

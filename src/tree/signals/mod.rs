@@ -1,8 +1,18 @@
 //! Signals: what a pasted response must show for an answer to be chosen
 //! without asking the reader.
 //!
-//! An answer's `when` table holds one condition; `all`, `any` and `not`
-//! combine them:
+//! An answer's `when` table holds exactly one condition:
+//!
+//! - `status = 402` or `status = [401, 403]`;
+//! - `header = "name"`, alone (present) or with `equals = "v"`,
+//!   `in = ["a", "b"]` or `matches = "pattern"` on its trimmed value;
+//! - `request-header = "name"`, the same for the `>` lines of `curl -v`;
+//! - `json = "/pointer"` (RFC 6901) into the body, present and not null, or
+//!   with `equals` (string, number, boolean), `in` or `matches` (strings);
+//!   with `header = "name"` as well, into that header's base64 JSON;
+//! - `body = "text"`: the body (or the whole paste) contains it, ASCII case
+//!   ignored;
+//! - `all = [...]`, `any = [...]`, `not = {...}` to combine them.
 //!
 //! ```toml
 //! answers = [
@@ -16,9 +26,11 @@
 //! ]
 //! ```
 //!
-//! The browser evaluates the same conditions (`triage.js`), so patterns are
-//! held to a subset both engines read alike and no backtracking engine can
-//! blow up on: see [`check_pattern`].
+//! Problems are errors at their line and column (`compile`). The browser
+//! evaluates the same conditions (`triage.js`), so patterns are held to a
+//! subset both engines read alike and no backtracking engine can blow up
+//! on ([`pattern`]); [`overlap`] warns about answers one paste can match
+//! together.
 
 use std::ops::Range;
 

@@ -2,13 +2,13 @@
 // the tree's signals answer every question they can, in this page only.
 //
 // The engine below is a line-for-line copy of src/tree/paste.rs and the
-// evaluation in src/tree/signals.rs and src/tree/triage.rs (`remedy
+// evaluation in src/tree/signals/eval.rs and src/tree/triage.rs (`remedy
 // triage`); tests/triage.rs runs it in node on the same corpus and checks
 // both reach the same node with the same trail. Keep the two in step.
 // No regex ever runs over the whole paste; patterns from the tree are held
 // to a backtracking-safe subset at build time and see at most 1024
 // characters. The paste is only ever shown with textContent.
-(function (root) {
+(function () {
   "use strict";
   var MAX_PASTE_CHARS = 262144;
   var MAX_DEPTH = 64;
@@ -476,4 +476,4 @@
   input.addEventListener("keydown", function (e) {
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); run(); }
   });
-})(this);
+})();
