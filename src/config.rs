@@ -7,6 +7,7 @@
 //! every value is checked here, before any content is read, so a typo in the
 //! config is reported at its line instead of surfacing as a strange site.
 
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 use serde::Deserialize;
@@ -18,21 +19,34 @@ use crate::diagnostics::{self, Diagnostic, Diagnostics, Source};
 pub const CONFIG_FILE: &str = "book.toml";
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(default, rename_all = "kebab-case")]
 struct RawConfig {
     book: RawBook,
     build: RawBuild,
     output: RawOutput,
+    preprocessor: BTreeMap<String, Spanned<RawPreprocessor>>,
+}
+
+/// `[preprocessor.NAME]`: the keys mdBook defines; the others are the
+/// preprocessor's own and reach it through the JSON context.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+struct RawPreprocessor {
+    command: Option<Spanned<String>>,
+    renderers: Option<Vec<String>>,
+    before: Vec<String>,
+    after: Vec<String>,
+    optional: bool,
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(default, rename_all = "kebab-case")]
 struct RawBook {
     title: String,
     description: String,
     authors: Vec<String>,
     language: Spanned<String>,
-    src: Spanned<PathBuf>,
+    src: Option<Spanned<PathBuf>>,
 }
 
 impl Default for RawBook {
@@ -42,43 +56,44 @@ impl Default for RawBook {
             description: String::new(),
             authors: Vec::new(),
             language: Spanned::new(0..0, "en".into()),
-            src: Spanned::new(0..0, "content".into()),
-        }
-    }
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-struct RawBuild {
-    build_dir: Spanned<PathBuf>,
-}
-
-impl Default for RawBuild {
-    fn default() -> Self {
-        RawBuild {
-            build_dir: Spanned::new(0..0, "public".into()),
+            src: None,
         }
     }
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(default, rename_all = "kebab-case")]
+struct RawBuild {
+    build_dir: Option<Spanned<PathBuf>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
 struct RawOutput {
     html: RawHtml,
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(default, rename_all = "kebab-case")]
 struct RawHtml {
     site_url: Spanned<String>,
     theme: Spanned<PathBuf>,
     highlight: RawHighlight,
     search: RawSearch,
+    smart_punctuation: bool,
+    definition_lists: Option<bool>,
+    admonitions: bool,
+    additional_css: Vec<Spanned<String>>,
+    additional_js: Vec<Spanned<String>>,
+    git_repository_url: Option<String>,
+    edit_url_template: Option<Spanned<String>>,
+    cname: Option<String>,
+    redirect: BTreeMap<String, String>,
 }
 
 /// `[output.html.search]`, named as in mdBook.
 #[derive(Debug, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(default, rename_all = "kebab-case")]
 struct RawSearch {
     enable: bool,
 }
@@ -96,12 +111,21 @@ impl Default for RawHtml {
             theme: Spanned::new(0..0, DEFAULT_THEME_DIR.into()),
             highlight: RawHighlight::default(),
             search: RawSearch::default(),
+            smart_punctuation: false,
+            definition_lists: None,
+            admonitions: true,
+            additional_css: Vec::new(),
+            additional_js: Vec::new(),
+            git_repository_url: None,
+            edit_url_template: None,
+            cname: None,
+            redirect: BTreeMap::new(),
         }
     }
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(default, rename_all = "kebab-case")]
 struct RawHighlight {
     light: Spanned<String>,
     dark: Spanned<String>,
@@ -189,6 +213,8 @@ pub struct Overrides {
     pub site_url: Option<String>,
     /// `--drafts`: include pages with `draft = true`.
     pub drafts: bool,
+    /// `--skip-preprocessor NAME`: preprocessors of `book.toml` not to run.
+    pub skip_preprocessors: Vec<String>,
 }
 
 /// The validated settings of one site.
@@ -224,6 +250,44 @@ pub struct Config {
     pub drafts: bool,
     /// `[output.html.search] enable`: build the search index and show the box.
     pub search: bool,
+    /// The book's `SUMMARY.md` when the project is an mdBook book (then
+    /// chapters, URLs and heading ids follow mdBook, see `crate::book`).
+    pub summary: Option<PathBuf>,
+    /// How Markdown is read: mdBook's options and ids in a book.
+    pub markdown: crate::markdown::Flavor,
+    /// `[output.html] additional-css`, paths relative to the project.
+    pub additional_css: Vec<Setting<String>>,
+    /// `[output.html] additional-js`.
+    pub additional_js: Vec<Setting<String>>,
+    /// `[output.html] git-repository-url`.
+    pub git_repository_url: Option<String>,
+    /// `[output.html] edit-url-template`, with `{path}` for the source file.
+    pub edit_url_template: Option<String>,
+    /// `[output.html] cname`: written to a `CNAME` file.
+    pub cname: Option<String>,
+    /// `[output.html.redirect]`: output path -> where it points.
+    pub redirects: BTreeMap<String, String>,
+    /// `[preprocessor.NAME]` tables with a program to run, in run order.
+    pub preprocessors: Vec<Preprocessor>,
+    /// The whole `book.toml` as JSON, for mdBook's preprocessor protocol.
+    pub json: serde_json::Value,
+    /// mdBook settings that were accepted but are not implemented.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// A preprocessor of `book.toml`, run through mdBook's protocol.
+#[derive(Debug, Clone)]
+pub struct Preprocessor {
+    /// The table's name: `guide-helper` for `[preprocessor.guide-helper]`.
+    pub name: String,
+    /// The shell command; `mdbook-NAME` when `command` is not given.
+    pub command: String,
+    /// Where the table is written, for errors.
+    pub span: std::ops::Range<usize>,
+    /// `optional = true`: a missing program is a warning, not an error.
+    pub optional: bool,
+    /// False when `--skip-preprocessor` names it.
+    pub run: bool,
 }
 
 impl Config {
@@ -259,9 +323,14 @@ impl Config {
     /// Validates the text of a `book.toml` that belongs to `root`.
     pub fn from_str(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
         let source = Source::new(CONFIG_FILE, text);
-        let raw: RawConfig =
-            toml::from_str(text).map_err(|e| one(diagnostics::from_toml_error(&source, 0, &e)))?;
-        let mut errors = Diagnostics::new();
+        let mut errors = crate::book::keys::check(&source);
+        let raw: RawConfig = match toml::from_str(text) {
+            Ok(raw) => raw,
+            Err(e) => {
+                errors.push(diagnostics::from_toml_error(&source, 0, &e));
+                return Err(errors);
+            }
+        };
         let root = absolute(root);
 
         let language = raw.book.language.get_ref().trim().to_string();
@@ -277,7 +346,16 @@ impl Config {
             );
         }
 
-        let content_dir = root.join(raw.book.src.get_ref());
+        // An mdBook book keeps its chapters in `src/` beside a SUMMARY.md.
+        let content_dir = match &raw.book.src {
+            Some(src) => root.join(src.get_ref()),
+            None if !root.join("content").is_dir() && root.join("src/SUMMARY.md").is_file() => {
+                root.join("src")
+            }
+            None => root.join("content"),
+        };
+        let summary = Some(content_dir.join("SUMMARY.md")).filter(|p| p.is_file());
+        let book = summary.is_some();
         let theme_dir = root.join(raw.output.html.theme.get_ref());
         let theme_explicit = !raw.output.html.theme.span().is_empty();
         if theme_explicit && !theme_dir.is_dir() {
@@ -314,7 +392,12 @@ impl Config {
         let output_dir = match &overrides.output {
             Some(dir) => absolute(dir),
             None => {
-                let rel = raw.build.build_dir.get_ref();
+                let default = if book { "book" } else { "public" };
+                let build_dir = raw
+                    .build
+                    .build_dir
+                    .unwrap_or_else(|| Spanned::new(0..0, default.into()));
+                let rel = build_dir.get_ref();
                 let out = normalize(&root.join(rel));
                 if !out.starts_with(&root) || out == root {
                     errors.push(
@@ -322,7 +405,7 @@ impl Config {
                             "build-dir `{}` is not a folder inside the project",
                             rel.display()
                         ))
-                        .at(&source, raw.build.build_dir.span())
+                        .at(&source, build_dir.span())
                         .with_help("use a subfolder such as `public`, or pass --output to build elsewhere on purpose"),
                     );
                 }
@@ -343,10 +426,51 @@ impl Config {
             }
         }
 
+        let preprocessors = preprocessors(&raw.preprocessor, overrides, &source, &mut errors);
+        let html = &raw.output.html;
+        if let Some(t) = &html.edit_url_template {
+            if !t.get_ref().contains("{path}") {
+                errors.push(
+                    Diagnostic::warning("edit-url-template has no `{path}`")
+                        .at(&source, t.span())
+                        .with_help("every page's edit link would be the same; add `{path}` where the file's path goes"),
+                );
+            }
+        }
+        for file in html.additional_css.iter().chain(&html.additional_js) {
+            if !root.join(file.get_ref()).is_file() {
+                errors.push(
+                    Diagnostic::error(format!("`{}` does not exist", file.get_ref()))
+                        .at(&source, file.span())
+                        .with_help("paths are relative to the folder of book.toml"),
+                );
+            }
+        }
+        let json = toml::from_str::<serde_json::Value>(text).unwrap_or_default();
+        let markdown = crate::markdown::Flavor {
+            mdbook: book,
+            smart_punctuation: html.smart_punctuation,
+            definition_lists: html.definition_lists.unwrap_or(book),
+            admonitions: html.admonitions,
+        };
+
         if errors.has_errors() {
             return Err(errors);
         }
+        let (warnings, _) = errors.into_iter().partition::<Vec<_>, _>(|d| !d.is_error());
+        let html = raw.output.html;
         Ok(Config {
+            summary,
+            markdown,
+            additional_css: html.additional_css.into_iter().map(setting).collect(),
+            additional_js: html.additional_js.into_iter().map(setting).collect(),
+            git_repository_url: html.git_repository_url,
+            edit_url_template: html.edit_url_template.map(Spanned::into_inner),
+            cname: html.cname,
+            redirects: html.redirect,
+            preprocessors,
+            json,
+            warnings,
             root,
             title: raw.book.title,
             description: raw.book.description,
@@ -357,10 +481,10 @@ impl Config {
             theme_dir,
             theme_explicit,
             site_url,
-            highlight_light: setting(raw.output.html.highlight.light),
-            highlight_dark: setting(raw.output.html.highlight.dark),
+            highlight_light: setting(html.highlight.light),
+            highlight_dark: setting(html.highlight.dark),
             drafts: overrides.drafts,
-            search: raw.output.html.search.enable,
+            search: html.search.enable,
             source,
         })
     }
@@ -371,6 +495,82 @@ impl Config {
             .map(Path::to_path_buf)
             .unwrap_or_else(|_| path.to_path_buf())
     }
+}
+
+/// The preprocessors to run, ordered as mdBook orders them: `before` and
+/// `after` first, then by name. `links` and `index` are mdBook's built-ins,
+/// done by remedy itself (includes; README -> index.html).
+fn preprocessors(
+    raw: &BTreeMap<String, Spanned<RawPreprocessor>>,
+    overrides: &Overrides,
+    source: &Source,
+    errors: &mut Diagnostics,
+) -> Vec<Preprocessor> {
+    let custom: Vec<(&String, &Spanned<RawPreprocessor>)> = raw
+        .iter()
+        .filter(|(name, p)| {
+            !matches!(name.as_str(), "links" | "index")
+                && p.get_ref()
+                    .renderers
+                    .as_ref()
+                    .is_none_or(|r| r.iter().any(|r| r == "html"))
+        })
+        .collect();
+    // Kahn's algorithm over the names; BTreeMap order breaks ties.
+    let mut after: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (name, p) in &custom {
+        let entry = after.entry(name.as_str()).or_default();
+        entry.extend(p.get_ref().after.iter().map(String::as_str));
+        for b in &p.get_ref().before {
+            after.entry(b.as_str()).or_default().push(name.as_str());
+        }
+    }
+    let known = |n: &str| custom.iter().any(|(c, _)| c.as_str() == n);
+    let mut done: Vec<&str> = Vec::new();
+    while done.len() < custom.len() {
+        let next = custom.iter().map(|(n, _)| n.as_str()).find(|n| {
+            !done.contains(n)
+                && after
+                    .get(n)
+                    .is_none_or(|deps| deps.iter().all(|d| !known(d) || done.contains(d)))
+        });
+        match next {
+            Some(n) => done.push(n),
+            None => {
+                let (name, p) = custom
+                    .iter()
+                    .find(|(n, _)| !done.contains(&n.as_str()))
+                    .map(|(n, p)| (n.as_str(), *p))
+                    .unwrap_or(("?", custom[0].1));
+                errors.push(
+                    Diagnostic::error(format!(
+                        "preprocessor `{name}`: `before` and `after` form a cycle"
+                    ))
+                    .at(source, p.span())
+                    .with_help("remove one of the `before`/`after` entries"),
+                );
+                return Vec::new();
+            }
+        }
+    }
+    done.into_iter()
+        .filter_map(|name| {
+            let (_, p) = custom.iter().find(|(n, _)| n.as_str() == name)?;
+            let span = p.span();
+            let p = p.get_ref();
+            Some(Preprocessor {
+                name: name.to_string(),
+                command: p
+                    .command
+                    .as_ref()
+                    .map(|c| c.get_ref().clone())
+                    .unwrap_or_else(|| format!("mdbook-{name}")),
+                span: p.command.as_ref().map_or(span, Spanned::span),
+                optional: p.optional,
+                run: !overrides.skip_preprocessors.iter().any(|s| s == name),
+            })
+        })
+        .collect()
 }
 
 fn setting<T>(s: Spanned<T>) -> Setting<T> {

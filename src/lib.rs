@@ -18,6 +18,7 @@
 //! returned as [`diagnostics::Diagnostic`]s naming file, line and column;
 //! the library never prints and never exits.
 
+pub mod book;
 pub mod config;
 pub mod content;
 pub mod diagnose;

@@ -160,6 +160,10 @@ struct CommonArgs {
     /// Override `[output.html] site-url`, e.g. https://example.org/kb/.
     #[arg(long, value_name = "URL")]
     site_url: Option<String>,
+
+    /// Do not run this `[preprocessor.NAME]` of an mdBook book (repeatable).
+    #[arg(long, value_name = "NAME")]
+    skip_preprocessor: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -202,6 +206,7 @@ fn main() -> ExitCode {
             output,
             site_url: common.site_url,
             drafts: common.drafts,
+            skip_preprocessors: common.skip_preprocessor,
         },
         write,
     };

@@ -163,6 +163,12 @@ pub struct SiteView {
     pub generator: String,
     /// Whether the site has a search index (`[output.html.search] enable`).
     pub search: bool,
+    /// `[output.html] git-repository-url`, shown in the header.
+    pub repository: Option<String>,
+    /// `[output.html] additional-css`, site paths with a fingerprint.
+    pub extra_css: Vec<String>,
+    /// `[output.html] additional-js`, site paths with a fingerprint.
+    pub extra_js: Vec<String>,
 }
 
 /// A link to a page, as templates list them (navigation, children, prev/next).
@@ -191,6 +197,9 @@ pub struct NavView {
     pub open: bool,
     /// Sub-entries, for sections.
     pub children: Vec<NavView>,
+    /// `` for a page; in a book also `part` (a part title), `draft` (a
+    /// chapter not written yet) and `separator`, which have no URL.
+    pub kind: &'static str,
 }
 
 /// The page being rendered, as templates see it (`page`).
@@ -218,6 +227,11 @@ pub struct PageInfo<'a> {
     pub is_section: bool,
     /// Pages and sections directly inside this section.
     pub children: Vec<LinkView>,
+    /// "Edit this page": `[output.html] edit-url-template` with the file's path.
+    pub edit_url: Option<String>,
+    /// The body starts with its own `# Title` (a book chapter), so the
+    /// template must not add another `<h1>`.
+    pub own_heading: bool,
 }
 
 /// Everything a template receives.

@@ -79,6 +79,7 @@ pub fn serve(
             output: Some(out.clone()),
             site_url: Some(format!("http://{addr}/")),
             drafts: opts.drafts,
+            skip_preprocessors: Vec::new(),
         },
         write: true,
     };

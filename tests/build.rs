@@ -20,6 +20,7 @@ fn build_bundled(out: &Path, site_url: Option<&str>) -> remedy::BuildReport {
             output: Some(out.to_path_buf()),
             site_url: site_url.map(str::to_string),
             drafts: false,
+            skip_preprocessors: Vec::new(),
         },
         write: true,
     })

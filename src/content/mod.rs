@@ -57,6 +57,16 @@ impl Page {
         })
     }
 
+    /// The file the page is written to: `codes/429/index.html`, or the
+    /// path itself for a book chapter (`format/summary.html`).
+    pub fn output_file(&self) -> String {
+        if self.path.ends_with(".html") {
+            self.path.clone()
+        } else {
+            format!("{}index.html", self.path)
+        }
+    }
+
     /// Number of path segments: 0 for home, 1 for `402/`, 2 for `codes/429/`.
     pub fn depth(&self) -> usize {
         self.path.matches('/').count()
@@ -88,6 +98,8 @@ pub struct Library {
     pub failed: BTreeMap<String, String>,
     /// Draft pages left out of this build (`rel_path`s).
     pub drafts: std::collections::BTreeSet<String>,
+    /// For an mdBook book, its `SUMMARY.md`: the navigation and reading order.
+    pub summary: Option<Vec<crate::book::summary::Item>>,
 }
 
 impl Library {
@@ -96,6 +108,9 @@ impl Library {
     /// Problems are pushed to `diags`; a file with an error is left out, so
     /// the caller must check `diags.has_errors()` before writing anything.
     pub fn load(config: &Config, diags: &mut Diagnostics) -> Library {
+        if let Some(summary) = &config.summary {
+            return crate::book::load(config, summary, diags);
+        }
         let mut lib = Library::default();
         if !config.content_dir.is_dir() {
             diags.push(
@@ -173,9 +188,14 @@ impl Library {
             lib.pages.push(page);
         }
         lib.add_virtual_sections(config);
-        lib.pages.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
-        lib.index(diags);
+        lib.finish(diags);
         lib
+    }
+
+    /// Sorts the pages and builds the lookup maps, once every page is in.
+    pub fn finish(&mut self, diags: &mut Diagnostics) {
+        self.pages.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+        self.index(diags);
     }
 
     /// Every folder is a section: those without `_index.md` get a generated

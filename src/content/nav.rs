@@ -33,6 +33,9 @@ pub struct Nav {
 impl Nav {
     /// Builds the tree; pages whose section is missing hang off the home page.
     pub fn build(lib: &Library) -> Nav {
+        if let Some(summary) = &lib.summary {
+            return Nav::from_order(lib, crate::book::order(lib, summary));
+        }
         let mut children: Vec<Vec<usize>> = vec![Vec::new(); lib.pages.len()];
         let home = lib.by_path.get("").copied().unwrap_or(0);
         for (i, p) in lib.pages.iter().enumerate() {
@@ -74,6 +77,24 @@ impl Nav {
             order,
             position,
             children,
+        }
+    }
+
+    /// A book's navigation: its reading order comes from `SUMMARY.md`, and
+    /// its sidebar is drawn by `crate::book::nav_views`.
+    fn from_order(lib: &Library, order: Vec<usize>) -> Nav {
+        let mut position = vec![None; lib.pages.len()];
+        for (pos, &i) in order.iter().enumerate() {
+            position[i] = Some(pos);
+        }
+        Nav {
+            root: NavNode {
+                page: order.first().copied().unwrap_or(0),
+                children: Vec::new(),
+            },
+            order,
+            position,
+            children: vec![Vec::new(); lib.pages.len()],
         }
     }
 

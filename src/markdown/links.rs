@@ -134,6 +134,14 @@ pub fn rewrite(ctx: &Context<'_>, dest: &str) -> Result<LinkTarget, Diagnostic> 
             }
         };
     }
+    // A book's chapters may link to each other by their URL (`a/b.html`).
+    if target.ends_with(".html") && ctx.links.page_by_path(&target) {
+        return Ok(LinkTarget::Page {
+            url: with_anchor(format!("{}{target}", ctx.root)),
+            page_path: target,
+            anchor,
+        });
+    }
     if ctx.links.asset(&target) {
         return Ok(LinkTarget::Asset {
             url: with_anchor(format!("{}{target}", ctx.root)),

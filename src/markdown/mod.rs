@@ -25,13 +25,43 @@ use crate::highlight::Highlighter;
 pub use links::{resolve_relative, LinkTarget, Links};
 
 /// The only place pulldown-cmark's options are chosen.
-fn options() -> Options {
-    Options::ENABLE_TABLES
+fn options(flavor: &Flavor) -> Options {
+    let mut options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_GFM
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    // GFM's only effect in pulldown-cmark is `> [!NOTE]` admonitions.
+    options.set(Options::ENABLE_GFM, flavor.admonitions);
+    options.set(Options::ENABLE_SMART_PUNCTUATION, flavor.smart_punctuation);
+    options.set(Options::ENABLE_DEFINITION_LIST, flavor.definition_lists);
+    options
+}
+
+/// The dialect of a site's Markdown: remedy's own, or mdBook's for a book
+/// (its `[output.html]` switches, its heading ids, Rust's hidden lines).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flavor {
+    /// Heading ids and hidden `# ` lines in Rust code as mdBook makes them.
+    pub mdbook: bool,
+    /// `smart-punctuation`: curly quotes, dashes and ellipses.
+    pub smart_punctuation: bool,
+    /// `definition-lists`.
+    pub definition_lists: bool,
+    /// `admonitions`: `> [!NOTE]` blocks.
+    pub admonitions: bool,
+}
+
+impl Default for Flavor {
+    /// remedy's own Markdown, as it has always been read.
+    fn default() -> Self {
+        Flavor {
+            mdbook: false,
+            smart_punctuation: false,
+            definition_lists: false,
+            admonitions: true,
+        }
+    }
 }
 
 /// What rendering one page needs to know.
@@ -106,9 +136,15 @@ pub struct Rendered {
 
 /// Renders the Markdown body of a page.
 pub fn render(ctx: &Context<'_>) -> Rendered {
+    render_flavored(ctx, &Flavor::default())
+}
+
+/// Renders the Markdown body of a page in the given dialect.
+pub fn render_flavored(ctx: &Context<'_>, flavor: &Flavor) -> Rendered {
     let body = &ctx.source.text[ctx.body_offset..];
     let mut r = Renderer {
         ctx,
+        flavor: *flavor,
         out: Rendered::default(),
         events: Vec::new(),
         heading: None,
@@ -118,7 +154,7 @@ pub fn render(ctx: &Context<'_>) -> Rendered {
         section: TextSection::default(),
         table: None,
     };
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(body, options(flavor)).into_offset_iter() {
         let span = range.start + ctx.body_offset..range.end + ctx.body_offset;
         r.event(event, span);
     }
@@ -142,6 +178,7 @@ struct PendingCode {
 
 struct Renderer<'c, 'a> {
     ctx: &'c Context<'c>,
+    flavor: Flavor,
     out: Rendered,
     events: Vec<Event<'a>>,
     heading: Option<PendingHeading<'a>>,
@@ -385,6 +422,9 @@ impl<'a> Renderer<'_, 'a> {
         };
         let text = h.text.trim().to_string();
         let id = match h.id {
+            // mdBook does not reserve explicit ids for the generated ones.
+            Some(explicit) if self.flavor.mdbook => explicit,
+            None if self.flavor.mdbook => unique(mdbook_id(&text), &mut self.used_ids),
             Some(explicit) => {
                 if !self.used_ids.insert(explicit.clone()) {
                     self.out.diagnostics.push(
@@ -461,6 +501,12 @@ impl<'a> Renderer<'_, 'a> {
         let Some(code) = self.code.take() else {
             return;
         };
+        let text = if self.flavor.mdbook && code.lang == "rust" {
+            without_hidden_lines(&code.text)
+        } else {
+            code.text
+        };
+        let code = PendingCode { text, ..code };
         let h = self.ctx.highlighter.highlight(&code.lang, &code.text);
         if !h.known_language {
             self.out.diagnostics.push(
@@ -491,6 +537,55 @@ impl<'a> Renderer<'_, 'a> {
         self.out.html = html;
         self.out
     }
+}
+
+/// A heading's id as mdBook makes it: lower case, letters, digits, `_` and
+/// `-` kept, white space turned into `-`, everything else dropped.
+pub fn mdbook_id(text: &str) -> String {
+    text.trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| {
+            if c.is_alphanumeric() || c == '_' || c == '-' {
+                Some(c)
+            } else if c.is_whitespace() {
+                Some('-')
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// `id`, or `id-1`, `id-2`, ... when the page already has it.
+fn unique(id: String, used: &mut HashSet<String>) -> String {
+    if used.insert(id.clone()) {
+        return id;
+    }
+    (1..)
+        .map(|n| format!("{id}-{n}"))
+        .find(|c| used.insert(c.clone()))
+        .unwrap_or(id)
+}
+
+/// Rust code in a book hides lines starting with `# ` (setup the reader
+/// need not see, e.g. from `rustdoc_include`); `##` stands for a literal `#`.
+fn without_hidden_lines(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    for line in code.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        if let Some(rest) = trimmed.strip_prefix("##") {
+            out.push_str(indent);
+            out.push('#');
+            out.push_str(rest);
+        } else if trimmed.starts_with("# ") || trimmed.trim_end() == "#" {
+            continue;
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
 }
 
 fn admonition(kind: BlockQuoteKind) -> (&'static str, &'static str) {

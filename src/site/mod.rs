@@ -87,6 +87,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
 
     let mut diags = Diagnostics::new();
+    diags.extend(config.warnings.iter().cloned());
     let theme = Theme::load(&config).map_err(BuildFailure::from)?;
     let mut timings = Vec::new();
     let mut lap = Instant::now();
@@ -150,14 +151,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                     (r, Some(view))
                 }
                 None => (
-                    markdown::render(&markdown::Context {
-                        source: &page.source,
-                        body_offset: page.body_offset,
-                        rel_path: &page.rel_path,
-                        root: &root,
-                        links: &links,
-                        highlighter: &highlighter,
-                    }),
+                    markdown::render_flavored(
+                        &markdown::Context {
+                            source: &page.source,
+                            body_offset: page.body_offset,
+                            rel_path: &page.rel_path,
+                            root: &root,
+                            links: &links,
+                            highlighter: &highlighter,
+                        },
+                        &config.markdown,
+                    ),
                     None,
                 ),
             }
@@ -175,6 +179,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         return Err(BuildFailure::from(diags));
     }
 
+    let book_files = crate::book::extra_files(&config, &mut diags);
     let site = SiteView {
         title: config.title.clone(),
         description: config.description.clone(),
@@ -184,6 +189,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         base_path: config.site_url.base_path.clone(),
         generator: format!("remedy {}", env!("CARGO_PKG_VERSION")),
         search: config.search,
+        repository: config.git_repository_url.clone(),
+        extra_css: book_files.css,
+        extra_js: book_files.js,
     };
     let mut statics: BTreeMap<String, Vec<u8>> = theme
         .under("static/")
@@ -217,6 +225,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     // Every file besides the pages, assembled and checked for clashes before
     // any page is rendered, so a clash fails the build before the heavy work.
     let mut extra: BTreeMap<String, Vec<u8>> = statics;
+    extra.extend(book_files.files);
     match ctx.render_404() {
         Ok(html) => {
             extra.insert("404.html".into(), html.into_bytes());
@@ -230,11 +239,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     if let Some(sitemap) = sitemap(&library, &config) {
         extra.insert("sitemap.xml".into(), sitemap.into_bytes());
     }
-    let page_files: HashSet<String> = library
-        .pages
-        .iter()
-        .map(|p| format!("{}index.html", p.path))
-        .collect();
+    let page_files: HashSet<String> = library.pages.iter().map(Page::output_file).collect();
     for asset in &library.assets {
         if page_files.contains(&asset.rel_path) || extra.contains_key(&asset.rel_path) {
             diags.push(
@@ -307,7 +312,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                     let html = ctx.render_page(i)?;
                     if let Some(staging) = &staging {
                         staging
-                            .write(&format!("{}index.html", page.path), html.as_bytes())
+                            .write(&page.output_file(), html.as_bytes())
                             .map_err(|e| write_error(&page.path, e))?;
                     }
                     Ok(())
@@ -665,6 +670,7 @@ impl PageContext<'_> {
                     } else {
                         Vec::new()
                     },
+                    kind: "",
                 }
             })
             .collect();
@@ -676,6 +682,7 @@ impl PageContext<'_> {
                 current: false,
                 open: false,
                 children: Vec::new(),
+                kind: "",
             });
         }
         views
@@ -704,9 +711,24 @@ impl PageContext<'_> {
                 permalink: self.config.site_url.absolute_url(&page.path),
                 is_section: page.is_section,
                 children: children.iter().map(|&j| self.link(j, &root)).collect(),
+                edit_url: self
+                    .config
+                    .edit_url_template
+                    .as_ref()
+                    .filter(|_| !page.is_virtual && page.tree.is_none())
+                    .map(|t| {
+                        let file = self
+                            .config
+                            .display_path(&self.config.content_dir.join(&page.rel_path));
+                        t.replace("{path}", &file.to_string_lossy())
+                    }),
+                own_heading: self.library.summary.is_some(),
             },
             root: &root,
-            nav: self.nav_views(&self.nav.root, Some(i), self.nav.root.page, &root),
+            nav: match &self.library.summary {
+                Some(summary) => crate::book::nav_views(self.library, summary, Some(i), &root),
+                None => self.nav_views(&self.nav.root, Some(i), self.nav.root.page, &root),
+            },
             breadcrumbs: breadcrumbs(self.library, i)
                 .into_iter()
                 .map(|j| self.link(j, &root))
@@ -763,9 +785,14 @@ impl PageContext<'_> {
                 permalink: None,
                 is_section: false,
                 children: Vec::new(),
+                edit_url: None,
+                own_heading: false,
             },
             root,
-            nav: self.nav_views(&self.nav.root, None, self.nav.root.page, root),
+            nav: match &self.library.summary {
+                Some(summary) => crate::book::nav_views(self.library, summary, None, root),
+                None => self.nav_views(&self.nav.root, None, self.nav.root.page, root),
+            },
             breadcrumbs: Vec::new(),
             prev: None,
             next: None,

@@ -40,6 +40,7 @@ pub fn build_bundled() -> BuiltSite {
             output: Some(dir.clone()),
             site_url: Some(SITE_URL.to_string()),
             drafts: false,
+            skip_preprocessors: Vec::new(),
         },
         write: true,
     })

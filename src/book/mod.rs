@@ -1,0 +1,469 @@
+//! mdBook books, built as they are: `SUMMARY.md`, mdBook's URLs, its
+//! directives and its preprocessors.
+//!
+//! A project is a book when its source folder holds `SUMMARY.md`. Then the
+//! chapters listed there are the pages (nothing else is), in that order and
+//! nesting; a chapter `a/b.md` is written to `a/b.html` and a `README.md` to
+//! the `index.html` of its folder, so every URL of a deployed mdBook book
+//! keeps working. The chapters need no front matter: titles come from
+//! `SUMMARY.md` (or `{{#title}}`, or the first heading). This module turns the
+//! book into the same [`Library`] a native site has; everything after that
+//! (Markdown, link checks, search, templates) is shared.
+
+pub mod include;
+pub mod keys;
+pub mod preprocess;
+pub mod summary;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::{json, Value};
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::content::{Asset, FrontMatter, Library, Page};
+use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, Source};
+use crate::render::NavView;
+use summary::{Chapter, Item};
+
+/// Reads the book whose `SUMMARY.md` is `summary_file`.
+pub fn load(config: &Config, summary_file: &Path, diags: &mut Diagnostics) -> Library {
+    let mut lib = Library::default();
+    let Some(summary_source) = read(config, summary_file, diags) else {
+        return lib;
+    };
+    let items = match summary::parse(&summary_source) {
+        Ok(items) => items,
+        Err(errors) => {
+            diags.extend(errors);
+            return lib;
+        }
+    };
+    let files = walk(config, diags);
+    let md_files: Vec<&str> = files
+        .iter()
+        .filter(|(rel, _)| rel.ends_with(".md"))
+        .map(|(rel, _)| rel.as_str())
+        .collect();
+
+    // Chapter text, directives expanded, keyed by file.
+    let mut texts: BTreeMap<String, (String, Option<String>)> = BTreeMap::new();
+    let mut missing = false;
+    for chapter in chapters(&items) {
+        let Some(rel) = &chapter.path else { continue };
+        if texts.contains_key(rel) {
+            continue;
+        }
+        let file = config.content_dir.join(rel);
+        if !file.is_file() {
+            missing = true;
+            let help = match did_you_mean(rel, md_files.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "create the file, fix the path (relative to SUMMARY.md), or make the chapter a draft: `[Title]()`".into(),
+            };
+            diags.push(
+                Diagnostic::error(format!("SUMMARY.md lists `{rel}`, which does not exist"))
+                    .at(&summary_source, chapter.span.clone())
+                    .with_label("missing chapter")
+                    .with_help(help),
+            );
+            continue;
+        }
+        let Some(source) = read(config, &file, diags) else {
+            missing = true;
+            continue;
+        };
+        let expanded = include::expand(config, &file, &source);
+        diags.extend(expanded.diagnostics);
+        texts.insert(rel.clone(), (expanded.text, expanded.title));
+    }
+    if missing || diags.has_errors() {
+        lib.failed = texts.keys().map(|k| (k.clone(), page_path(k))).collect();
+        return lib;
+    }
+
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    let mut book = json!({ "items": to_json(&items, &texts, &[]) });
+    for pre in config.preprocessors.iter() {
+        if !pre.run {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "preprocessor `{}` not run (--skip-preprocessor)",
+                    pre.name
+                ))
+                .at(&config.source, pre.span.clone())
+                .with_help("its changes to the chapters are missing from this build"),
+            );
+            continue;
+        }
+        match preprocess::run(config, pre, &book) {
+            Ok(Some(new)) => book = new,
+            Ok(None) => {}
+            Err(d) => {
+                let stop = d.is_error();
+                diags.push(d);
+                if stop {
+                    return lib;
+                }
+            }
+        }
+    }
+    if let Some(items) = book.get("items").and_then(Value::as_array) {
+        from_json(items, &mut texts, &mut names);
+    }
+
+    for chapter in chapters(&items) {
+        let Some(rel) = &chapter.path else { continue };
+        let Some((text, title)) = texts.get(rel) else {
+            continue;
+        };
+        if lib.pages.iter().any(|p| &p.rel_path == rel) {
+            continue;
+        }
+        let name = names
+            .get(rel)
+            .cloned()
+            .unwrap_or_else(|| chapter.name.clone());
+        let title = title
+            .clone()
+            .filter(|t| !t.is_empty())
+            .or(Some(name).filter(|n| !n.is_empty()))
+            .unwrap_or_else(|| first_heading(text).unwrap_or_else(|| rel.clone()));
+        lib.pages.push(Page {
+            source: Source::new(
+                config.display_path(&config.content_dir.join(rel)),
+                text.clone(),
+            ),
+            rel_path: rel.clone(),
+            path: page_path(rel),
+            is_section: false,
+            is_virtual: false,
+            meta: FrontMatter {
+                title,
+                description: None,
+                codes: Vec::new(),
+                tags: Vec::new(),
+                weight: None,
+                draft: false,
+                aliases: Vec::new(),
+            },
+            front_matter_offset: 0,
+            body_offset: 0,
+            tree: None,
+        });
+    }
+    for (rel, file) in files {
+        if !rel.ends_with(".md") {
+            lib.assets.push(Asset {
+                file,
+                rel_path: rel,
+            });
+        }
+    }
+    lib.summary = Some(items);
+    lib.finish(diags);
+    lib
+}
+
+/// Files `book.toml` asks for besides the pages: `additional-css` and
+/// `additional-js` (copied to the same path; their fingerprinted URLs are
+/// returned for the templates), `[output.html.redirect]` pages and `CNAME`.
+pub struct ExtraFiles {
+    /// Output path -> bytes.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// URLs of the additional stylesheets, relative to the site root.
+    pub css: Vec<String>,
+    /// URLs of the additional scripts.
+    pub js: Vec<String>,
+}
+
+/// Collects the [`ExtraFiles`]; unreadable files and unsupported redirects
+/// are reported in `diags`.
+pub fn extra_files(config: &Config, diags: &mut Diagnostics) -> ExtraFiles {
+    let mut out = ExtraFiles {
+        files: BTreeMap::new(),
+        css: Vec::new(),
+        js: Vec::new(),
+    };
+    for (list, urls) in [
+        (&config.additional_css, &mut out.css),
+        (&config.additional_js, &mut out.js),
+    ] {
+        for setting in list {
+            let rel = setting.value.trim_start_matches("./").to_string();
+            match std::fs::read(config.root.join(&rel)) {
+                Ok(bytes) => {
+                    urls.push(format!(
+                        "{rel}?v={}",
+                        crate::fingerprint::Fnv64::default().update(&bytes).short()
+                    ));
+                    out.files.insert(rel, bytes);
+                }
+                Err(e) => diags.push(
+                    Diagnostic::error(format!("cannot read `{rel}`: {e}"))
+                        .at(&config.source, setting.span.clone()),
+                ),
+            }
+        }
+    }
+    for (from, to) in &config.redirects {
+        let file = from.trim_start_matches('/').to_string();
+        if file.contains('#') || file.is_empty() {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "redirect `{from}`: fragment redirects are not supported; skipped"
+                ))
+                .at(&config.source, 0..0)
+                .with_help("redirect whole pages, e.g. \"/old.html\" = \"new.html\""),
+            );
+            continue;
+        }
+        let target = crate::markdown::escape_attr(to);
+        let html = format!(
+            "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirecting…</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{target}\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{target}\">{target}</a>.</p>\n</body>\n</html>\n",
+            crate::markdown::escape_attr(&config.language)
+        );
+        out.files.insert(file, html.into_bytes());
+    }
+    if let Some(cname) = &config.cname {
+        out.files
+            .insert("CNAME".into(), format!("{cname}\n").into_bytes());
+    }
+    out
+}
+
+/// mdBook's URL of a chapter file: `a/b.md` -> `a/b.html`, `a/README.md`
+/// -> `a/index.html`, `README.md` -> `index.html`.
+pub fn page_path(rel: &str) -> String {
+    let stem = rel.strip_suffix(".md").unwrap_or(rel);
+    let stem = match stem.rsplit_once('/') {
+        Some((dir, "README")) => format!("{dir}/index"),
+        None if stem == "README" => "index".to_string(),
+        _ => stem.to_string(),
+    };
+    format!("{stem}.html")
+}
+
+/// Every chapter of the summary, depth first.
+pub fn chapters(items: &[Item]) -> Vec<&Chapter> {
+    let mut out = Vec::new();
+    for item in items {
+        if let Item::Chapter(c) = item {
+            out.push(c);
+            out.extend(chapters(&c.sub_items));
+        }
+    }
+    out
+}
+
+/// The sidebar of a book, fully expanded as mdBook shows it: part titles,
+/// separators and drafts included.
+pub fn nav_views(
+    library: &Library,
+    items: &[Item],
+    current: Option<usize>,
+    root: &str,
+) -> Vec<NavView> {
+    items
+        .iter()
+        .map(|item| match item {
+            Item::Chapter(c) => {
+                let page = c
+                    .path
+                    .as_ref()
+                    .and_then(|p| library.by_rel_path.get(p))
+                    .copied();
+                let number = c.number.as_ref().map_or(String::new(), |n| {
+                    n.iter().map(|x| format!("{x}.")).collect::<String>() + " "
+                });
+                NavView {
+                    title: format!("{number}{}", c.name),
+                    url: page.map_or(String::new(), |i| {
+                        format!("{root}{}", library.pages[i].path)
+                    }),
+                    current: page.is_some() && page == current,
+                    open: !c.sub_items.is_empty(),
+                    children: nav_views(library, &c.sub_items, current, root),
+                    kind: if page.is_some() { "" } else { "draft" },
+                }
+            }
+            Item::PartTitle(t) => NavView {
+                title: t.clone(),
+                url: String::new(),
+                current: false,
+                open: false,
+                children: Vec::new(),
+                kind: "part",
+            },
+            Item::Separator => NavView {
+                title: String::new(),
+                url: String::new(),
+                current: false,
+                open: false,
+                children: Vec::new(),
+                kind: "separator",
+            },
+        })
+        .collect()
+}
+
+/// Page indices in reading order, and each chapter's sub-chapters.
+pub fn order(library: &Library, items: &[Item]) -> Vec<usize> {
+    chapters(items)
+        .into_iter()
+        .filter_map(|c| {
+            c.path
+                .as_ref()
+                .and_then(|p| library.by_rel_path.get(p))
+                .copied()
+        })
+        .fold(Vec::new(), |mut v, i| {
+            if !v.contains(&i) {
+                v.push(i);
+            }
+            v
+        })
+}
+
+/// mdBook's `Book` JSON for the preprocessor protocol.
+fn to_json(
+    items: &[Item],
+    texts: &BTreeMap<String, (String, Option<String>)>,
+    parents: &[String],
+) -> Vec<Value> {
+    items
+        .iter()
+        .map(|item| match item {
+            Item::Chapter(c) => {
+                let mut names = parents.to_vec();
+                names.push(c.name.clone());
+                json!({ "Chapter": {
+                    "name": c.name,
+                    "content": c.path.as_ref().and_then(|p| texts.get(p)).map_or("", |t| t.0.as_str()),
+                    "number": c.number,
+                    "sub_items": to_json(&c.sub_items, texts, &names),
+                    "path": c.path,
+                    "source_path": c.path,
+                    "parent_names": parents,
+                }})
+            }
+            Item::Separator => json!("Separator"),
+            Item::PartTitle(t) => json!({ "PartTitle": t }),
+        })
+        .collect()
+}
+
+/// Takes the chapters' new text and names from a preprocessor's book.
+fn from_json(
+    items: &[Value],
+    texts: &mut BTreeMap<String, (String, Option<String>)>,
+    names: &mut BTreeMap<String, String>,
+) {
+    for item in items {
+        let Some(ch) = item.get("Chapter") else {
+            continue;
+        };
+        let path = ch
+            .get("source_path")
+            .and_then(Value::as_str)
+            .or_else(|| ch.get("path").and_then(Value::as_str));
+        if let Some(path) = path {
+            if let (Some(entry), Some(content)) = (
+                texts.get_mut(path),
+                ch.get("content").and_then(Value::as_str),
+            ) {
+                entry.0 = content.to_string();
+            }
+            if let Some(name) = ch.get("name").and_then(Value::as_str) {
+                names.insert(path.to_string(), name.to_string());
+            }
+        }
+        if let Some(sub) = ch.get("sub_items").and_then(Value::as_array) {
+            from_json(sub, texts, names);
+        }
+    }
+}
+
+fn first_heading(text: &str) -> Option<String> {
+    text.lines()
+        .find_map(|l| l.strip_prefix("# "))
+        .map(|t| t.trim().to_string())
+}
+
+/// Every file of the source folder (hidden ones and the build folder excepted).
+fn walk(config: &Config, diags: &mut Diagnostics) -> Vec<(String, std::path::PathBuf)> {
+    let mut out = Vec::new();
+    let walker = WalkDir::new(&config.content_dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0
+                || (!e.file_name().to_string_lossy().starts_with('.')
+                    && !e.path().starts_with(&config.output_dir))
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| config.display_path(p)).unwrap_or_default();
+                diags.push(Diagnostic::error(format!("cannot read: {e}")).in_file(path));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(&config.content_dir) else {
+            continue;
+        };
+        let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+        let Some(rel_path) = parts.map(|v| v.join("/")) else {
+            diags.push(
+                Diagnostic::error("the file name is not valid UTF-8")
+                    .in_file(config.display_path(entry.path()))
+                    .with_help("rename the file"),
+            );
+            continue;
+        };
+        out.push((rel_path, entry.path().to_path_buf()));
+    }
+    out
+}
+
+fn read(config: &Config, file: &Path, diags: &mut Diagnostics) -> Option<Source> {
+    let shown = config.display_path(file);
+    match std::fs::read_to_string(file) {
+        Ok(text) => {
+            let text = text
+                .strip_prefix('\u{feff}')
+                .map(str::to_string)
+                .unwrap_or(text);
+            Some(Source::new(shown, text))
+        }
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(format!("cannot read the file: {e}"))
+                    .in_file(shown)
+                    .with_help("the file must exist and be UTF-8"),
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mdbook_urls() {
+        assert_eq!(page_path("README.md"), "index.html");
+        assert_eq!(page_path("cli/README.md"), "cli/index.html");
+        assert_eq!(
+            page_path("format/configuration/renderers.md"),
+            "format/configuration/renderers.html"
+        );
+    }
+}

@@ -1,0 +1,345 @@
+//! mdBook's `SUMMARY.md`: the book's chapters, in order, with their nesting.
+//!
+//! The file is Markdown read with pulldown-cmark, as mdBook reads it: an
+//! optional `# Title`, prefix chapters (links before the first list),
+//! numbered chapters (nested lists of links), `# Part titles` between lists,
+//! `---` separators, and suffix chapters after the last list. A link with an
+//! empty target (`[Title]()`) is a draft chapter: listed, not built.
+//! Anything else is an error pointing at its line.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+
+use crate::diagnostics::{Diagnostic, Source};
+
+/// One entry of the summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    /// A chapter (possibly a draft) and its sub-chapters.
+    Chapter(Chapter),
+    /// A `---` line.
+    Separator,
+    /// A `# Part title` between lists.
+    PartTitle(String),
+}
+
+/// A chapter as `SUMMARY.md` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chapter {
+    /// The link text.
+    pub name: String,
+    /// The file, relative to the source folder; `None` for a draft.
+    pub path: Option<String>,
+    /// `1.2.` numbering for chapters of a list; `None` for prefix/suffix ones.
+    pub number: Option<Vec<u32>>,
+    /// Nested chapters.
+    pub sub_items: Vec<Item>,
+    /// Where the link is written in `SUMMARY.md`.
+    pub span: Range<usize>,
+}
+
+type Spanned<'a> = (Event<'a>, Range<usize>);
+
+/// Parses `SUMMARY.md`; every problem is returned, not just the first.
+pub fn parse(source: &Source) -> Result<Vec<Item>, Vec<Diagnostic>> {
+    let events: Vec<Spanned<'_>> = Parser::new(&source.text).into_offset_iter().collect();
+    let mut items = Vec::new();
+    let mut errors = Vec::new();
+    let mut numbered = 0u32;
+    let mut i = 0;
+    let mut seen_content = false;
+    while i < events.len() {
+        let (event, span) = &events[i];
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                let end = close(&events, i);
+                let text = plain_text(&events[i + 1..end]);
+                // The first `# Heading` is the book's title, not a part.
+                if seen_content || *level != HeadingLevel::H1 {
+                    items.push(Item::PartTitle(text));
+                }
+                i = end + 1;
+            }
+            Event::Rule => {
+                items.push(Item::Separator);
+                i += 1;
+            }
+            Event::Start(Tag::Paragraph) => {
+                let end = close(&events, i);
+                let links = links_in(source, &events[i + 1..end], &mut errors, span);
+                for (name, path, span) in links {
+                    items.push(Item::Chapter(Chapter {
+                        name,
+                        path,
+                        number: None,
+                        sub_items: Vec::new(),
+                        span,
+                    }));
+                }
+                i = end + 1;
+            }
+            Event::Start(Tag::List(_)) => {
+                let end = close(&events, i);
+                items.extend(list(
+                    source,
+                    &events[i + 1..end],
+                    &[],
+                    &mut numbered,
+                    &mut errors,
+                ));
+                i = end + 1;
+            }
+            Event::Html(_) | Event::InlineHtml(_) => i += 1,
+            _ => {
+                errors.push(
+                    Diagnostic::error(
+                        "SUMMARY.md can hold only links, lists of links, `# Part` titles and `---`",
+                    )
+                    .at(source, first_line(source, span))
+                    .with_help("write chapters as `- [Title](file.md)`"),
+                );
+                i = close(&events, i) + 1;
+            }
+        }
+        seen_content = true;
+    }
+    if errors.is_empty() {
+        Ok(items)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The items of one list (the events between its Start and End).
+fn list(
+    source: &Source,
+    events: &[Spanned<'_>],
+    parent: &[u32],
+    counter: &mut u32,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Item> {
+    let mut items = Vec::new();
+    let mut i = 0;
+    let mut own = 0u32;
+    while i < events.len() {
+        let (event, span) = &events[i];
+        if !matches!(event, Event::Start(Tag::Item)) {
+            i += 1;
+            continue;
+        }
+        let end = close(events, i);
+        let body = &events[i + 1..end];
+        // The item's own text is everything before a nested list.
+        let nested_at = body
+            .iter()
+            .position(|(e, _)| matches!(e, Event::Start(Tag::List(_))))
+            .unwrap_or(body.len());
+        let links = links_in(source, &body[..nested_at], errors, span);
+        let number = if parent.is_empty() {
+            *counter += 1;
+            vec![*counter]
+        } else {
+            own += 1;
+            let mut n = parent.to_vec();
+            n.push(own);
+            n
+        };
+        let sub_items = if nested_at < body.len() {
+            let list_end = close(body, nested_at);
+            list(
+                source,
+                &body[nested_at + 1..list_end],
+                &number,
+                &mut 0,
+                errors,
+            )
+        } else {
+            Vec::new()
+        };
+        match links.len() {
+            0 => {}
+            1 => {
+                let Some((name, path, span)) = links.into_iter().next() else {
+                    continue;
+                };
+                items.push(Item::Chapter(Chapter {
+                    name,
+                    path,
+                    number: Some(number),
+                    sub_items,
+                    span,
+                }));
+            }
+            _ => errors.push(
+                Diagnostic::error("a list item of SUMMARY.md holds more than one link")
+                    .at(source, first_line(source, span))
+                    .with_help("put each chapter on its own `- [Title](file.md)` line"),
+            ),
+        }
+        i = end + 1;
+    }
+    items
+}
+
+/// The links of a paragraph or list item; text outside links is an error.
+fn links_in(
+    source: &Source,
+    events: &[Spanned<'_>],
+    errors: &mut Vec<Diagnostic>,
+    outer: &Range<usize>,
+) -> Vec<(String, Option<String>, Range<usize>)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut stray = false;
+    while i < events.len() {
+        match &events[i] {
+            (Event::Start(Tag::Link { dest_url, .. }), span) => {
+                let end = close(events, i);
+                let name = plain_text(&events[i + 1..end]);
+                let dest = dest_url.trim();
+                let path = if dest.is_empty() {
+                    None
+                } else {
+                    Some(percent_decode(dest))
+                };
+                out.push((name, path, span.clone()));
+                i = end + 1;
+            }
+            (Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph), _)
+            | (Event::SoftBreak | Event::HardBreak, _) => i += 1,
+            (Event::Text(t), _) if t.trim().is_empty() => i += 1,
+            _ => {
+                stray = true;
+                i += 1;
+            }
+        }
+    }
+    if stray || out.is_empty() {
+        errors.push(
+            Diagnostic::error("expected a link to a chapter: `[Title](file.md)`")
+                .at(source, first_line(source, outer))
+                .with_label("not a link")
+                .with_help("write chapters as `[Title](file.md)`, or `[Title]()` for a draft"),
+        );
+        out.clear();
+    }
+    out
+}
+
+/// Index of the End event matching the Start at `start` (or `start` itself
+/// for an event that is not a Start).
+fn close(events: &[Spanned<'_>], start: usize) -> usize {
+    if !matches!(events[start].0, Event::Start(_)) {
+        return start;
+    }
+    let mut depth = 0usize;
+    for (j, (e, _)) in events.iter().enumerate().skip(start) {
+        match e {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return j;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len() - 1
+}
+
+fn plain_text(events: &[Spanned<'_>]) -> String {
+    let mut s = String::new();
+    for (e, _) in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    s.trim().to_string()
+}
+
+/// `%20` and friends in a link target, as a file name on disk.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+fn first_line(source: &Source, span: &Range<usize>) -> Range<usize> {
+    let end = span.end.min(source.text.len());
+    let start = span.start.min(end);
+    let len = source.text[start..end].find('\n').unwrap_or(end - start);
+    start..start + len
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chapters(items: &[Item]) -> Vec<String> {
+        let mut out = Vec::new();
+        for item in items {
+            match item {
+                Item::Chapter(c) => {
+                    let n = c.number.as_ref().map_or(String::new(), |n| {
+                        n.iter().map(|x| format!("{x}.")).collect::<String>()
+                    });
+                    out.push(format!("{n}{}={}", c.name, c.path.as_deref().unwrap_or("")));
+                    out.extend(chapters(&c.sub_items).into_iter().map(|s| format!("  {s}")));
+                }
+                Item::Separator => out.push("---".into()),
+                Item::PartTitle(t) => out.push(format!("# {t}")),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn prefix_numbered_parts_drafts_suffix() {
+        let s = Source::new(
+            "SUMMARY.md",
+            "# Summary\n\n[Intro](README.md)\n\n# Guide\n\n- [A](a.md)\n    - [B](a/b%20c.md)\n        - [Draft]()\n- [C](c.md)\n\n---\n\n[End](end.md)\n",
+        );
+        let items = parse(&s).unwrap();
+        assert_eq!(
+            chapters(&items),
+            [
+                "Intro=README.md",
+                "# Guide",
+                "1.A=a.md",
+                "  1.1.B=a/b c.md",
+                "    1.1.1.Draft=",
+                "2.C=c.md",
+                "---",
+                "End=end.md"
+            ]
+        );
+    }
+
+    #[test]
+    fn text_that_is_not_a_link_is_located() {
+        let s = Source::new("SUMMARY.md", "# S\n\n- [A](a.md)\n- just text\n");
+        let e = parse(&s).unwrap_err();
+        assert!(
+            e[0].to_string()
+                .starts_with("SUMMARY.md:4:1: error: expected a link"),
+            "{e:?}"
+        );
+    }
+}
