@@ -162,6 +162,14 @@ fn the_corpus_covers_every_producer_of_the_402_tree() {
         "payment-scheme-pay",
         "cashu",
         "rate-limit-429",
+        "elevenlabs-quota",
+        "vonage-out-of-credit",
+        "cohere-billing-limit",
+        "wandb-quota",
+        "smtp2go-request-failed",
+        "telnyx-insufficient-funds",
+        "kazoo-accept-charges",
+        "deepgram-x402",
     ] {
         assert!(reached.iter().any(|r| r == node), "no case reaches {node}");
     }
