@@ -299,10 +299,11 @@ fn scope_css(css: &str, scope: &str) -> String {
     out
 }
 
+/// The fence's language as written, escaped for an attribute: CommonMark
+/// (and pulldown-cmark) keep it whole in `class="language-…"`, so `föö` or
+/// `;` must not be cut down (spec examples 34 and 144).
 fn escape_attr(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '.'))
-        .collect()
+    crate::markdown::escape_attr(s)
 }
 
 fn escape_html(s: &str) -> String {

@@ -24,8 +24,9 @@ use crate::highlight::Highlighter;
 
 pub use links::{resolve_relative, LinkTarget, Links};
 
-/// The only place pulldown-cmark's options are chosen.
-fn options(flavor: &Flavor) -> Options {
+/// The only place pulldown-cmark's options are chosen (public so the
+/// CommonMark test can give pulldown-cmark alone the very same ones).
+pub fn options(flavor: &Flavor) -> Options {
     let mut options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
