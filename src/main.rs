@@ -341,6 +341,12 @@ fn triage(args: TriageArgs, color: ColorChoice) -> ExitCode {
         tree: args.tree.as_deref(),
         json: args.json,
     };
+    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        let _ = writeln!(
+            StandardStream::stderr(color),
+            "Paste the response or error message, then press Ctrl-D (Ctrl-Z Enter on Windows):"
+        );
+    }
     let result = remedy::triage::run(
         &opts,
         &mut std::io::stdin().lock(),

@@ -452,6 +452,11 @@
     return h ? h.textContent : id;
   }
   function run() {
+    if (!trim(input.value)) {
+      result.textContent = "Paste a response or an error message into the box first.";
+      input.focus();
+      return;
+    }
     var t0 = Date.now();
     var outcome = triage(signals, parse(input.value));
     var path = [signals.start], notes = {};
