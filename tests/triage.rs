@@ -538,6 +538,12 @@ fn paste_reader_handles_each_shape() {
         ])
     );
     assert_eq!(parse("402: PAYMENT_REQUIRED").status, Some(402));
+    assert_eq!(
+        parse("{\"type\": \"https://paymentauth.org/problems/payment-required\", \"status\": 402}")
+            .status,
+        Some(402)
+    );
+    assert_eq!(parse("{\"status\": \"402\"}").status, None);
     assert_eq!(parse("order 402 shipped").status, None);
     assert_eq!(parse("HTTP/1.1 4020 x").status, None);
     assert_eq!(

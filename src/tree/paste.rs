@@ -63,7 +63,7 @@ impl Json {
 #[derive(Debug, Clone, Default)]
 pub struct Paste {
     /// The status code: from the status line, an SDK message (`Error code:
-    /// 429`) or a JSON body's numeric `error.code`.
+    /// 429`), or a JSON body's numeric `error.code` or `status`.
     pub status: Option<u16>,
     /// Response headers, names in lowercase, in order.
     pub headers: Vec<(String, String)>,
@@ -131,12 +131,14 @@ pub fn parse(input: &str) -> Paste {
         paste.body.find('{')
     };
     paste.json = json_at.and_then(|at| parse_json(&paste.body[at..]));
-    if paste.status.is_none() {
-        if let Some(Json::Num(n)) = paste
-            .json
-            .as_ref()
-            .and_then(|j| j.pointer(&["error".into(), "code".into()]))
-        {
+    // A body alone may still say its status: Google-style `error.code`, or
+    // a Problem Details (RFC 9457) `status`.
+    for path in [&["error", "code"][..], &["status"][..]] {
+        if paste.status.is_some() {
+            break;
+        }
+        let tokens: Vec<String> = path.iter().map(|t| t.to_string()).collect();
+        if let Some(Json::Num(n)) = paste.json.as_ref().and_then(|j| j.pointer(&tokens)) {
             if n.fract() == 0.0 && (100.0..=599.0).contains(n) {
                 paste.status = Some(*n as u16);
             }

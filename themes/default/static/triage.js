@@ -283,10 +283,11 @@
       var json = parseJson(paste.body.slice(at));
       if (json !== null) paste.json = json;
     }
-    if (paste.status === null) {
-      var code = paste.json === undefined ? undefined : pointer(paste.json, ["error", "code"]);
+    [["error", "code"], ["status"]].forEach(function (path) {
+      if (paste.status !== null || paste.json === undefined) return;
+      var code = pointer(paste.json, path);
       if (typeof code === "number" && Math.floor(code) === code && code >= 100 && code <= 599) paste.status = code;
-    }
+    });
     return paste;
   }
 
