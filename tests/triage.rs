@@ -455,6 +455,36 @@ fn bad_signals_are_located_errors() {
     assert!(e.contains("more than one unbounded repetition"), "{e}");
     let e = error_of(r#"{ header = "x", matches = "\\d+" }"#);
     assert!(e.contains("write [0-9]"), "{e}");
+    for (pattern, why) in [
+        (r"a\\b", "assertion other than ^ and $"),
+        (r"(?P<n>a)", "names a group"),
+        (r"a(?i)b", "only a leading (?i)"),
+        (r"[[:alpha:]]", "class item"),
+        (r"a{200}", "more than 100 times"),
+        (r"(a|b)*", "repeats an alternation"),
+        (r"a\\-b", "escape browsers read differently"),
+        (r"a]", "escape browsers read differently"),
+        (r"\\p{L}", "Unicode class"),
+    ] {
+        let e = error_of(&format!(r#"{{ header = "x", matches = "{pattern}" }}"#));
+        assert!(e.contains(why), "{pattern}: {e}");
+    }
+    // Accepted: what browsers read the same way.
+    for pattern in [
+        r"(?i)^(L402|LSAT)\\s",
+        r"^[0-9A-Fa-f]{2,8}\\.x/y$",
+        r"[\\-_.]+",
+        r"a|b|c",
+    ] {
+        assert!(
+            tree_with(
+                &format!(r#"{{ header = "x", matches = "{pattern}" }}"#),
+                "{ status = 500 }"
+            )
+            .is_ok(),
+            "{pattern} was refused"
+        );
+    }
     let e = error_of(r#"{ json = "error/type", equals = "card_error" }"#);
     assert!(
         e.starts_with("9:46: `error/type` is not a JSON pointer"),

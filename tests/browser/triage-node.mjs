@@ -21,6 +21,13 @@ if (!signalsPath) {
   process.exit(1);
 }
 const signals = JSON.parse(readFileSync(signalsPath, "utf8"));
+// Every pattern must compile in a browser, not only those a paste reaches.
+(function compileAll(value) {
+  if (value && typeof value === "object") {
+    if (value.op === "matches") new RegExp(value.source, value.ci ? "iu" : "u");
+    Object.values(value).forEach(compileAll);
+  }
+})(signals);
 const files = JSON.parse(readFileSync(0, "utf8"));
 const decoder = new TextDecoder("utf-8");
 const out = files.map((file) => {

@@ -24,7 +24,10 @@ pub fn check_pattern(p: &str) -> Result<(), String> {
                 use ast::LiteralKind as K;
                 use ast::SpecialLiteralKind as S;
                 let ok = match &l.kind {
-                    K::Verbatim | K::Meta => true,
+                    // A browser's `u` mode refuses a lone `]`, `{` or `}`
+                    // and escapes of anything but its own syntax characters.
+                    K::Verbatim => !matches!(l.c, ']' | '{' | '}'),
+                    K::Meta => "^$\\.*+?()[]{}|/".contains(l.c),
                     K::Special(s) => matches!(s, S::Tab | S::LineFeed | S::CarriageReturn),
                     _ => false,
                 };
@@ -62,7 +65,12 @@ pub fn check_pattern(p: &str) -> Result<(), String> {
                                 match it {
                                     ast::ClassSetItem::Empty(_) | ast::ClassSetItem::Range(_) => {}
                                     ast::ClassSetItem::Literal(l) => {
-                                        if !matches!(l.kind, ast::LiteralKind::Verbatim | ast::LiteralKind::Meta) {
+                                        let ok = match l.kind {
+                                            ast::LiteralKind::Verbatim => true,
+                                            ast::LiteralKind::Meta => "^$\\.*+?()[]{}|/-".contains(l.c),
+                                            _ => false,
+                                        };
+                                        if !ok {
                                             return Err("uses an escape inside a class that browsers read differently".into());
                                         }
                                     }
