@@ -56,6 +56,41 @@ fn every_internal_link_and_anchor_of_the_bundled_site_resolves() {
     );
 }
 
+/// The mdBook user guide, built by remedy (issue #14): its chapters link
+/// to each other by `.md` file, by `.html` URL and by `#anchor`.
+#[test]
+fn every_internal_link_and_anchor_of_the_mdbook_guide_resolves() {
+    let guide = support::site::mdbook_guide_dir();
+    let tool = tools::Tool {
+        path: guide.join("book.toml"),
+        install:
+            "check out the shared folder beside the repository (../shared/compat/mdbook-guide)",
+    };
+    if !tools::available("mdbook guide links", &[tool]) {
+        return;
+    }
+    let (site, _) = support::site::build_mdbook_guide()
+        .unwrap_or_else(|e| panic!("the mdBook guide does not build:\n{}", e.join("\n")));
+    let report = check_site(&site.dir, SITE_URL);
+    tools::announce(&format!("mdbook guide {report}"));
+    assert!(
+        report.broken.is_empty(),
+        "{} broken links in the built guide:\n{}",
+        report.broken.len(),
+        report
+            .broken
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert!(
+        report.anchors > 20,
+        "only {} anchors checked",
+        report.anchors
+    );
+}
+
 #[test]
 fn sitemap_lists_only_pages_that_exist() {
     let site = build_bundled();

@@ -104,6 +104,8 @@ pub fn load(config: &Config, summary_file: &Path, diags: &mut Diagnostics) -> Li
                 let stop = d.is_error();
                 diags.push(d);
                 if stop {
+                    // The chapters exist; they are just not built this time.
+                    lib.failed = texts.keys().map(|k| (k.clone(), page_path(k))).collect();
                     return lib;
                 }
             }

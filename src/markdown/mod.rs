@@ -146,6 +146,7 @@ pub fn render_flavored(ctx: &Context<'_>, flavor: &Flavor) -> Rendered {
     let mut r = Renderer {
         ctx,
         flavor: *flavor,
+        dt: false,
         out: Rendered::default(),
         events: Vec::new(),
         heading: None,
@@ -180,6 +181,8 @@ struct PendingCode {
 struct Renderer<'c, 'a> {
     ctx: &'c Context<'c>,
     flavor: Flavor,
+    /// Inside a definition term that gets an id (see `finish_term`).
+    dt: bool,
     out: Rendered,
     events: Vec<Event<'a>>,
     heading: Option<PendingHeading<'a>>,
@@ -233,6 +236,19 @@ impl<'a> Renderer<'_, 'a> {
                 });
             }
             Event::End(TagEnd::Heading(_)) => self.finish_heading(),
+            // mdBook gives definition terms ids, like headings.
+            Event::Start(Tag::DefinitionListTitle) if self.flavor.mdbook => {
+                self.dt = true;
+                self.heading = Some(PendingHeading {
+                    level: HeadingLevel::H6,
+                    id: None,
+                    classes: Vec::new(),
+                    events: Vec::new(),
+                    text: String::new(),
+                    span,
+                });
+            }
+            Event::End(TagEnd::DefinitionListTitle) if self.dt => self.finish_term(),
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => info
@@ -482,6 +498,25 @@ impl<'a> Renderer<'_, 'a> {
             self.section.text.push_str(&text);
             self.section.text.push(' ');
         }
+    }
+
+    /// `<dt id="...">` with mdBook's id of the term's text.
+    fn finish_term(&mut self) {
+        self.dt = false;
+        let Some(h) = self.heading.take() else {
+            return;
+        };
+        let text = h.text.trim().to_string();
+        let id = unique(mdbook_id(&text), &mut self.used_ids);
+        self.out.anchors.insert(id.clone());
+        self.events.push(Event::Html(CowStr::from(format!(
+            "<dt id=\"{}\">",
+            escape_attr(&id)
+        ))));
+        self.events.extend(h.events);
+        self.events.push(Event::Html(CowStr::Borrowed("</dt>\n")));
+        self.section.text.push_str(&text);
+        self.section.text.push(' ');
     }
 
     fn unique_id(&mut self, text: &str) -> String {

@@ -69,3 +69,51 @@ pub fn html_files(dir: &Path) -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// Where the mdBook user guide is (`../shared/compat/mdbook-guide`, beside
+/// the repository; `REMEDY_MDBOOK_GUIDE` points elsewhere).
+pub fn mdbook_guide_dir() -> PathBuf {
+    std::env::var_os("REMEDY_MDBOOK_GUIDE")
+        .filter(|v| !v.is_empty())
+        .map_or_else(
+            || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/compat/mdbook-guide"),
+            PathBuf::from,
+        )
+}
+
+/// Builds the mdBook user guide as it is published, except that its own
+/// preprocessor is not run: `guide-helper` is a crate of mdBook's cargo
+/// workspace (`edition.workspace = true`, ...) and cannot be built outside
+/// mdBook's repository. It only replaces `{{ mdbook-version }}` markers.
+pub fn build_mdbook_guide() -> Result<(BuiltSite, Vec<String>), Vec<String>> {
+    let tmp = tempfile::Builder::new()
+        .prefix("remedy-test-guide-")
+        .tempdir()
+        .expect("create a temporary folder for the guide");
+    let dir = tmp.path().join("book");
+    let report = remedy::build(&remedy::BuildOptions {
+        root: mdbook_guide_dir(),
+        overrides: remedy::config::Overrides {
+            output: Some(dir.clone()),
+            site_url: Some(SITE_URL.to_string()),
+            drafts: false,
+            skip_preprocessors: vec!["guide-helper".to_string()],
+        },
+        write: true,
+    })
+    .map_err(|f| {
+        f.diagnostics
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+    })?;
+    let warnings = report.warnings.iter().map(ToString::to_string).collect();
+    Ok((
+        BuiltSite {
+            _tmp: tmp,
+            dir,
+            pages: report.pages,
+        },
+        warnings,
+    ))
+}

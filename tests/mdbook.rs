@@ -1,0 +1,438 @@
+//! mdBook books built as they are (issue #14).
+//!
+//! `tests/fixtures/book/` is a small book written for these tests: every
+//! form `SUMMARY.md` knows, the `{{#...}}` directives, and `book.toml` keys
+//! remedy honours or only accepts. The mdBook user guide, as published
+//! (`../shared/compat/mdbook-guide`), is the book nobody here wrote. For
+//! both, `tests/fixtures/*.ids` record the chapter URLs and heading ids that
+//! real `mdbook build` (0.5.4) produced (see `tests/fixtures/mdbook-ids.py`);
+//! remedy must produce the same. Bad input (a missing chapter, a broken
+//! include, an include cycle, a failing or slow preprocessor) must give a
+//! located error and leave the previous output as it was.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+mod common;
+mod support;
+
+use common::snapshot;
+use support::site::{build_mdbook_guide, mdbook_guide_dir};
+use support::tools::{self, Tool};
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+
+/// A copy of the fixture book in a temporary folder.
+struct Book {
+    dir: tempfile::TempDir,
+}
+
+impl Book {
+    fn new() -> Book {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let src = Path::new(FIXTURE).join("book");
+        for (rel, bytes) in snapshot(&src) {
+            let to = dir.path().join(&rel);
+            fs::create_dir_all(to.parent().expect("a parent")).expect("mkdir");
+            fs::write(to, bytes).expect("write");
+        }
+        Book { dir }
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let p = self.root().join(rel);
+        fs::create_dir_all(p.parent().expect("a parent")).expect("mkdir");
+        fs::write(p, text).expect("write");
+    }
+
+    fn append(&self, rel: &str, text: &str) {
+        let old = fs::read_to_string(self.root().join(rel)).expect("read");
+        self.write(rel, &format!("{old}{text}"));
+    }
+
+    fn run(&self, envs: &[(&str, &str)]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_remedy"))
+            .args(["build", "--color=never"])
+            .envs(envs.iter().copied())
+            .current_dir(self.root())
+            .output()
+            .expect("run remedy")
+    }
+
+    fn build(&self) -> String {
+        let out = self.run(&[]);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "the book does not build:\n{stderr}");
+        stderr
+    }
+
+    fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.root().join("book").join(rel))
+            .unwrap_or_else(|e| panic!("book/{rel}: {e}"))
+    }
+
+    /// Builds once, breaks the book with `edit`, and checks the failure
+    /// names `needle` and leaves `book/` as it was.
+    fn fails_with(&self, edit: impl FnOnce(&Book), needle: &str, envs: &[(&str, &str)]) -> String {
+        self.build();
+        let before = snapshot(&self.root().join("book"));
+        edit(self);
+        let out = self.run(envs);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "expected a failed build:\n{stderr}"
+        );
+        assert!(stderr.contains(needle), "expected `{needle}` in:\n{stderr}");
+        assert!(stderr.contains("nothing was written"), "{stderr}");
+        assert!(
+            before == snapshot(&self.root().join("book")),
+            "a failed build changed the previous output"
+        );
+        stderr
+    }
+}
+
+/// `url -> ids` from a `.ids` file or from a built book.
+fn reference(name: &str) -> BTreeMap<String, String> {
+    fs::read_to_string(Path::new(FIXTURE).join(name))
+        .expect("read the reference ids")
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .map(|(url, ids)| (url.to_string(), ids.trim().to_string()))
+        .collect()
+}
+
+/// The ids of headings and definition terms in the body of every chapter.
+fn built_ids(dir: &Path, urls: impl Iterator<Item = String>) -> BTreeMap<String, String> {
+    urls.map(|url| {
+        let html = fs::read_to_string(dir.join(&url)).unwrap_or_else(|e| panic!("{url}: {e}"));
+        let body = html
+            .split_once("<div class=\"prose\">")
+            .map_or("", |(_, b)| b);
+        let mut ids = Vec::new();
+        for tag in body.split('<').skip(1) {
+            let is_heading = tag.len() > 2
+                && tag.starts_with('h')
+                && tag.as_bytes()[1].is_ascii_digit()
+                && tag[2..].starts_with(" id=\"");
+            if is_heading || tag.starts_with("dt id=\"") {
+                if let Some(id) = tag.split('"').nth(1) {
+                    ids.push(id.to_string());
+                }
+            }
+        }
+        (url, ids.join(" "))
+    })
+    .collect()
+}
+
+#[test]
+fn fixture_book_has_mdbook_urls_and_heading_ids() {
+    let book = Book::new();
+    let stderr = book.build();
+    let expected = reference("book.ids");
+    let got = built_ids(&book.root().join("book"), expected.keys().cloned());
+    assert_eq!(
+        got, expected,
+        "chapter URLs and heading ids as mdBook makes them"
+    );
+    // Files not listed in SUMMARY.md are not pages; other files are copied.
+    for rel in ["unlisted.html", "guide/shared-steps.html", "README.html"] {
+        assert!(
+            !book.root().join("book").join(rel).exists(),
+            "{rel} was written"
+        );
+    }
+    assert!(book.root().join("book/guide/example.rs").is_file());
+    // The two unimplemented keys of its book.toml: one warning each.
+    assert_eq!(
+        stderr
+            .matches("is an mdBook setting remedy ignores")
+            .count(),
+        2,
+        "{stderr}"
+    );
+    assert!(stderr.contains("`output.html.mathjax-support`"), "{stderr}");
+}
+
+#[test]
+fn fixture_book_sidebar_follows_summary() {
+    let book = Book::new();
+    book.build();
+    let html = book.read("guide/install.html");
+    let nav = html
+        .split_once("<nav class=\"sidebar\"")
+        .and_then(|(_, n)| n.split_once("</nav>"))
+        .map_or("", |(n, _)| n);
+    let order = [
+        ">Preface<",
+        "class=\"nav-part\">The guide<",
+        ">1. Getting started<",
+        "aria-current=\"page\">1.1. Installing<",
+        "class=\"nav-draft\"><span>1.1.1. On the moon<",
+        ">2. Including code<",
+        "class=\"nav-part\">Reference<",
+        ">3. Reference<",
+        ">3.1. Keys<",
+        "class=\"nav-separator\"",
+        ">Credits<",
+    ];
+    let mut at = 0;
+    for needle in order {
+        let found = nav[at..]
+            .find(needle)
+            .unwrap_or_else(|| panic!("`{needle}` missing or out of order in:\n{nav}"));
+        at += found + needle.len();
+    }
+    // Reading order for previous/next is SUMMARY.md's, drafts skipped.
+    assert!(
+        html.contains("href=\"../guide/start.html\" rel=\"prev\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("href=\"../guide/includes.html\" rel=\"next\""),
+        "{html}"
+    );
+}
+
+#[test]
+fn fixture_book_directives_and_keys() {
+    let book = Book::new();
+    book.build();
+    let install = book.read("guide/install.html");
+    assert!(
+        install.contains("<title>Installing the fixture"),
+        "{{#title}}"
+    );
+    assert!(install.contains("<li>Unpack.</li>"), "{{#include}}");
+    assert!(
+        install.contains("{{#include not-included.md}}"),
+        "escaped directive shown"
+    );
+    let includes = book.read("guide/includes.html");
+    assert_eq!(
+        includes.matches("greet").count(),
+        3,
+        "three includes of the anchor, each once"
+    );
+    assert!(!includes.contains("ANCHOR"), "anchor lines are not content");
+    assert!(
+        !includes.contains("println"),
+        "rustdoc_include hides lines outside the anchor"
+    );
+    // Links to .md files and to .html URLs are rewritten relative to the page.
+    let start = book.read("guide/start.html");
+    assert!(
+        start.contains("href=\"../reference/keys.html#the-src-key\""),
+        "{start}"
+    );
+    assert!(book
+        .read("index.html")
+        .contains("href=\"guide/start.html#first-steps\""));
+    // Edit link, repository link, extra CSS and JS, redirects.
+    assert!(start.contains(
+        "href=\"https://example.org/fixture-book/edit/src/guide/start.md\">Edit this page"
+    ));
+    assert!(start.contains("href=\"https://example.org/fixture-book\""));
+    assert!(
+        start.contains("href=\"../theme/extra.css?v="),
+        "additional-css"
+    );
+    assert!(
+        start.contains("src=\"../theme/extra.js?v="),
+        "additional-js"
+    );
+    assert!(book.root().join("book/theme/extra.css").is_file());
+    assert!(book.read("old-start.html").contains("url=guide/start.html"));
+}
+
+#[test]
+fn preprocessor_runs_through_mdbooks_protocol() {
+    if !tools::available("mdbook preprocessor", &[Tool::node()]) {
+        return;
+    }
+    let book = Book::new();
+    let script = Path::new(FIXTURE).join("preprocessor.js");
+    book.append(
+        "book.toml",
+        &format!(
+            "\n[preprocessor.stamp]\ncommand = \"node '{}'\"\n",
+            script.display()
+        ),
+    );
+    book.append("src/credits.md", "\nStamp: {{ fixture-stamp }}.\n");
+    book.build();
+    let credits = book.read("credits.html");
+    assert!(
+        credits.contains("Stamp: html for Fixture Book."),
+        "{credits}"
+    );
+    assert!(
+        credits.contains("<title>Thanks"),
+        "renamed by the preprocessor"
+    );
+}
+
+#[test]
+fn missing_chapter_is_located_in_summary() {
+    let book = Book::new();
+    let e = book.fails_with(
+        |b| b.append("src/SUMMARY.md", "- [Gone](guide/gone.md)\n"),
+        "SUMMARY.md lists `guide/gone.md`, which does not exist",
+        &[],
+    );
+    assert!(e.contains("src/SUMMARY.md:20:3"), "{e}");
+}
+
+#[test]
+fn broken_include_is_located() {
+    let book = Book::new();
+    let e = book.fails_with(
+        |b| b.append("src/guide/install.md", "\n{{#include missing.md}}\n"),
+        "cannot include `missing.md`",
+        &[],
+    );
+    assert!(e.contains("src/guide/install.md:10:1"), "{e}");
+    let book = Book::new();
+    let e = book.fails_with(
+        |b| b.append("src/guide/includes.md", "\n{{#include example.rs:nope}}\n"),
+        "no `ANCHOR: nope` line",
+        &[],
+    );
+    assert!(e.contains("src/guide/includes.md:"), "{e}");
+}
+
+#[test]
+fn include_cycle_is_located() {
+    let book = Book::new();
+    let e = book.fails_with(
+        |b| {
+            b.write("src/guide/a.md", "A\n{{#include b.md}}\n");
+            b.write("src/guide/b.md", "B\n{{#include a.md}}\n");
+            b.append("src/guide/install.md", "\n{{#include a.md}}\n");
+        },
+        "include cycle: src/guide/a.md -> src/guide/b.md -> src/guide/a.md",
+        &[],
+    );
+    assert!(e.contains("src/guide/b.md:2:1"), "{e}");
+}
+
+#[test]
+fn failing_and_slow_preprocessors_are_located() {
+    let book = Book::new();
+    let e = book.fails_with(
+        |b| {
+            b.append(
+                "book.toml",
+                "\n[preprocessor.broken]\ncommand = \"sh -c 'test \\\"$0\\\" = supports && exit 0; echo boom >&2; exit 3'\"\n",
+            )
+        },
+        "preprocessor `broken` failed: exited with status 3",
+        &[],
+    );
+    assert!(e.contains("boom"), "its stderr is shown: {e}");
+    assert!(e.contains("book.toml:"), "{e}");
+    let book = Book::new();
+    book.fails_with(
+        |b| {
+            b.append(
+                "book.toml",
+                "\n[preprocessor.slow]\ncommand = \"sh -c 'test \\\"$0\\\" = supports || sleep 30'\"\n",
+            )
+        },
+        "preprocessor `slow` failed: timed out after 1 s",
+        &[("REMEDY_PREPROCESSOR_TIMEOUT", "1")],
+    );
+    let book = Book::new();
+    book.fails_with(
+        |b| b.append("book.toml", "\n[preprocessor.nowhere]\n"),
+        "preprocessor `nowhere` failed: command not found: `mdbook-nowhere`",
+        &[],
+    );
+}
+
+#[test]
+fn unknown_keys_are_all_reported_at_once() {
+    let book = Book::new();
+    let e = book.fails_with(
+        |b| {
+            b.append(
+                "book.toml",
+                "\n[build]\nbuild-dri = \"out\"\nextra-watch-dirs = []\n[output.html.search]\nlimit-result = 3\n",
+            )
+        },
+        "unknown key `build-dri` in `[build]`",
+        &[],
+    );
+    assert!(e.contains("did you mean `build-dir`?"), "{e}");
+    assert!(
+        e.contains("unknown key `limit-result` in `[output.html.search]`"),
+        "{e}"
+    );
+    assert!(e.contains("did you mean `limit-results`?"), "{e}");
+    assert!(e.contains("build failed with 2 errors"), "{e}");
+}
+
+/// The guide as published: zero errors, one warning per unimplemented key,
+/// every chapter of its SUMMARY.md at mdBook's URL with mdBook's heading ids.
+#[test]
+fn mdbook_guide_builds_like_mdbook() {
+    let guide = mdbook_guide_dir();
+    let tool = Tool {
+        path: guide.join("book.toml"),
+        install:
+            "check out the shared folder beside the repository (../shared/compat/mdbook-guide)",
+    };
+    if !tools::available("mdbook guide", &[tool]) {
+        return;
+    }
+    let (site, warnings) = build_mdbook_guide()
+        .unwrap_or_else(|e| panic!("the guide does not build:\n{}", e.join("\n")));
+    let expected = reference("mdbook-guide.ids");
+    assert_eq!(
+        site.pages,
+        expected.len(),
+        "one page per chapter of SUMMARY.md"
+    );
+    let got = built_ids(&site.dir, expected.keys().cloned());
+    let differ: Vec<String> = expected
+        .iter()
+        .filter(|(url, ids)| got.get(*url) != Some(ids))
+        .map(|(url, ids)| {
+            format!(
+                "{url}\n  mdBook: {ids}\n  remedy: {}",
+                got.get(url).map_or("(missing)", String::as_str)
+            )
+        })
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "heading ids differ from mdBook's:\n{}",
+        differ.join("\n")
+    );
+    let ignored = warnings
+        .iter()
+        .filter(|w| w.contains("is an mdBook setting remedy ignores"))
+        .count();
+    tools::announce(&format!(
+        "mdbook guide: {} chapters at mdBook's URLs with mdBook's heading ids; {} warnings ({ignored} for mdBook keys remedy ignores)",
+        site.pages,
+        warnings.len()
+    ));
+    assert_eq!(ignored, 12, "{warnings:#?}");
+    assert!(warnings
+        .iter()
+        .any(|w| w.contains("preprocessor `guide-helper` not run")));
+    // The redirect of its book.toml, and no page for files SUMMARY.md does not list.
+    assert!(site.dir.join("format/config.html").is_file());
+    assert!(!site.dir.join("cli/arg-watcher.html").exists());
+    let _: PathBuf = guide;
+}
