@@ -297,6 +297,17 @@ async fn tree_paste_walks_to_the_remedy_and_can_be_overridden(
     tab.client.refresh().await?;
     assert_eq!(shown_steps(&tab).await?, vec![overridden.clone()]);
 
+    // From the keyboard: Ctrl+Enter in the box walks the tree too.
+    let _: Value = tab
+        .js(set, vec![json!("HTTP/2 402\nx-cashu: creqA1\n\n")])
+        .await?;
+    tab.type_into(
+        "#rm-paste-input",
+        &format!("{}{}{}", Key::Control, Key::Enter, Key::Null),
+    )
+    .await?;
+    wait_for_path(&tab, &format!("{TREE}#cashu")).await?;
+
     // Markup in a paste is shown as text, never run.
     let hostile = "HTTP/1.1 402\nWWW-Authenticate: L402 <img src=x onerror=window.__pwned=1>\n\n";
     let _: Value = tab.js(set, vec![json!(hostile)]).await?;
