@@ -99,7 +99,7 @@ pub fn parse(input: &str) -> Paste {
                     i += 1;
                     break;
                 }
-                match header(line) {
+                match header(line.trim_ascii_start()) {
                     Some(h) => paste.headers.push(h),
                     None => break,
                 }
@@ -239,10 +239,13 @@ const STATUS_AFTER: [&str; 10] = [
 ];
 
 /// A status code named in free text: `Error code: 429`, `status code 402`,
-/// `402 Payment Required`, `402: PAYMENT_REQUIRED`. The first one wins.
+/// `APIStatusError: 402`, `402 Payment Required`, `402: PAYMENT_REQUIRED`,
+/// or a message that starts with one (`402 This request requires more
+/// credits`, as Node SDKs print it). The first one wins.
 fn status_in_text(text: &str) -> Option<u16> {
     let lower = text.to_ascii_lowercase();
     let b = lower.as_bytes();
+    let first = lower.len() - lower.trim_ascii_start().len();
     let mut i = 0;
     while i < b.len() {
         if !b[i].is_ascii_digit() {
@@ -255,7 +258,9 @@ fn status_in_text(text: &str) -> Option<u16> {
                 let before = lower[..i].trim_end_matches([' ', ':', '=', '\t']);
                 let after = &lower[i + 3..];
                 if STATUS_BEFORE.iter().any(|w| ends_with_word(before, w))
+                    || before.ends_with("error")
                     || STATUS_AFTER.iter().any(|w| after.starts_with(w))
+                    || (i == first && after.starts_with(' '))
                 {
                     return Some(code);
                 }

@@ -104,6 +104,7 @@
     " bad request", " unauthorized", " forbidden", ": payment required", " - payment required", " insufficient balance"];
   function statusInText(text) {
     var s = lower(text);
+    var first = s.length - trimStart(s).length;
     var i = 0;
     while (i < s.length) {
       if (!isDigit(s.charCodeAt(i))) { i++; continue; }
@@ -119,7 +120,9 @@
             var w = STATUS_BEFORE[k], from = end - w.length;
             if (from >= 0 && s.startsWith(w, from) && !(from > 0 && (isAlnum(s.charCodeAt(from - 1)) || s.charAt(from - 1) === "_"))) return code;
           }
+          if (end >= 5 && s.startsWith("error", end - 5)) return code;
           for (k = 0; k < STATUS_AFTER.length; k++) if (s.startsWith(STATUS_AFTER[k], i + 3)) return code;
+          if (i === first && s.charAt(i + 3) === " ") return code;
         }
       }
       i += run;
@@ -264,7 +267,7 @@
         var u = unprefix(lines[j]);
         if (verbose && !u[1]) break;
         if (trim(u[0]) === "") { j++; break; }
-        var h = header(u[0]);
+        var h = header(trimStart(u[0]));
         if (!h) break;
         paste.headers.push(h);
         j++;
