@@ -436,3 +436,22 @@ fn mdbook_guide_builds_like_mdbook() {
     assert!(!site.dir.join("cli/arg-watcher.html").exists());
     let _: PathBuf = guide;
 }
+
+/// mdBook always writes `index.html`; a book without a top-level README.md
+/// gets one that leads to its first chapter.
+#[test]
+fn book_without_readme_has_an_index() {
+    let book = Book::new();
+    let summary = fs::read_to_string(book.root().join("src/SUMMARY.md")).expect("read");
+    book.write(
+        "src/SUMMARY.md",
+        &summary.replace("[Preface](README.md)", ""),
+    );
+    let keys = fs::read_to_string(book.root().join("src/reference/keys.md")).expect("read");
+    book.write(
+        "src/reference/keys.md",
+        &keys.replace("the [preface](../README.md) or ", ""),
+    );
+    book.build();
+    assert!(book.read("index.html").contains("url=/guide/start.html"));
+}

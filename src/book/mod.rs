@@ -155,6 +155,20 @@ pub fn load(config: &Config, summary_file: &Path, diags: &mut Diagnostics) -> Li
             tree: None,
         });
     }
+    // mdBook always writes an index.html; without a top-level README.md it
+    // is the first chapter, so here it redirects there.
+    if !lib.pages.iter().any(|p| p.path == "index.html") {
+        let first = chapters(&items).into_iter().find_map(|c| c.path.clone());
+        if let Some(page) = lib
+            .pages
+            .iter_mut()
+            .find(|p| Some(&p.rel_path) == first.as_ref())
+        {
+            page.meta
+                .aliases
+                .push(toml::Spanned::new(0..0, "/index.html".to_string()));
+        }
+    }
     for (rel, file) in files {
         if !rel.ends_with(".md") {
             lib.assets.push(Asset {
