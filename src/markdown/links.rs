@@ -127,7 +127,8 @@ pub fn rewrite(ctx: &Context<'_>, dest: &str) -> Result<LinkTarget, Diagnostic> 
                     None => "check the file name; links are relative to the linking file".into(),
                 };
                 Err(Diagnostic::error(format!(
-                    "link to a page that does not exist: `{path}` (no content/{target})"
+                    "link to a page that does not exist: `{path}` (no {}{target})",
+                    content_folder(ctx)
                 ))
                 .with_label("broken link")
                 .with_help(help))
@@ -149,10 +150,20 @@ pub fn rewrite(ctx: &Context<'_>, dest: &str) -> Result<LinkTarget, Diagnostic> 
         });
     }
     Err(Diagnostic::error(format!(
-        "link to a file that does not exist: `{path}` (no content/{target})"
+        "link to a file that does not exist: `{path}` (no {}{target})",
+        content_folder(ctx)
     ))
     .with_label("broken link")
     .with_help("link pages by their .md file; put other files in the content folder"))
+}
+
+/// The content folder as the user sees it (`content/`, or a book's `src/`),
+/// from the linking file's shown path.
+fn content_folder(ctx: &Context<'_>) -> String {
+    let shown = ctx.source.path.to_string_lossy().replace('\\', "/");
+    shown
+        .strip_suffix(ctx.rel_path)
+        .map_or_else(|| "content/".to_string(), str::to_string)
 }
 
 fn has_scheme(dest: &str) -> bool {
