@@ -53,7 +53,21 @@ pub fn run(config: &Config, pre: &Preprocessor, book: &Value) -> Result<Option<V
             .with_help("install it, set `command`, or build with --skip-preprocessor NAME"));
     }
     if supports.status != Some(0) {
-        return Ok(None);
+        // mdBook skips it too; but a program that says why (a build that
+        // failed, say) is more likely broken than unwilling.
+        if supports.stderr.trim().is_empty() {
+            return Ok(None);
+        }
+        let tail: Vec<&str> = supports.stderr.trim().lines().rev().take(4).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        return Err(Diagnostic::warning(format!(
+            "preprocessor `{}` skipped: `{} supports html` failed; it printed:\n{}",
+            pre.name,
+            pre.command,
+            tail.join("\n")
+        ))
+        .at(&config.source, pre.span.clone())
+        .with_help("mdBook skips it the same way; fix the command, or remove the table"));
     }
     let context = json!({
         "root": config.root,
