@@ -229,9 +229,9 @@ pub struct PageInfo<'a> {
     pub children: Vec<LinkView>,
     /// "Edit this page": `[output.html] edit-url-template` with the file's path.
     pub edit_url: Option<String>,
-    /// The body starts with its own `# Title` (a book chapter), so the
-    /// template must not add another `<h1>`.
-    pub own_heading: bool,
+    /// A book chapter's own `# Title`, as HTML, taken out of `content`: the
+    /// template shows it instead of `title`, above the table of contents.
+    pub heading: Option<&'a str>,
 }
 
 /// Everything a template receives.

@@ -110,13 +110,11 @@ fn reference(name: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// The ids of headings and definition terms in the body of every chapter.
+/// The ids of headings and definition terms in the article of every chapter.
 fn built_ids(dir: &Path, urls: impl Iterator<Item = String>) -> BTreeMap<String, String> {
     urls.map(|url| {
         let html = fs::read_to_string(dir.join(&url)).unwrap_or_else(|e| panic!("{url}: {e}"));
-        let body = html
-            .split_once("<div class=\"prose\">")
-            .map_or("", |(_, b)| b);
+        let body = html.split_once("<article").map_or("", |(_, b)| b);
         let mut ids = Vec::new();
         for tag in body.split('<').skip(1) {
             let is_heading = tag.len() > 2
@@ -124,7 +122,8 @@ fn built_ids(dir: &Path, urls: impl Iterator<Item = String>) -> BTreeMap<String,
                 && tag.as_bytes()[1].is_ascii_digit()
                 && tag[2..].starts_with(" id=\"");
             if is_heading || tag.starts_with("dt id=\"") {
-                if let Some(id) = tag.split('"').nth(1) {
+                // The theme's own ids (`rm-toc-title`) are not the chapter's.
+                if let Some(id) = tag.split('"').nth(1).filter(|id| !id.starts_with("rm-")) {
                     ids.push(id.to_string());
                 }
             }

@@ -249,6 +249,22 @@ pub fn extra_files(config: &Config, diags: &mut Diagnostics) -> ExtraFiles {
     out
 }
 
+/// A chapter's leading `<h1>...</h1>` and the rest of its HTML, so the
+/// template can put the heading above the table of contents.
+pub fn split_heading(html: &str) -> (Option<&str>, &str) {
+    let trimmed = html.trim_start();
+    if !trimmed.starts_with("<h1") {
+        return (None, html);
+    }
+    match trimmed.find("</h1>") {
+        Some(end) => {
+            let end = end + "</h1>".len();
+            (Some(&trimmed[..end]), &trimmed[end..])
+        }
+        None => (None, html),
+    }
+}
+
 /// mdBook's URL of a chapter file: `a/b.md` -> `a/b.html`, `a/README.md`
 /// -> `a/index.html`, `README.md` -> `index.html`.
 pub fn page_path(rel: &str) -> String {

@@ -693,6 +693,10 @@ impl PageContext<'_> {
         let rendered = &self.rendered[i];
         let root = relative_root(page);
         let children = self.nav.children(i);
+        let (heading, content) = match self.library.summary {
+            Some(_) => crate::book::split_heading(&rendered.html),
+            None => (None, rendered.html.as_str()),
+        };
         let view = PageView {
             site: self.site,
             page: PageInfo {
@@ -703,7 +707,7 @@ impl PageContext<'_> {
                     .description
                     .as_deref()
                     .or(Some(self.config.description.as_str()).filter(|d| !d.is_empty())),
-                content: &rendered.html,
+                content,
                 toc: &rendered.toc,
                 codes: page.meta.codes.iter().map(|c| *c.get_ref()).collect(),
                 tags: &page.meta.tags,
@@ -722,7 +726,7 @@ impl PageContext<'_> {
                             .display_path(&self.config.content_dir.join(&page.rel_path));
                         t.replace("{path}", &file.to_string_lossy())
                     }),
-                own_heading: self.library.summary.is_some(),
+                heading,
             },
             root: &root,
             nav: match &self.library.summary {
@@ -786,7 +790,7 @@ impl PageContext<'_> {
                 is_section: false,
                 children: Vec::new(),
                 edit_url: None,
-                own_heading: false,
+                heading: None,
             },
             root,
             nav: match &self.library.summary {
