@@ -250,6 +250,10 @@ fn fixture_book_directives_and_keys() {
         "additional-js"
     );
     assert!(book.root().join("book/theme/extra.css").is_file());
+    assert!(
+        start.contains("href=\"../static/remedy-book.css?v="),
+        "the book's own styles"
+    );
     assert!(book.read("old-start.html").contains("url=guide/start.html"));
 }
 

@@ -202,6 +202,22 @@ pub fn extra_files(config: &Config, diags: &mut Diagnostics) -> ExtraFiles {
         css: Vec::new(),
         js: Vec::new(),
     };
+    // The styles of what only books (and sites with edit or repository
+    // links) show: a separate file, so other sites' output does not change.
+    if config.summary.is_some()
+        || config.git_repository_url.is_some()
+        || config.edit_url_template.is_some()
+    {
+        let css = include_str!("book.css");
+        let path = "static/remedy-book.css".to_string();
+        out.css.push(format!(
+            "{path}?v={}",
+            crate::fingerprint::Fnv64::default()
+                .update(css.as_bytes())
+                .short()
+        ));
+        out.files.insert(path, css.as_bytes().to_vec());
+    }
     for (list, urls) in [
         (&config.additional_css, &mut out.css),
         (&config.additional_js, &mut out.js),
