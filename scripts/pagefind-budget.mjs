@@ -3,19 +3,22 @@
 // fetch that reads the files and counts bytes as a server would send them
 // (pf_* and wasm files are gzip already; js and json gzipped here).
 // The first five results' fragments are loaded, as Pagefind's UI does.
+// Each query is measured in a fresh process (run once per query) to count
+// what a reader's first query costs; later queries in one run reuse the
+// metadata and wasm already loaded.
 //
-//   node scripts/pagefind-budget.mjs PAGEFIND_DIR "query" ["query" ...]
-import { readFileSync, existsSync } from "node:fs";
+//   node scripts/pagefind-budget.mjs [--json] PAGEFIND_DIR "query" ["query" ...]
+import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-const dir = process.argv[2];
-const queries = process.argv.slice(3);
+const args = process.argv.slice(2);
+const asJson = args[0] === "--json" && args.shift();
+const dir = args.shift();
 let log = [];
 globalThis.fetch = async (url) => {
   const u = new URL(String(url), "http://x/");
   const p = dir + u.pathname.replace(/^\/pagefind/, "");
   const bytes = readFileSync(p);
-  // pf_* and wasm files are already gzip; js/json are sent compressed by a server.
-  const wire = /\.(pf_|pagefind$)/.test(p) || p.endsWith(".pagefind") ? bytes.length : gzipSync(bytes).length;
+  const wire = /\.pf_|\.pagefind$/.test(p) ? bytes.length : gzipSync(bytes).length;
   log.push({ p: u.pathname, raw: bytes.length, wire });
   return new Response(bytes, { status: 200 });
 };
@@ -27,11 +30,12 @@ const pf = await import("file://" + dir + "/pagefind.js");
 await pf.options({ basePath: "http://x/pagefind/" });
 await pf.init();
 const fixed = log.reduce((a, f) => a + f.wire, 0);
-console.log("pagefind fixed (init):", (fixed/1024).toFixed(1), "KB", log.map(f => f.p).join(" "));
-for (const q of queries) {
+if (!asJson) console.log("pagefind fixed (init):", (fixed / 1024).toFixed(1), "KB", log.map((f) => f.p).join(" "));
+for (const q of args) {
   log = [];
   const r = await pf.search(q);
-  const data = await Promise.all(r.results.slice(0, 5).map(x => x.data()));
+  await Promise.all(r.results.slice(0, 5).map((x) => x.data()));
   const s = log.reduce((a, f) => a + f.wire, 0);
-  console.log(`pagefind query ${JSON.stringify(q)}: ${log.length} files ${(s/1024).toFixed(1)} KB on the wire, ${r.results.length} results; total with init ${((s+fixed)/1024).toFixed(1)} KB`);
+  if (asJson) console.log(JSON.stringify({ q, total: s + fixed, files: log.length, results: r.results.length }));
+  else console.log(`pagefind query ${JSON.stringify(q)}: ${log.length} files ${(s / 1024).toFixed(1)} KB on the wire, ${r.results.length} results; total with init ${((s + fixed) / 1024).toFixed(1)} KB`);
 }

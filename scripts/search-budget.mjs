@@ -1,13 +1,16 @@
-// Bytes a reader's browser fetches for search on a built site: what the page
-// loads before the first keystroke (the client script, then the metadata file
-// fetched when the box gets focus) and, per query, the shards and fragments
-// the client asks for. Uses the real client (themes/default/static/search.js)
-// with a loader that records every file; sizes are raw and gzip -6 (what a
-// static server with compression sends).
+// Bytes a reader's browser fetches for search on a built site, measured with
+// the real client (themes/default/static/search.js) and a loader that records
+// every file: sizes raw and gzip -6 (what a static server with compression
+// sends). Each query is measured as a reader's first: a fresh engine, nothing
+// cached but what the page loads before the first keystroke.
 //
-//   node scripts/search-budget.mjs SITE_DIR [SHOWN] "query" ["query" ...]
+//   node scripts/search-budget.mjs [--json] SITE_DIR "query" ["query" ...]
 //
-// SHOWN is how many results (pages) the box shows, one fragment each (default 10).
+// Per query: "pasted" is the whole query at once; "typed" types it one key
+// at a time. With the box's debounce (DEBOUNCE ms) a reader typing a key
+// every 120 ms runs one search, at the end ("typed 120ms"); "typed, every key"
+// runs a search (and fetches the results' fragments) after every key, as for
+// a reader slower than the debounce: the worst case.
 
 import { createRequire } from "node:module";
 import { readFileSync, statSync, readdirSync } from "node:fs";
@@ -16,56 +19,67 @@ import { gzipSync } from "node:zlib";
 import vm from "node:vm";
 
 const require = createRequire(import.meta.url);
-const { createEngine, fileOf } = require("../themes/default/static/search.js");
 const here = new URL(".", import.meta.url).pathname;
+const clientPath = join(here, "../themes/default/static/search.js");
+const { createEngine, fileOf, DEBOUNCE } = require(clientPath);
 const args = process.argv.slice(2);
+const asJson = args[0] === "--json" && args.shift();
 const site = args.shift();
-const shown = /^\d+$/.test(args[0] || "") ? Number(args.shift()) : 10;
-
+const SHOWN = 10; // results the box shows, one fragment each
 const gz = (buf) => gzipSync(buf, { level: 6 }).length;
-const kb = (n) => (n / 1024).toFixed(1).padStart(7) + " KB";
+const kb = (n) => (n / 1024).toFixed(1).padStart(6) + " KB";
 
-let fetched = [];
-function load(key) {
-  const rel = fileOf(key);
-  const path = join(site, "search", rel);
-  const bytes = readFileSync(path);
-  fetched.push({ rel, raw: bytes.length, gz: gz(bytes) });
-  let data;
-  vm.runInNewContext(bytes.toString("utf8"), { __remedySearch: (_k, d) => { data = d; } });
-  return data;
+function engine() {
+  const fetched = new Map();
+  const load = (key) => {
+    const path = join(site, "search", fileOf(key));
+    const bytes = readFileSync(path);
+    fetched.set(key, { raw: bytes.length, gz: gz(bytes) });
+    let data;
+    vm.runInNewContext(bytes.toString("utf8"), { __remedySearch: (_k, d) => { data = d; } });
+    return data;
+  };
+  return { e: createEngine({ load, strict: true }), fetched };
 }
-
-function sum(list) {
-  return list.reduce((a, f) => ({ raw: a.raw + f.raw, gz: a.gz + f.gz }), { raw: 0, gz: 0 });
+const total = (m, skip = new Set()) => [...m].filter(([k]) => !skip.has(k)).reduce((a, [, f]) => a + f.gz, 0);
+// What the box does for a query: rank pages, then one fragment per result.
+async function show(e, q, typing) {
+  const r = await e.pages(q, { typing, limit: SHOWN });
+  for (const h of r.hits) await e.fragment(h.doc);
+  return r.hits.length;
 }
-
 function du(dir) {
-  let total = 0, files = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) { const r = du(p); total += r.total; files += r.files; }
-    else { total += statSync(p).size; files += 1; }
+  let bytes = 0, files = 0;
+  for (const d of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, d.name);
+    if (d.isDirectory()) { const r = du(p); bytes += r.bytes; files += r.files; } else { bytes += statSync(p).size; files += 1; }
   }
-  return { total, files };
+  return { bytes, files };
 }
 
-const client = readFileSync(join(here, "../themes/default/static/search.js"));
-const engine = createEngine({ load, strict: true });
-await engine.search("", { limit: 1 }); // loads meta.js
-const meta = sum(fetched);
-console.log(`before the first keystroke: search.js ${kb(gz(client))} gz + meta.js ${kb(meta.gz)} gz = ${kb(gz(client) + meta.gz)} gz (${kb(client.length + meta.raw)} raw)`);
-const idx = du(join(site, "search/index"));
-const all = du(join(site, "search"));
-console.log(`index on disk: tantivy ${kb(idx.total)} (${idx.files} files); browser ${kb(all.total - idx.total)} (${all.files - idx.files} files)`);
+const client = gz(readFileSync(clientPath));
+const first = engine();
+await first.e.meta();
+const before = client + total(first.fetched);
+const out = { before, client, meta: total(first.fetched), debounce: DEBOUNCE, queries: [] };
 for (const q of args) {
-  fetched = [];
-  const t0 = process.hrtime.bigint();
-  // What the search box does: rank pages (pages.js groups sections), then
-  // fetch one fragment per page shown.
-  const result = await engine.pages(q, { limit: shown });
-  for (const h of result.hits) await engine.fragment(h.doc);
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  const s = sum(fetched);
-  console.log(`query ${JSON.stringify(q)}: ${fetched.length} files, ${kb(s.raw)} raw, ${kb(s.gz)} gz (first visit, meta excluded), ${result.hits.length} pages shown, ${ms.toFixed(0)} ms in node`);
+  const pasted = engine();
+  await pasted.e.meta();
+  const shown = await show(pasted.e, q, false);
+  const typed = engine();
+  await typed.e.meta();
+  for (let i = 1; i <= q.length; i++) if (q.slice(0, i).trim()) await show(typed.e, q.slice(0, i), i < q.length);
+  const skip = new Set(["meta"]);
+  out.queries.push({ q, shown, files: pasted.fetched.size - 1, pasted: total(pasted.fetched, skip), typed_every_key: total(typed.fetched, skip) });
+}
+const all = du(join(site, "search")), idx = du(join(site, "search/index"));
+out.disk = { tantivy: idx, browser: { bytes: all.bytes - idx.bytes, files: all.files - idx.files } };
+if (asJson) {
+  console.log(JSON.stringify(out));
+} else {
+  console.log(`before the first keystroke: search.js ${kb(client)} + meta.js ${kb(out.meta)} = ${kb(before)} (gzip)`);
+  console.log(`on disk: tantivy ${kb(idx.bytes)} in ${idx.files} files; browser ${kb(out.disk.browser.bytes)} in ${out.disk.browser.files} files`);
+  for (const r of out.queries) {
+    console.log(`${JSON.stringify(r.q).padEnd(22)} first query ${kb(r.pasted)} + before ${kb(before)} = ${kb(r.pasted + before)} in ${r.files} files, ${r.shown} results; typed every key ${kb(r.typed_every_key)} (x${(r.typed_every_key / r.pasted).toFixed(2)}); typed at 120 ms/key (debounce ${DEBOUNCE} ms): one search, x1.00`);
+  }
 }

@@ -80,6 +80,7 @@ struct RawHtml {
     theme: Spanned<PathBuf>,
     highlight: RawHighlight,
     search: RawSearch,
+    precompress: Spanned<Vec<Spanned<String>>>,
     smart_punctuation: bool,
     definition_lists: Option<bool>,
     admonitions: bool,
@@ -111,6 +112,7 @@ impl Default for RawHtml {
             theme: Spanned::new(0..0, DEFAULT_THEME_DIR.into()),
             highlight: RawHighlight::default(),
             search: RawSearch::default(),
+            precompress: Spanned::new(0..0, Vec::new()),
             smart_punctuation: false,
             definition_lists: None,
             admonitions: true,
@@ -250,6 +252,10 @@ pub struct Config {
     pub drafts: bool,
     /// `[output.html.search] enable`: build the search index and show the box.
     pub search: bool,
+    /// `[output.html] precompress`: also write `.gz` and/or `.br` siblings
+    /// of text files, for servers that send them as they are (nginx
+    /// `gzip_static`, Caddy `precompressed`).
+    pub precompress: Precompress,
     /// The book's `SUMMARY.md` when the project is an mdBook book (then
     /// chapters, URLs and heading ids follow mdBook, see `crate::book`).
     pub summary: Option<PathBuf>,
@@ -288,6 +294,13 @@ pub struct Preprocessor {
     pub optional: bool,
     /// False when `--skip-preprocessor` names it.
     pub run: bool,
+}
+
+/// Which precompressed siblings to write.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Precompress {
+    pub gzip: bool,
+    pub brotli: bool,
 }
 
 impl Config {
@@ -389,6 +402,19 @@ impl Config {
             }
         };
 
+        let mut precompress = Precompress::default();
+        for encoding in raw.output.html.precompress.get_ref() {
+            match encoding.get_ref().as_str() {
+                "gzip" => precompress.gzip = true,
+                "brotli" => precompress.brotli = true,
+                other => errors.push(
+                    Diagnostic::error(format!("unknown precompression `{other}`"))
+                        .at(&source, encoding.span())
+                        .with_help("use \"gzip\", \"brotli\" or both, e.g. precompress = [\"gzip\", \"brotli\"]"),
+                ),
+            }
+        }
+
         let output_dir = match &overrides.output {
             Some(dir) => absolute(dir),
             None => {
@@ -485,6 +511,7 @@ impl Config {
             highlight_dark: setting(html.highlight.dark),
             drafts: overrides.drafts,
             search: html.search.enable,
+            precompress,
             source,
         })
     }

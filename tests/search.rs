@@ -501,3 +501,55 @@ fn tree_steps_carry_the_trees_codes() {
     assert!(!steps.is_empty());
     assert!(steps.iter().all(|h| h.kind == "step" && h.codes == [402]));
 }
+
+/// `remedy search` opens the built index read-only: the site folder holds
+/// the same files, byte for byte, before and after (tantivy's lock file
+/// would otherwise be left in it and shipped with the next deploy).
+#[test]
+fn searching_leaves_the_built_site_untouched() {
+    let f = common::Fixture::new();
+    let public = f.root().join("public");
+    let before = common::snapshot(&public);
+    for args in [["search", "welcome"], ["search", "nothing-matches-this"]] {
+        let out = f.run(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let after = common::snapshot(&public);
+    let added: Vec<&String> = after.keys().filter(|k| !before.contains_key(*k)).collect();
+    assert!(added.is_empty(), "remedy search wrote {added:?}");
+    assert!(before == after, "remedy search changed the built site");
+}
+
+/// The browser index is a handful of packs, not a file per section: the
+/// bundled site's search files stay a small fixed set however many sections
+/// it has, and each is a packed script that decodes.
+#[test]
+fn the_browser_index_is_packed_into_few_files() {
+    let dir = site().dir.join("search");
+    let mut files = Vec::new();
+    for e in walkdir::WalkDir::new(&dir) {
+        let e = e.unwrap();
+        if e.file_type().is_file() && !e.path().starts_with(dir.join("index")) {
+            files.push(e.path().to_path_buf());
+        }
+    }
+    let sections = index().len() as usize;
+    assert!(
+        files.len() * 4 < sections,
+        "{} search files for {sections} sections",
+        files.len()
+    );
+    for path in &files {
+        let bytes = std::fs::read(path).unwrap();
+        if path.ends_with("meta.js") {
+            continue;
+        }
+        let payload = remedy::search::pack::payload(&bytes)
+            .unwrap_or_else(|e| panic!("{}: {e:#}", path.display()));
+        assert!(!payload.is_empty(), "{} is empty", path.display());
+    }
+}

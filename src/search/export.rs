@@ -4,11 +4,15 @@
 //! the term dictionaries, postings (doc, term frequency), field norm ids and
 //! token counts. The client therefore agrees with tantivy by construction,
 //! and the node parity test checks that it does.
+//!
+//! The files are few and compressed once, here: a site of 10,000 pages gets
+//! a few hundred packs instead of one file per section, because hosts limit
+//! file counts and every file costs the build a system call or three.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use anyhow::Result;
+use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::Postings;
@@ -17,17 +21,23 @@ use tantivy::{DocSet, SegmentReader, TERMINATED};
 
 use super::analyzer::Stem;
 use super::index::Built;
+use super::pack;
 use super::reasons;
 use super::{SearchDoc, FIELD_BOOSTS, FIELD_NAMES};
 use crate::fingerprint::Fnv64;
 
-/// Uncompressed size a shard grows to before the next one starts: a query
-/// word costs about one shard, so this bounds the bytes per word (gzip
-/// shrinks these files 3-4x).
-const TERM_SHARD_BYTES: usize = 12_000;
+/// Uncompressed bytes a term pack grows to before the next one starts. A
+/// query word costs about one pack, so this bounds the bytes per word; the
+/// packs compress 2-4x.
+const TERM_PACK_BYTES: usize = 40_000;
+/// The same for vocabulary shards (words and their terms, as text).
 const VOCAB_SHARD_BYTES: usize = 8_000;
-/// Section text kept for snippets.
-const FRAGMENT_CHARS: usize = 4_000;
+/// Uncompressed bytes of page records a fragment pack aims at: a result
+/// shown costs one pack, so smaller is cheaper per query, larger means
+/// fewer files.
+const FRAGMENT_PACK_BYTES: usize = 18_000;
+/// Section text kept for snippets, in characters.
+const FRAGMENT_CHARS: usize = 480;
 
 const ALPHABET: &[u8; 64] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
 
@@ -50,6 +60,15 @@ fn push_number(out: &mut String, n: u32) {
     }
 }
 
+/// Appends `n` as an unsigned LEB128 varint (7 bits a byte, low first).
+fn push_varint(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
 #[derive(Serialize)]
 struct Meta<'a> {
     version: u32,
@@ -58,98 +77,69 @@ struct Meta<'a> {
     boosts: &'a [f32],
     tokens: Vec<u64>,
     norms: Vec<u32>,
-    vocab: Vec<String>,
-    terms: usize,
     syn: BTreeMap<String, Vec<String>>,
     codes: Vec<(u16, u32)>,
+    /// Pages per fragment pack.
+    pack: usize,
     hash: String,
 }
 
 #[derive(Serialize)]
-struct Fragment<'a> {
-    t: &'a str,
-    h: Option<&'a str>,
-    u: &'a str,
-    c: &'a [u16],
-    k: &'static str,
-    x: &'a str,
-}
-
-fn script(key: &str, json: &str) -> Vec<u8> {
-    format!("__remedySearch({key:?},{json});\n").into_bytes()
-}
-
-/// Appends `"key":value` to a JSON object being written (opened with `{`).
-fn push_entry(object: &mut String, key: &str, value: &str) {
-    if object.len() > 1 {
-        object.push(',');
-    }
-    let _ = write!(object, "{}:{}", json(key), value);
-}
-
-/// Splits sorted `(key, entry)` pairs into shards of about `limit` bytes;
-/// returns each shard's first key ("" for the first) and its JSON object.
-fn shard(entries: Vec<(String, String)>, limit: usize) -> Vec<(String, String)> {
-    let mut shards: Vec<(String, String)> = Vec::new();
-    let mut current = String::new();
-    let mut first: Option<String> = None;
-    for (key, value) in entries {
-        if current.len() >= limit {
-            current.push('}');
-            shards.push((
-                first.take().unwrap_or_default(),
-                std::mem::take(&mut current),
-            ));
-        }
-        if current.is_empty() {
-            current.push('{');
-            first = Some(if shards.is_empty() {
-                String::new()
-            } else {
-                key.clone()
-            });
-        }
-        push_entry(&mut current, &key, &value);
-    }
-    if !current.is_empty() {
-        current.push('}');
-        shards.push((first.unwrap_or_default(), current));
-    }
-    if shards.is_empty() {
-        shards.push((String::new(), "{}".into()));
-    }
-    shards
-}
-
-/// FNV-1a (32 bits) of the term's UTF-8 bytes: which term shard holds it.
-/// Hashing rather than ranges keeps the metadata a single number however
-/// many shards there are (the client computes the same hash).
-pub fn term_hash(term: &str) -> u32 {
-    let mut h: u32 = 0x811c9dc5;
-    for b in term.bytes() {
-        h ^= u32::from(b);
-        h = h.wrapping_mul(0x0100_0193);
-    }
-    h
-}
-
-/// Spreads `(term, entry)` pairs over enough shards to average `limit`
-/// bytes each; returns each shard's JSON object.
-fn hash_shards(entries: Vec<(String, String)>, limit: usize) -> Vec<String> {
-    let total: usize = entries.iter().map(|(k, v)| k.len() + v.len() + 4).sum();
-    let count = total.div_ceil(limit).max(1);
-    let mut shards = vec![String::from("{"); count];
-    for (key, value) in entries {
-        push_entry(&mut shards[term_hash(&key) as usize % count], &key, &value);
-    }
-    for shard in &mut shards {
-        shard.push('}');
-    }
-    shards
+struct Keys {
+    /// First term of each term pack ("" for the first).
+    t: Vec<String>,
+    /// First word of each vocabulary shard ("" for the first).
+    v: Vec<String>,
+    /// The first document of each page, as base-32 deltas.
+    p: String,
 }
 
 fn json<T: Serialize + ?Sized>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_default()
+}
+
+/// One term's postings in every field that has it, encoded (`FORMAT.md`).
+struct Entry {
+    term: String,
+    body: Vec<u8>,
+}
+
+/// Splits `(key, bytes)` entries, in key order, into runs of about `limit`
+/// bytes; returns each run's bound ("" for the first) and bytes. A bound is
+/// the shortest prefix of the run's first key above the previous run's last
+/// key: it separates the runs as well, in fewer bytes.
+fn split<I: IntoIterator<Item = (String, Vec<u8>)>>(
+    entries: I,
+    limit: usize,
+) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut last = String::new();
+    for (key, bytes) in entries {
+        match out.last_mut() {
+            Some((_, current)) if current.len() < limit => current.extend_from_slice(&bytes),
+            _ => {
+                let bound = if out.is_empty() {
+                    String::new()
+                } else {
+                    shortest_above(&key, &last).to_string()
+                };
+                out.push((bound, bytes));
+            }
+        }
+        last = key;
+    }
+    if out.is_empty() {
+        out.push((String::new(), Vec::new()));
+    }
+    out
+}
+
+/// The shortest prefix of `key` that sorts above `below` (`below < key`).
+fn shortest_above<'a>(key: &'a str, below: &str) -> &'a str {
+    key.char_indices()
+        .map(|(i, c)| &key[..i + c.len_utf8()])
+        .find(|p| *p > below)
+        .unwrap_or(key)
 }
 
 /// The browser files, keyed by their path under `search/`.
@@ -159,12 +149,90 @@ pub fn files(built: &Built, docs: &[SearchDoc]) -> Result<BTreeMap<String, Vec<u
     let [seg] = searcher.segment_readers() else {
         anyhow::bail!("the search index has more than one segment");
     };
-    let mut out = BTreeMap::new();
-    let numbered = built.fields.numbered();
-    let mut tokens = Vec::with_capacity(numbered.len());
-    let mut postings: BTreeMap<String, Vec<(usize, String)>> = BTreeMap::new();
+    let (entries, tokens, max_norm) = postings(seg, &built.fields.numbered())?;
+    let stem = Stem::default();
+    let vocab = vocabulary(seg, built.fields.word, &stem)?;
+
+    let term_packs = split(
+        entries.into_iter().map(|e| {
+            let mut bytes = Vec::with_capacity(e.term.len() + e.body.len() + 8);
+            push_varint(&mut bytes, e.term.len() as u64);
+            bytes.extend_from_slice(e.term.as_bytes());
+            push_varint(&mut bytes, e.body.len() as u64);
+            bytes.extend_from_slice(&e.body);
+            (e.term, bytes)
+        }),
+        TERM_PACK_BYTES,
+    );
+    let vocab_shards = split(
+        vocab.into_iter().map(|(word, term)| {
+            let line = if term == word {
+                format!("{word}\n")
+            } else {
+                format!("{word}\t{term}\n")
+            };
+            (word, line.into_bytes())
+        }),
+        VOCAB_SHARD_BYTES,
+    );
+    let (pages, per_pack, fragment_packs) = fragments(docs);
+
+    // Packs are compressed in parallel: at 10,000 pages they are tens of
+    // megabytes of input.
+    let mut raw: Vec<(String, Vec<u8>)> = Vec::new();
+    let keys = Keys {
+        t: term_packs.iter().map(|(k, _)| k.clone()).collect(),
+        v: vocab_shards.iter().map(|(k, _)| k.clone()).collect(),
+        p: pages,
+    };
+    raw.push(("keys".into(), json(&keys).into_bytes()));
+    for (i, (_, bytes)) in term_packs.into_iter().enumerate() {
+        raw.push((format!("t{i}"), bytes));
+    }
+    for (i, (_, bytes)) in vocab_shards.into_iter().enumerate() {
+        raw.push((format!("v{i}"), bytes));
+    }
+    for (i, bytes) in fragment_packs.into_iter().enumerate() {
+        raw.push((format!("f{i}"), bytes));
+    }
+    let packed: BTreeMap<String, Vec<u8>> = raw
+        .into_par_iter()
+        .map(|(key, bytes)| (pack::file_name(&key), pack::script(&key, &bytes)))
+        .collect();
+
+    let hash = packed.iter().fold(Fnv64::default(), |h, (name, bytes)| {
+        h.update(name.as_bytes()).update(bytes)
+    });
+    let meta = Meta {
+        version: 2,
+        docs: seg.max_doc(),
+        fields: &FIELD_NAMES,
+        boosts: &FIELD_BOOSTS,
+        tokens,
+        norms: (0..=max_norm)
+            .map(FieldNormReader::id_to_fieldnorm)
+            .collect(),
+        syn: reasons::synonyms(&searcher, &built.fields, &stem)?,
+        codes: code_counts(docs),
+        pack: per_pack,
+        hash: hash.short(),
+    };
+    let mut out = packed;
+    out.insert(
+        "meta.js".into(),
+        format!("__remedySearch(\"meta\",{});\n", json(&meta)).into_bytes(),
+    );
+    Ok(out)
+}
+
+/// Every term of the scoring and filter fields with its postings, in term
+/// order; the total tokens of each field; the largest field norm id seen.
+fn postings(seg: &SegmentReader, fields: &[Field]) -> Result<(Vec<Entry>, Vec<u64>, u8)> {
+    let mut tokens = Vec::with_capacity(fields.len());
+    let mut lists: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let mut max_norm = 0u8;
-    for (i, field) in numbered.iter().enumerate() {
+    let (mut docs, mut tfs, mut norms_of) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, field) in fields.iter().enumerate() {
         let inverted = seg.inverted_index(*field)?;
         tokens.push(inverted.total_num_tokens());
         let norms = seg.get_fieldnorms_reader(*field)?;
@@ -173,106 +241,89 @@ pub fn files(built: &Built, docs: &[SearchDoc]) -> Result<BTreeMap<String, Vec<u
             let term = String::from_utf8_lossy(stream.key()).into_owned();
             let mut list = inverted
                 .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)?;
-            let mut encoded = String::new();
+            docs.clear();
+            tfs.clear();
+            norms_of.clear();
             let mut last = 0u32;
             let mut doc = list.doc();
             while doc != TERMINATED {
                 let id = norms.fieldnorm_id(doc);
                 max_norm = max_norm.max(id);
-                push_number(&mut encoded, doc - last);
-                push_number(&mut encoded, list.term_freq());
-                push_number(&mut encoded, u32::from(id));
+                docs.push(doc - last);
+                tfs.push(list.term_freq());
+                norms_of.push(id);
                 last = doc;
                 doc = list.advance();
             }
-            postings.entry(term).or_default().push((i, encoded));
+            // Columns, not rows: deltas, then frequencies, then norm ids,
+            // so the compressor sees long runs of similar bytes.
+            let body = lists.entry(term).or_default();
+            body.push(i as u8);
+            push_varint(body, docs.len() as u64);
+            for d in &docs {
+                push_varint(body, u64::from(*d));
+            }
+            for t in &tfs {
+                push_varint(body, u64::from(*t));
+            }
+            body.extend_from_slice(&norms_of);
         }
     }
-    let stem = Stem::default();
-    let vocab = vocabulary(seg, built.fields.word, &stem)?;
-
-    let term_entries = postings
+    let entries = lists
         .into_iter()
-        .map(|(term, lists)| {
-            let mut v = String::from("[");
-            for (j, (field, data)) in lists.iter().enumerate() {
-                if j > 0 {
-                    v.push(',');
-                }
-                let _ = write!(v, "[{field},{}]", json(data));
-            }
-            v.push(']');
-            (term, v)
-        })
+        .map(|(term, body)| Entry { term, body })
         .collect();
-    let vocab_entries: Vec<(String, String)> = vocab
-        .into_iter()
-        .map(|(word, term)| {
-            let value = if term == word { String::new() } else { term };
-            (word, json(&value))
-        })
-        .collect();
+    Ok((entries, tokens, max_norm))
+}
 
-    let mut shard_files = BTreeMap::new();
-    let term_shards = hash_shards(term_entries, TERM_SHARD_BYTES);
-    for (i, body) in term_shards.iter().enumerate() {
-        shard_files.insert(format!("t/{i}.js"), script(&format!("t{i}"), body));
-    }
-    let vocab_shards = shard(vocab_entries, VOCAB_SHARD_BYTES);
-    for (i, (_, body)) in vocab_shards.iter().enumerate() {
-        shard_files.insert(format!("v/{i}.js"), script(&format!("v{i}"), body));
-    }
-    for (i, d) in docs.iter().enumerate() {
-        let x: &str = match d.body.char_indices().nth(FRAGMENT_CHARS) {
+/// Page records for snippets, grouped into packs of consecutive pages.
+/// Returns the pages' first documents (base-32 deltas), the pages per pack
+/// and each pack's JSON.
+fn fragments(docs: &[SearchDoc]) -> (String, usize, Vec<Vec<u8>>) {
+    #[derive(Serialize)]
+    struct Page<'a>(&'a str, &'a str, &'a [u16], &'static str, Vec<Section<'a>>);
+    #[derive(Serialize)]
+    struct Section<'a>(Option<&'a str>, &'a str, &'a str);
+
+    let mut firsts = String::new();
+    let mut pages: Vec<Page> = Vec::new();
+    let mut last: Option<(u32, u32)> = None; // (page, its first doc)
+    for (i, d) in (0u32..).zip(docs) {
+        let (path, anchor) = d.url.split_once('#').unwrap_or((&d.url, ""));
+        if last.is_none_or(|(page, _)| page != d.page) {
+            push_number(&mut firsts, i - last.map_or(0, |(_, first)| first));
+            last = Some((d.page, i));
+            pages.push(Page(&d.title, path, &d.codes, d.kind.as_str(), Vec::new()));
+        }
+        let text = match d.body.char_indices().nth(FRAGMENT_CHARS) {
             Some((cut, _)) => &d.body[..cut],
             None => &d.body,
         };
-        let frag = Fragment {
-            t: &d.title,
-            h: d.heading.as_deref(),
-            u: &d.url,
-            c: &d.codes,
-            k: d.kind.as_str(),
-            x,
-        };
-        shard_files.insert(format!("f/{i}.js"), script(&format!("f{i}"), &json(&frag)));
-    }
-
-    // Where each page's documents start: lets the client rank and show
-    // pages without fetching a fragment per section.
-    let mut pages = String::new();
-    let mut last: Option<(u32, u32)> = None; // (page, its first doc)
-    for (i, d) in (0u32..).zip(docs) {
-        if last.is_none_or(|(page, _)| page != d.page) {
-            push_number(&mut pages, i - last.map_or(0, |(_, first)| first));
-            last = Some((d.page, i));
+        if let Some(page) = pages.last_mut() {
+            page.4.push(Section(d.heading.as_deref(), anchor, text));
         }
     }
-    shard_files.insert("pages.js".into(), script("pages", &json(&pages)));
-
-    let hash = shard_files
-        .iter()
-        .fold(Fnv64::default(), |h, (name, bytes)| {
-            h.update(name.as_bytes()).update(bytes)
-        });
-    let meta = Meta {
-        version: 1,
-        docs: seg.max_doc(),
-        fields: &FIELD_NAMES,
-        boosts: &FIELD_BOOSTS,
-        tokens,
-        norms: (0..=max_norm)
-            .map(FieldNormReader::id_to_fieldnorm)
-            .collect(),
-        vocab: vocab_shards.into_iter().map(|(k, _)| k).collect(),
-        terms: term_shards.len(),
-        syn: reasons::synonyms(&searcher, &built.fields, &stem)?,
-        codes: code_counts(docs),
-        hash: hash.short(),
-    };
-    out.insert("meta.js".into(), script("meta", &json(&meta)));
-    out.extend(shard_files);
-    Ok(out)
+    let encoded: Vec<Vec<u8>> = pages.iter().map(|p| json(p).into_bytes()).collect();
+    let total: usize = encoded.iter().map(Vec::len).sum();
+    let per_pack = (FRAGMENT_PACK_BYTES * encoded.len())
+        .checked_div(total)
+        .unwrap_or(1)
+        .max(1);
+    let packs = encoded
+        .chunks(per_pack)
+        .map(|chunk| {
+            let mut out = b"[".to_vec();
+            for (i, page) in chunk.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(page);
+            }
+            out.push(b']');
+            out
+        })
+        .collect();
+    (firsts, per_pack, packs)
 }
 
 /// Every word of the vocabulary field with its indexed term.
@@ -333,42 +384,29 @@ mod tests {
     }
 
     #[test]
-    fn term_hash_is_fnv1a() {
-        assert_eq!(term_hash(""), 0x811c9dc5);
-        assert_eq!(term_hash("a"), 0xe40c292c);
-        assert_eq!(term_hash("foobar"), 0xbf9cf968);
+    fn varints_are_leb128() {
+        let mut v = Vec::new();
+        for n in [0u64, 127, 128, 300, u64::from(u32::MAX)] {
+            push_varint(&mut v, n);
+        }
+        assert_eq!(v, [0, 127, 0x80, 1, 0xac, 2, 0xff, 0xff, 0xff, 0xff, 0x0f]);
     }
 
     #[test]
-    fn hash_shards_hold_every_entry_once() {
-        let entries: Vec<(String, String)> = (0..200)
-            .map(|i| (format!("t{i}"), "[]".to_string()))
+    fn split_covers_sorted_ranges_once() {
+        let entries: Vec<(String, Vec<u8>)> = (0..100)
+            .map(|i| (format!("k{i:03}"), vec![b'x'; 7]))
             .collect();
-        let shards = hash_shards(entries, 100);
-        assert!(shards.len() > 10);
-        let mut seen = 0;
-        for (i, body) in shards.iter().enumerate() {
-            let v: serde_json::Map<String, serde_json::Value> = serde_json::from_str(body).unwrap();
-            for k in v.keys() {
-                assert_eq!(term_hash(k) as usize % shards.len(), i);
-            }
-            seen += v.len();
-        }
-        assert_eq!(seen, 200);
-    }
-
-    #[test]
-    fn shards_cover_sorted_ranges() {
-        let entries: Vec<(String, String)> = (0..100)
-            .map(|i| (format!("k{i:03}"), "1".to_string()))
-            .collect();
-        let shards = shard(entries, 50);
-        assert!(shards.len() > 5);
-        assert_eq!(shards[0].0, "");
-        assert!(shards.windows(2).all(|w| w[0].0 < w[1].0));
-        for (_, body) in &shards {
-            assert!(serde_json::from_str::<serde_json::Value>(body).is_ok());
-        }
-        assert_eq!(shard(Vec::new(), 50), [(String::new(), "{}".to_string())]);
+        let runs = split(entries, 50);
+        assert!(runs.len() > 5);
+        assert_eq!(runs[0].0, "");
+        assert!(runs.windows(2).all(|w| w[0].0 < w[1].0));
+        // Bounds are short, and still above everything before them.
+        assert_eq!(shortest_above("retry", "retain"), "retr");
+        assert_eq!(shortest_above("b", "a"), "b");
+        assert_eq!(shortest_above("ab", "a"), "ab");
+        assert_eq!(runs.iter().map(|r| r.1.len()).sum::<usize>(), 700);
+        assert!(runs.iter().all(|r| r.1.len() <= 56));
+        assert_eq!(split(Vec::new(), 50), [(String::new(), Vec::new())]);
     }
 }

@@ -3,10 +3,13 @@
 pub mod analyzer;
 mod export;
 pub mod index;
+pub mod pack;
 pub mod query;
+mod readonly;
 mod reasons;
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
@@ -42,16 +45,21 @@ pub struct SearchDoc {
     pub kind: Kind,
 }
 
-/// The tantivy index and the browser index, keyed by their path in the site.
-pub fn files(docs: &[SearchDoc]) -> Result<BTreeMap<String, Vec<u8>>> {
+/// Files by their path in the site.
+pub type Files = BTreeMap<String, Vec<u8>>;
+
+/// The tantivy index and the browser index, with how long indexing and
+/// exporting took (for `--verbose`).
+pub fn files(docs: &[SearchDoc]) -> Result<(Files, [Duration; 2])> {
+    let start = Instant::now();
     let built = index::build(docs)?;
+    let indexed = start.elapsed();
     let mut out = BTreeMap::new();
     for (name, bytes) in index::files(&built)? {
         out.insert(format!("{INDEX_DIR}/{name}"), bytes);
     }
-    let e = export::files(&built, docs)?;
-    for (name, bytes) in e {
+    for (name, bytes) in export::files(&built, docs)? {
         out.insert(format!("search/{name}"), bytes);
     }
-    Ok(out)
+    Ok((out, [indexed, start.elapsed() - indexed]))
 }

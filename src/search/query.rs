@@ -10,9 +10,7 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result};
 use tantivy::collector::TopDocs;
-use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
-};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
@@ -255,7 +253,8 @@ pub struct SearchIndex {
 impl SearchIndex {
     /// Opens the index of a built site (`<site>/search/index`).
     pub fn open(dir: &Path) -> Result<SearchIndex> {
-        let index = Index::open_in_dir(dir)
+        let index = super::readonly::ReadOnly::open(dir)
+            .and_then(Index::open)
             .with_context(|| format!("cannot open the search index in {}", dir.display()))?;
         analyzer::register(&index);
         let fields = Fields::from_schema(&index.schema())?;
@@ -297,23 +296,26 @@ impl SearchIndex {
         let mut must = |q: Box<dyn Query>| {
             clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
         };
+        // A phrase requires each two consecutive words side by side (its
+        // pair terms), one word anywhere in the text fields; the browser
+        // checks the same, so both return the same documents.
         for phrase in &plan.phrases {
-            let per_field: Vec<(Occur, Box<dyn Query>)> = numbered[..3]
-                .iter()
-                .map(|f| {
-                    let terms: Vec<Term> = phrase
-                        .iter()
-                        .map(|t| Term::from_field_text(*f, t))
-                        .collect();
-                    let q: Box<dyn Query> = if terms.len() == 1 {
-                        Box::new(TermQuery::new(terms[0].clone(), IndexRecordOption::Basic))
-                    } else {
-                        Box::new(PhraseQuery::new(terms))
-                    };
-                    (Occur::Should, q)
-                })
-                .collect();
-            must(Box::new(BooleanQuery::new(per_field)));
+            if let [word] = phrase.as_slice() {
+                let any: Vec<(Occur, Box<dyn Query>)> = numbered[..3]
+                    .iter()
+                    .map(|f| {
+                        let term = Term::from_field_text(*f, word);
+                        let q: Box<dyn Query> =
+                            Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                        (Occur::Should, q)
+                    })
+                    .collect();
+                must(Box::new(BooleanQuery::new(any)));
+            }
+            for pair in phrase.windows(2) {
+                let term = Term::from_field_text(numbered[3], &format!("{} {}", pair[0], pair[1]));
+                must(Box::new(TermQuery::new(term, IndexRecordOption::Basic)));
+            }
         }
         if let Some(code) = opts.code {
             let term = Term::from_field_text(self.fields.codes, &code.to_string());

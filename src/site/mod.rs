@@ -287,7 +287,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
 
     let staging = if opts.write {
-        match Staging::new(&config.output_dir) {
+        match Staging::new(&config.output_dir, config.precompress) {
             Ok(s) => Some(s),
             Err(e) => {
                 diags.push(Diagnostic::error(format!(
@@ -319,16 +319,31 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                 })
                 .collect()
         },
-        || (opts.write && config.search).then(|| timed(|| crate::search::files(&search_docs))),
+        // The search files are written as soon as they exist, while pages
+        // are still being rendered.
+        || {
+            let staging = staging.as_ref().filter(|_| config.search)?;
+            Some(timed(|| -> Result<(usize, [Duration; 2]), Diagnostic> {
+                let (files, times) = crate::search::files(&search_docs).map_err(|e| {
+                    Diagnostic::error(format!("cannot build the search index: {e:#}"))
+                })?;
+                files
+                    .par_iter()
+                    .try_for_each(|(path, bytes)| staging.write(path, bytes).map_err(|e| (path, e)))
+                    .map_err(|(path, e)| write_error(path, e))?;
+                Ok((files.len(), times))
+            }))
+        },
     );
+    let mut search_count = 0;
     match search_files {
-        Some((Ok(files), t)) => {
-            timings.push(("  search index (parallel)", t));
-            extra.extend(files);
+        Some((Ok((n, [index, export])), t)) => {
+            timings.push(("  search: tantivy index (parallel)", index));
+            timings.push(("  search: browser index", export));
+            timings.push(("  search: written", t - index - export));
+            search_count = n;
         }
-        Some((Err(e), _)) => diags.push(Diagnostic::error(format!(
-            "cannot build the search index: {e:#}"
-        ))),
+        Some((Err(d), _)) => diags.push(d),
         None => {}
     }
     for r in page_results {
@@ -341,9 +356,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         return Err(BuildFailure::from(diags));
     }
 
-    let mut files = page_files.len();
+    let mut files = page_files.len() + search_count;
     if let Some(staging) = staging {
-        // Thousands of small search files: written in parallel, as pages are.
+        // Theme files, the 404 page, aliases: written in parallel, as pages are.
         extra
             .par_iter()
             .try_for_each(|(path, bytes)| staging.write(path, bytes).map_err(|e| (path, e)))
@@ -361,6 +376,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                 .map_err(|e| one(write_error(&asset.rel_path, e)))?;
             files += 1;
         }
+        files += staging.siblings();
         staging.commit().map_err(|e| {
             one(Diagnostic::error(format!(
                 "cannot move the new site into {}: {e}",

@@ -10,30 +10,66 @@ const ABC = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
 // Strings, not /\p{}/u literals: where Unicode property escapes are missing,
 // the script fails in a try (the box stays hidden), not while parsing.
 const RUN = "[\\p{L}\\p{N}]+(?:[_\\-./:][\\p{L}\\p{N}]+)*", PART = "[\\p{L}\\p{N}]+";
+// A query runs once typing pauses this long (ms): keys a fluent typist
+// presses 100-150 ms apart cost one search, not one per key.
+const DEBOUNCE = 160;
 const MAXQ = 200; // code points, as `remedy search`: each unknown word may cost a fuzzy scan
 const TEXT = [0, 1, 2], PAIRS = 3, CODES = 4, KIND = 5;
 const own = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
 const dict = () => Object.create(null); // keys like "constructor" are words too
-const words = (s) => s.match(new RegExp(PART, "gu")) || [];
 // A search file's path under search/: "meta" -> meta.js, "t12" -> t/12.js.
 const fileOf = (key) => `${key.replace(/^([vtf])(?=\d)/, "$1/")}.js`;
+// Keys are in code point order (Rust's byte order of UTF-8); JavaScript's
+// `<` compares UTF-16 units, which differ only above U+D7FF.
+function cmp(a, b) {
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    let x = a.charCodeAt(i), y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) { x += x >= 0xe000 ? -0x800 : 0x2000; y += y >= 0xe000 ? -0x800 : 0x2000; }
+    return x - y;
+  }
+  return a.length - b.length;
+}
+// Every packed file but meta.js is the base64 of a gzip stream.
+async function unpack(b64) {
+  const bin = atob(b64), bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  const s = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(s).arrayBuffer());
+}
+const utf8 = (b) => new TextDecoder().decode(b);
+// A term pack: term -> [start, end) of its lists in the bytes.
+function packIndex(b) {
+  const at = new Map();
+  let i = 0;
+  const uv = () => { let n = 0, s = 1, c; do { c = b[i++]; n += (c & 127) * s; s *= 128; } while (c & 128); return n; };
+  while (i < b.length) {
+    const n = uv(), key = utf8(b.subarray(i, (i += n))), len = uv();
+    at.set(key, [i, (i += len)]);
+  }
+  return { b, at };
+}
+function vocabOf(b) {
+  const out = dict();
+  for (const line of utf8(b).split("\n")) {
+    if (!line) continue;
+    const tab = line.indexOf("\t");
+    if (tab < 0) out[line] = ""; else out[line.slice(0, tab)] = line.slice(tab + 1);
+  }
+  return out;
+}
+const parsers = { k: (b) => JSON.parse(utf8(b)), t: packIndex, v: vocabOf, f: (b) => JSON.parse(utf8(b)) };
 
 function matches(re, s, off) {
   const out = [], r = new RegExp(re, "gu");
   for (let m; (m = r.exec(s));) out.push({ w: m[0], at: off + m.index, end: off + m.index + m[0].length });
   return out;
 }
-// Range shards (vocabulary, pages): the last i with bounds[i] <= s.
-function shardOf(bounds, s) {
+// Range packs (terms, vocabulary, pages): the last i with bounds[i] <= s.
+function shardOf(bounds, s, c = (a, b) => a - b) {
   let lo = 0, hi = bounds.length - 1;
-  while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (bounds[mid] <= s) lo = mid; else hi = mid - 1; }
+  while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (c(bounds[mid], s) <= 0) lo = mid; else hi = mid - 1; }
   return lo;
-}
-// Term shards: 32-bit FNV-1a of the term's UTF-8 bytes.
-function fnv1a(s) {
-  let h = 0x811c9dc5;
-  for (const b of new TextEncoder().encode(s)) h = Math.imul(h ^ b, 0x01000193) >>> 0;
-  return h;
 }
 function decode(p) {
   const out = [];
@@ -54,50 +90,54 @@ function osa(a, b) {
   }
   return d[a.length][b.length];
 }
-// Whether text has the phrase's words in sequence; phrase[i] lists the
-// spellings accepted for word i (as typed, or its near matches).
-function hasPhrase(text, phrase) {
-  const ws = words(text.toLowerCase());
-  for (let i = 0; i + phrase.length <= ws.length; i++) {
-    if (phrase.every((alts, j) => alts.includes(ws[i + j]))) return true;
-  }
-  return false;
-}
-
 function createEngine(opts) {
   const cache = dict();
-  const get = (key) => cache[key] || (cache[key] = Promise.resolve().then(() => opts.load(key)));
+  const get = (key) => cache[key] || (cache[key] = Promise.resolve().then(() => opts.load(key))
+    .then((d) => (key === "meta" ? d : unpack(d).then(parsers[key[0]]))));
   const meta = () => get("meta");
-  const fragment = (doc) => get("f" + doc);
+  const keys = () => get("keys");
+  let firsts = null;
+  // The first document of each page (pages' documents are consecutive).
+  const pageFirsts = () => firsts || (firsts = keys().then((k) => {
+    const f = decode(k.p);
+    for (let i = 1; i < f.length; i++) f[i] += f[i - 1];
+    return f;
+  }));
+  // A section's record, from its page's fragment pack.
+  async function fragment(doc) {
+    const m = await meta(), f = await pageFirsts(), page = shardOf(f, doc);
+    const pack = await get("f" + Math.floor(page / m.pack));
+    const [t, u, c, k, sections] = pack[page % m.pack], s = sections[doc - f[page]];
+    if (!s) throw new Error("no fragment for document " + doc);
+    return { t, h: s[0], u: s[1] ? `${u}#${s[1]}` : u, c, k, x: s[2] };
+  }
 
   // Every vocabulary word w with lo <= w < hi, as {word: term}; a prefix or
   // a first letter may span several consecutive shards.
-  function wordsIn(m, lo, hi) {
-    const first = shardOf(m.vocab, lo), loads = [get("v" + first)];
-    for (let i = first + 1; i < m.vocab.length && m.vocab[i] < hi; i++) loads.push(get("v" + i));
-    return Promise.all(loads).then((shards) => {
-      const out = dict();
-      for (const s of shards) for (const w in s) if (w >= lo && w < hi) out[w] = s[w] || w;
-      return out;
-    });
+  async function wordsIn(lo, hi) {
+    const v = (await keys()).v, first = shardOf(v, lo, cmp), loads = [get("v" + first)];
+    for (let i = first + 1; i < v.length && cmp(v[i], hi) < 0; i++) loads.push(get("v" + i));
+    const out = dict();
+    for (const s of await Promise.all(loads)) for (const w in s) if (cmp(w, lo) >= 0 && cmp(w, hi) < 0) out[w] = s[w] || w;
+    return out;
   }
   const near = (found, ws) => ({ terms: ws.map((x) => found[x]), words: ws, weight: 0.5 });
 
   // Query rule 3: a part's terms (the first is its primary), or null.
-  function resolve(m, w, prefix) {
+  function resolve(w, prefix) {
     const cps = Array.from(w);
-    return get("v" + shardOf(m.vocab, w)).then((v) => {
+    return keys().then((k) => get("v" + shardOf(k.v, w, cmp))).then((v) => {
       if (own(v, w)) return { terms: [v[w] || w], words: [w], weight: 1 };
-      const pre = prefix && cps.length >= 2 ? wordsIn(m, w, w + "\uffff") : Promise.resolve(dict());
+      const pre = prefix && cps.length >= 3 ? wordsIn(w, w + "\u{10ffff}") : Promise.resolve(dict());
       return pre.then((found) => {
-        const ws = Object.keys(found).sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
+        const ws = Object.keys(found).sort((a, b) => Array.from(a).length - Array.from(b).length || cmp(a, b));
         // No completion: try fuzzy, for a typo in the word being typed.
         if (ws.length) return near(found, ws.slice(0, 3));
         if (cps.length < 4 || !new RegExp("\\p{L}", "u").test(w)) return null;
         const k = cps.length >= 8 ? 2 : 1, c = cps[0];
-        return wordsIn(m, c, String.fromCodePoint(c.codePointAt(0) + 1)).then((all) => {
+        return wordsIn(c, String.fromCodePoint(c.codePointAt(0) + 1)).then((all) => {
           let best = k, hits = [];
-          for (const x of Object.keys(all).sort()) {
+          for (const x of Object.keys(all).sort(cmp)) {
             const xc = Array.from(x);
             if (Math.abs(xc.length - cps.length) > best) continue;
             const d = osa(cps, xc);
@@ -139,13 +179,16 @@ function createEngine(opts) {
     let last = -1;
     for (const s of segs) for (const p of s.parts) last = Math.max(last, p.end);
     const prefix = o.typing && !/[\s"]$/.test(q);
-    const resolved = await Promise.all(segs.map((s) => Promise.all(s.parts.map((p) => resolve(m, p.w, prefix && p.end === last)))));
+    // While typing, a last word of one or two characters is not a word yet:
+    // it would only fetch files for results gone at the next key.
+    const typed = (p) => prefix && p.end === last;
+    const resolved = await Promise.all(segs.map((s) => Promise.all(s.parts.map((p) => (typed(p) && Array.from(p.w).length < 3 ? null : resolve(p.w, typed(p)))))));
     return rank(m, segs, resolved, o);
   }
 
   // Rules 4-6: clauses, filters, BM25, order.
   async function rank(m, segs, resolved, o) {
-    const clauses = [], seen = dict(), filters = [], phrases = [], found = dict(), syn = m.syn || {};
+    const clauses = [], seen = dict(), filters = [], found = dict(), syn = m.syn || {};
     const add = (field, term, boost) => {
       const c = seen[field + " " + term];
       if (c) c.boost = Math.max(c.boost, boost);
@@ -175,7 +218,6 @@ function createEngine(opts) {
       if (!seg.phrase || !rs.length) return;
       if (rs.length === 1) filters.push(TEXT.map((f) => [f, prim[0]]));
       for (const p of pairs) filters.push([[PAIRS, p]]);
-      if (rs.length > 1) phrases.push(rs.map((r) => r.words));
     });
     if (o.code != null) filters.push([[CODES, String(o.code)]]);
     if (o.kind) filters.push([[KIND, o.kind]]);
@@ -224,41 +266,34 @@ function createEngine(opts) {
     }
     for (const d in scores) if (sets.every((set) => set[d])) hits.push({ doc: +d, score: scores[d] });
     hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
-    result.hits = phrases.length ? await verify(hits, phrases, limit) : hits.slice(0, limit);
+    result.hits = hits.slice(0, limit);
     return result;
   }
 
   // The postings of term in field, decoded: [doc, tf, fieldnorm id, ...].
+  // A list is n doc deltas, n frequencies (varints), n norm id bytes.
   async function postings(m, field, term) {
-    const shard = await get("t" + (fnv1a(term) % m.terms));
-    const list = (own(shard, term) ? shard[term] : []).find((x) => x[0] === field);
-    const l = list ? decode(list[1]) : [];
-    for (let j = 3; j < l.length; j += 3) l[j] += l[j - 3];
-    return l;
-  }
-
-  // Pair terms only show each two words adjacent somewhere: check the whole
-  // phrase in the section's text, in rank order, a batch at a time.
-  async function verify(hits, phrases, limit) {
-    const out = [];
-    for (let at = 0; out.length < limit && at < hits.length;) {
-      const batch = hits.slice(at, (at += Math.max(8, limit - out.length)));
-      const fs = await Promise.all(batch.map((h) => fragment(h.doc)));
-      fs.forEach((f, i) => {
-        const t = [f.t, f.h || "", f.x].join(" ");
-        if (phrases.every((p) => hasPhrase(t, p))) out.push(batch[i]);
-      });
+    const p = await get("t" + shardOf((await keys()).t, term, cmp)), r = p.at.get(term), b = p.b;
+    if (!r) return [];
+    let i = r[0];
+    const uv = () => { let n = 0, s = 1, c; do { c = b[i++]; n += (c & 127) * s; s *= 128; } while (c & 128); return n; };
+    while (i < r[1]) {
+      const f = b[i++], n = uv();
+      if (f !== field) { for (let k = 0; k < 2 * n; k++) uv(); i += n; continue; }
+      const l = new Array(3 * n);
+      for (let k = 0, doc = 0; k < n; k++) l[3 * k] = doc += uv();
+      for (let k = 0; k < n; k++) l[3 * k + 1] = uv();
+      for (let k = 0; k < n; k++) l[3 * k + 2] = b[i++];
+      return l;
     }
-    return out.slice(0, limit);
+    return [];
   }
 
   // Pages as `remedy search` ranks them (rule 6): every matching section
   // counts, best first, weighted 1, 0.5, 0.25... pages.js holds the first
   // doc of each page (deltas), so no fragment is needed to group.
   async function pages(q, o) {
-    const m = await meta();
-    const firsts = decode(await get("pages"));
-    for (let i = 1; i < firsts.length; i++) firsts[i] += firsts[i - 1];
+    const m = await meta(), firsts = await pageFirsts();
     const r = await search(q, Object.assign({}, o, { limit: m.docs }));
     const byPage = new Map();
     for (const h of r.hits) {
@@ -286,6 +321,8 @@ function createEngine(opts) {
 function ui() {
   const form = document.getElementById("rm-search");
   try { new RegExp(PART, "u"); } catch (e) { return; }
+  // Search files are gzip, unpacked by the browser: without that, no box.
+  if (typeof DecompressionStream === "undefined") return;
   if (!form) return;
   const input = document.getElementById("rm-search-input");
   const panel = document.getElementById("rm-search-results");
@@ -441,7 +478,7 @@ function ui() {
   input.addEventListener("focus", getEngine); // meta.js: nothing loads before this
   input.addEventListener("input", () => {
     clearTimeout(timer);
-    timer = input.value.trim() ? setTimeout(update, 80) : close();
+    timer = input.value.trim() ? setTimeout(update, DEBOUNCE) : close();
   });
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
@@ -478,5 +515,5 @@ function ui() {
 }
 
 if (typeof document !== "undefined") ui();
-if (typeof module !== "undefined") module.exports = { createEngine, fileOf };
+if (typeof module !== "undefined") module.exports = { createEngine, fileOf, DEBOUNCE };
 })();
