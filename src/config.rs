@@ -90,6 +90,14 @@ struct RawHtml {
     edit_url_template: Option<Spanned<String>>,
     cname: Option<String>,
     redirect: BTreeMap<String, String>,
+    code: RawCode,
+}
+
+/// `[output.html.code]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawCode {
+    hidelines: BTreeMap<String, String>,
 }
 
 /// `[output.html.search]`, named as in mdBook.
@@ -122,6 +130,7 @@ impl Default for RawHtml {
             edit_url_template: None,
             cname: None,
             redirect: BTreeMap::new(),
+            code: RawCode::default(),
         }
     }
 }
@@ -478,6 +487,7 @@ impl Config {
             smart_punctuation: html.smart_punctuation,
             definition_lists: html.definition_lists.unwrap_or(book),
             admonitions: html.admonitions,
+            hidelines: html.code.hidelines.clone(),
         };
 
         if errors.has_errors() {

@@ -287,6 +287,7 @@ fn commonmark_spec_mdbook_markdown() {
             smart_punctuation: false,
             definition_lists: true,
             admonitions: true,
+            hidelines: Default::default(),
         },
     );
 }

@@ -223,6 +223,11 @@ fn fixture_book_directives_and_keys() {
         "three includes of the anchor, each once"
     );
     assert!(!includes.contains("ANCHOR"), "anchor lines are not content");
+    assert!(includes.contains("shown"));
+    assert!(
+        !includes.contains("secret_setup"),
+        "[output.html.code.hidelines]"
+    );
     assert!(
         !includes.contains("println"),
         "rustdoc_include hides lines outside the anchor"
@@ -430,7 +435,7 @@ fn mdbook_guide_builds_like_mdbook() {
         site.pages,
         warnings.len()
     ));
-    assert_eq!(ignored, 12, "{warnings:#?}");
+    assert_eq!(ignored, 11, "{warnings:#?}");
     assert!(
         warnings
             .iter()

@@ -83,10 +83,7 @@ const PLAYGROUND: &[(&str, Kind)] = &[
     ("runnable", Warn(NO_PLAYGROUND)),
 ];
 
-const CODE: &[(&str, Kind)] = &[(
-    "hidelines",
-    Warn("only Rust's `#` hidden lines are hidden (in rustdoc_include)"),
-)];
+const CODE: &[(&str, Kind)] = &[("hidelines", Free)];
 
 const SEARCH: &[(&str, Kind)] = &[
     ("enable", Yes),

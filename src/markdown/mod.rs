@@ -41,7 +41,7 @@ pub fn options(flavor: &Flavor) -> Options {
 
 /// The dialect of a site's Markdown: remedy's own, or mdBook's for a book
 /// (its `[output.html]` switches, its heading ids, Rust's hidden lines).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Flavor {
     /// Heading ids and hidden `# ` lines in Rust code as mdBook makes them.
     pub mdbook: bool,
@@ -51,6 +51,9 @@ pub struct Flavor {
     pub definition_lists: bool,
     /// `admonitions`: `> [!NOTE]` blocks.
     pub admonitions: bool,
+    /// `[output.html.code.hidelines]`: language -> the prefix of its hidden
+    /// lines (Rust's `#` needs no entry).
+    pub hidelines: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for Flavor {
@@ -61,6 +64,7 @@ impl Default for Flavor {
             smart_punctuation: false,
             definition_lists: false,
             admonitions: true,
+            hidelines: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -145,7 +149,7 @@ pub fn render_flavored(ctx: &Context<'_>, flavor: &Flavor) -> Rendered {
     let body = &ctx.source.text[ctx.body_offset..];
     let mut r = Renderer {
         ctx,
-        flavor: *flavor,
+        flavor: flavor.clone(),
         dt: false,
         out: Rendered::default(),
         events: Vec::new(),
@@ -174,6 +178,8 @@ struct PendingHeading<'a> {
 
 struct PendingCode {
     lang: String,
+    /// The whole info string (`python,hidelines=!!!`).
+    info: String,
     text: String,
     span: Range<usize>,
 }
@@ -250,16 +256,18 @@ impl<'a> Renderer<'_, 'a> {
             }
             Event::End(TagEnd::DefinitionListTitle) if self.dt => self.finish_term(),
             Event::Start(Tag::CodeBlock(kind)) => {
-                let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info
-                        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
-                        .next()
-                        .unwrap_or_default()
-                        .to_string(),
+                let info = match kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
+                let lang = info
+                    .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
                 self.code = Some(PendingCode {
                     lang,
+                    info,
                     text: String::new(),
                     span,
                 });
@@ -533,14 +541,35 @@ impl<'a> Renderer<'_, 'a> {
         id
     }
 
+    /// The prefix of hidden lines in a book's code block: a `hidelines=X`
+    /// attribute, then `[output.html.code.hidelines]`, then Rust's `#`.
+    fn hidden_prefix(&self, code: &PendingCode) -> Option<String> {
+        if !self.flavor.mdbook {
+            return None;
+        }
+        code.info
+            .split([',', ' '])
+            .find_map(|a| a.strip_prefix("hidelines="))
+            .map(str::to_string)
+            .filter(|p| !p.is_empty())
+            .or_else(|| self.flavor.hidelines.get(&code.lang).cloned())
+            .or_else(|| (code.lang == "rust").then(|| "#".to_string()))
+    }
+
     fn finish_code(&mut self) {
         let Some(code) = self.code.take() else {
             return;
         };
-        let text = if self.flavor.mdbook && code.lang == "rust" {
-            without_hidden_lines(&code.text)
-        } else {
-            code.text
+        let text = match self.hidden_prefix(&code) {
+            Some(prefix) if prefix == "#" && code.lang == "rust" => {
+                without_hidden_lines(&code.text)
+            }
+            Some(prefix) => code
+                .text
+                .split_inclusive('\n')
+                .filter(|l| !l.trim_start().starts_with(prefix.as_str()))
+                .collect(),
+            None => code.text,
         };
         let code = PendingCode { text, ..code };
         let h = self.ctx.highlighter.highlight(&code.lang, &code.text);
