@@ -390,6 +390,25 @@ impl Config {
                 .with_help("create it, or remove `theme` to use the built-in theme"),
             );
         }
+        // mdBook reads `theme/` (or `theme`) as Handlebars templates; remedy
+        // cannot, and the author should know their customisation is lost.
+        let mdbook_theme = if theme_explicit {
+            theme_dir.clone()
+        } else {
+            root.join("theme")
+        };
+        if book && mdbook_theme.join("index.hbs").is_file() {
+            let d = Diagnostic::warning(format!(
+                "`{}` is an mdBook theme (Handlebars); remedy uses its own theme and ignores it",
+                config_relative(&root, &mdbook_theme)
+            ))
+            .with_help("port what you changed to a remedy theme folder (tera templates), or keep building with mdBook");
+            errors.push(if theme_explicit {
+                d.at(&source, raw.output.html.theme.span())
+            } else {
+                d.in_file(config_relative(&root, &mdbook_theme.join("index.hbs")))
+            });
+        }
 
         let site_url_raw = overrides
             .site_url
@@ -608,6 +627,14 @@ fn preprocessors(
             })
         })
         .collect()
+}
+
+/// `dir` as written relative to the project, for messages.
+fn config_relative(root: &Path, dir: &Path) -> String {
+    dir.strip_prefix(root)
+        .unwrap_or(dir)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 fn setting<T>(s: Spanned<T>) -> Setting<T> {

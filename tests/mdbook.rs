@@ -466,3 +466,16 @@ fn book_without_readme_has_an_index() {
     book.build();
     assert!(book.read("index.html").contains("url=/guide/start.html"));
 }
+
+/// mdBook reads `theme/index.hbs`; remedy cannot, and says so.
+#[test]
+fn mdbook_theme_folder_is_reported() {
+    let book = Book::new();
+    book.write("theme/index.hbs", "<html>{{ content }}</html>\n");
+    let stderr = book.build();
+    assert!(
+        stderr.contains("`theme` is an mdBook theme (Handlebars)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("theme/index.hbs"), "{stderr}");
+}
