@@ -479,3 +479,24 @@ fn mdbook_theme_folder_is_reported() {
     );
     assert!(stderr.contains("theme/index.hbs"), "{stderr}");
 }
+
+/// `--skip-preprocessor NAME` builds without it, and says so.
+#[test]
+fn skip_preprocessor_flag() {
+    let book = Book::new();
+    book.append(
+        "book.toml",
+        "\n[preprocessor.broken]\ncommand = \"sh -c 'exit 3'\"\n",
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_remedy"))
+        .args(["build", "--color=never", "--skip-preprocessor", "broken"])
+        .current_dir(book.root())
+        .output()
+        .expect("run remedy");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("preprocessor `broken` not run (--skip-preprocessor)"),
+        "{stderr}"
+    );
+}
