@@ -33,13 +33,22 @@ pub fn load(config: &Config, summary_file: &Path, diags: &mut Diagnostics) -> Li
     let Some(summary_source) = read(config, summary_file, diags) else {
         return lib;
     };
-    let items = match summary::parse(&summary_source) {
-        Ok(items) => items,
-        Err(errors) => {
-            diags.extend(errors);
-            return lib;
-        }
-    };
+    let (items, summary_diags) = summary::parse(&summary_source);
+    let summary_failed = summary_diags.iter().any(Diagnostic::is_error);
+    diags.extend(summary_diags);
+    // So the build does not add "no pages" to the errors already given.
+    lib.failed.insert("SUMMARY.md".into(), String::new());
+    if summary_failed {
+        return lib;
+    }
+    if chapters(&items).iter().all(|c| c.path.is_none()) {
+        diags.push(
+            Diagnostic::error("SUMMARY.md lists no chapter")
+                .at(&summary_source, 0..0)
+                .with_help("add chapters as `- [Title](file.md)`"),
+        );
+        return lib;
+    }
     let files = walk(config, diags);
     let md_files: Vec<&str> = files
         .iter()
@@ -79,7 +88,8 @@ pub fn load(config: &Config, summary_file: &Path, diags: &mut Diagnostics) -> Li
         texts.insert(rel.clone(), (expanded.text, expanded.title));
     }
     if missing || diags.has_errors() {
-        lib.failed = texts.keys().map(|k| (k.clone(), page_path(k))).collect();
+        lib.failed
+            .extend(texts.keys().map(|k| (k.clone(), page_path(k))));
         return lib;
     }
 
@@ -105,7 +115,8 @@ pub fn load(config: &Config, summary_file: &Path, diags: &mut Diagnostics) -> Li
                 diags.push(d);
                 if stop {
                     // The chapters exist; they are just not built this time.
-                    lib.failed = texts.keys().map(|k| (k.clone(), page_path(k))).collect();
+                    lib.failed
+                        .extend(texts.keys().map(|k| (k.clone(), page_path(k))));
                     return lib;
                 }
             }
@@ -177,6 +188,7 @@ pub fn load(config: &Config, summary_file: &Path, diags: &mut Diagnostics) -> Li
             });
         }
     }
+    lib.failed.remove("SUMMARY.md");
     lib.summary = Some(items);
     lib.finish(diags);
     lib
@@ -285,9 +297,10 @@ pub fn split_heading(html: &str) -> (Option<&str>, &str) {
 /// -> `a/index.html`, `README.md` -> `index.html`.
 pub fn page_path(rel: &str) -> String {
     let stem = rel.strip_suffix(".md").unwrap_or(rel);
+    // mdBook matches README in any case (`Readme.md` too).
     let stem = match stem.rsplit_once('/') {
-        Some((dir, "README")) => format!("{dir}/index"),
-        None if stem == "README" => "index".to_string(),
+        Some((dir, name)) if name.eq_ignore_ascii_case("readme") => format!("{dir}/index"),
+        None if stem.eq_ignore_ascii_case("readme") => "index".to_string(),
         _ => stem.to_string(),
     };
     format!("{stem}.html")
@@ -509,6 +522,7 @@ mod tests {
     fn mdbook_urls() {
         assert_eq!(page_path("README.md"), "index.html");
         assert_eq!(page_path("cli/README.md"), "cli/index.html");
+        assert_eq!(page_path("second/Readme.md"), "second/index.html");
         assert_eq!(
             page_path("format/configuration/renderers.md"),
             "format/configuration/renderers.html"

@@ -42,7 +42,8 @@ pub struct Chapter {
 type Spanned<'a> = (Event<'a>, Range<usize>);
 
 /// Parses `SUMMARY.md`; every problem is returned, not just the first.
-pub fn parse(source: &Source) -> Result<Vec<Item>, Vec<Diagnostic>> {
+/// The items are usable unless one of the diagnostics is an error.
+pub fn parse(source: &Source) -> (Vec<Item>, Vec<Diagnostic>) {
     let events: Vec<Spanned<'_>> = Parser::new(&source.text).into_offset_iter().collect();
     let mut items = Vec::new();
     let mut errors = Vec::new();
@@ -104,11 +105,7 @@ pub fn parse(source: &Source) -> Result<Vec<Item>, Vec<Diagnostic>> {
         }
         seen_content = true;
     }
-    if errors.is_empty() {
-        Ok(items)
-    } else {
-        Err(errors)
-    }
+    (items, errors)
 }
 
 /// The items of one list (the events between its Start and End).
@@ -157,25 +154,25 @@ fn list(
         } else {
             Vec::new()
         };
-        match links.len() {
-            0 => {}
-            1 => {
-                let Some((name, path, span)) = links.into_iter().next() else {
-                    continue;
-                };
-                items.push(Item::Chapter(Chapter {
-                    name,
-                    path,
-                    number: Some(number),
-                    sub_items,
-                    span,
-                }));
-            }
-            _ => errors.push(
-                Diagnostic::error("a list item of SUMMARY.md holds more than one link")
-                    .at(source, first_line(source, span))
+        let mut links = links.into_iter();
+        if let Some((name, path, span)) = links.next() {
+            // mdBook takes an item's first link and drops the others.
+            for (extra, _, extra_span) in links {
+                errors.push(
+                    Diagnostic::warning(format!(
+                        "`{extra}` is not a chapter: a list item's first link is its chapter, the others are ignored (as mdBook does)"
+                    ))
+                    .at(source, extra_span)
                     .with_help("put each chapter on its own `- [Title](file.md)` line"),
-            ),
+                );
+            }
+            items.push(Item::Chapter(Chapter {
+                name,
+                path,
+                number: Some(number),
+                sub_items,
+                span,
+            }));
         }
         i = end + 1;
     }
@@ -201,7 +198,7 @@ fn links_in(
                 let path = if dest.is_empty() {
                     None
                 } else {
-                    Some(percent_decode(dest))
+                    Some(clean_path(&percent_decode(dest)))
                 };
                 out.push((name, path, span.clone()));
                 i = end + 1;
@@ -261,6 +258,14 @@ fn plain_text(events: &[Spanned<'_>]) -> String {
     s.trim().to_string()
 }
 
+/// `./a/./b.md` -> `a/b.md`, so the same file has one name (and URL).
+fn clean_path(path: &str) -> String {
+    path.split('/')
+        .filter(|s| !s.is_empty() && *s != ".")
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// `%20` and friends in a link target, as a file name on disk.
 fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
@@ -314,9 +319,10 @@ mod tests {
     fn prefix_numbered_parts_drafts_suffix() {
         let s = Source::new(
             "SUMMARY.md",
-            "# Summary\n\n[Intro](README.md)\n\n# Guide\n\n- [A](a.md)\n    - [B](a/b%20c.md)\n        - [Draft]()\n- [C](c.md)\n\n---\n\n[End](end.md)\n",
+            "# Summary\n\n[Intro](README.md)\n\n# Guide\n\n- [A](a.md)\n    - [B](./a/b%20c.md)\n        - [Draft]()\n- [C](c.md)\n\n---\n\n[End](end.md)\n",
         );
-        let items = parse(&s).unwrap();
+        let (items, diags) = parse(&s);
+        assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(
             chapters(&items),
             [
@@ -333,9 +339,21 @@ mod tests {
     }
 
     #[test]
+    fn extra_links_of_an_item_are_ignored_with_a_warning() {
+        let s = Source::new("SUMMARY.md", "- [A](a.md)\n  [B](b.md)\n");
+        let (items, d) = parse(&s);
+        assert_eq!(chapters(&items), ["1.A=a.md"]);
+        assert_eq!(d.len(), 1);
+        assert!(!d[0].is_error());
+        assert!(d[0]
+            .to_string()
+            .starts_with("SUMMARY.md:2:3: warning: `B` is not a chapter"));
+    }
+
+    #[test]
     fn text_that_is_not_a_link_is_located() {
         let s = Source::new("SUMMARY.md", "# S\n\n- [A](a.md)\n- just text\n");
-        let e = parse(&s).unwrap_err();
+        let (_, e) = parse(&s);
         assert!(
             e[0].to_string()
                 .starts_with("SUMMARY.md:4:1: error: expected a link"),

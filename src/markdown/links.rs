@@ -166,6 +166,15 @@ fn content_folder(ctx: &Context<'_>) -> String {
         .map_or_else(|| "content/".to_string(), str::to_string)
 }
 
+/// True for a relative link that climbs out of the content folder.
+pub fn leaves_content(ctx: &Context<'_>, dest: &str) -> bool {
+    if dest.is_empty() || has_scheme(dest) || dest.starts_with('/') || dest.starts_with('#') {
+        return false;
+    }
+    let path = dest.split(['#', '?']).next().unwrap_or_default();
+    resolve_relative(ctx.rel_path, path).is_none()
+}
+
 fn has_scheme(dest: &str) -> bool {
     let Some(colon) = dest.find(':') else {
         return false;

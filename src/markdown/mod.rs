@@ -16,7 +16,8 @@ use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{
-    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag,
+    TagEnd,
 };
 
 use crate::diagnostics::{Diagnostic, Source};
@@ -328,7 +329,12 @@ impl<'a> Renderer<'_, 'a> {
                 title,
                 id,
             }) => {
-                let dest_url = self.rewrite(&dest_url, &span);
+                // `<a@b.org>` arrives without its `mailto:`; it is no file.
+                let dest_url = if link_type == LinkType::Email {
+                    dest_url
+                } else {
+                    self.rewrite(&dest_url, &span)
+                };
                 self.emit(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -414,6 +420,18 @@ impl<'a> Renderer<'_, 'a> {
     }
 
     fn rewrite(&mut self, dest: &str, span: &Range<usize>) -> CowStr<'a> {
+        // A book may link beyond itself (`../../std/index.html` next to it on
+        // the same host); that cannot be checked, so it is left as written.
+        if self.flavor.mdbook && links::leaves_content(self.ctx, dest) {
+            self.out.diagnostics.push(
+                Diagnostic::warning(format!(
+                    "the link `{dest}` leaves the book; it is not checked"
+                ))
+                .at(self.ctx.source, link_span(self.ctx.source, span))
+                .with_help("make it an absolute URL (https://...) if it points to another site"),
+            );
+            return CowStr::from(dest.to_string());
+        }
         match links::rewrite(self.ctx, dest) {
             Ok(LinkTarget::External) => CowStr::from(dest.to_string()),
             Ok(LinkTarget::Page {

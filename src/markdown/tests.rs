@@ -173,3 +173,44 @@ fn sections_hold_text_for_search() {
     assert!(r.sections[1].text.contains("The card_declined code."));
     assert!(r.sections[1].text.contains("{\"code\": \"card_declined\"}"));
 }
+
+#[test]
+fn email_autolinks_are_not_files() {
+    let r = render_md("Write to <help@example.org>.\n");
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    assert!(
+        r.html.contains("href=\"mailto:help@example.org\""),
+        "{}",
+        r.html
+    );
+}
+
+#[test]
+fn a_book_may_link_beyond_itself() {
+    let source = Source::new("src/guide/a.md", "See [std](../../std/index.html).\n");
+    let flavor = Flavor {
+        mdbook: true,
+        ..Flavor::default()
+    };
+    let r = render_flavored(
+        &Context {
+            source: &source,
+            body_offset: 0,
+            rel_path: "guide/a.md",
+            root: "../",
+            links: &FakeLinks,
+            highlighter: highlighter(),
+        },
+        &flavor,
+    );
+    assert!(
+        r.html.contains("href=\"../../std/index.html\""),
+        "{}",
+        r.html
+    );
+    assert_eq!(r.diagnostics.len(), 1);
+    assert!(!r.diagnostics[0].is_error());
+    // A native site keeps treating it as an error.
+    let n = render_md("See [std](../../../std/index.html).\n");
+    assert!(n.diagnostics[0].is_error());
+}
