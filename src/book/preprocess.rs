@@ -111,13 +111,18 @@ fn exec(
     input: Option<&[u8]>,
     timeout: Duration,
 ) -> Result<Output, Diagnostic> {
-    let mut child = Command::new("sh")
-        .arg("-c")
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
         .arg(command)
         .current_dir(&config.root)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::piped());
+    // Its own process group, so a timeout also ends what it started
+    // (`cargo run` and the program it runs, say).
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    let mut child = cmd
         .spawn()
         .map_err(|e| fail(config, pre, &format!("cannot start `sh`: {e}"), ""))?;
     // Pipes are drained on threads so a chatty program cannot block on a
@@ -152,6 +157,11 @@ fn exec(
         match child.try_wait() {
             Ok(Some(status)) => break status,
             Ok(None) if start.elapsed() > timeout => {
+                #[cfg(unix)]
+                let _ = Command::new("kill")
+                    .args(["-KILL", "--", &format!("-{}", child.id())])
+                    .stderr(Stdio::null())
+                    .status();
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(fail(
