@@ -115,10 +115,13 @@ fn the_index_has_a_document_per_section_and_tree_node() {
             },
         )
         .unwrap();
-    assert!(!step.is_empty());
+    // Each step is a result of its own, not one result for the whole tree.
+    assert!(step.len() >= 3, "{} steps", step.len());
     assert!(step
         .iter()
         .all(|h| h.kind == "step" && h.url.starts_with("troubleshoot/402/#")));
+    let urls: std::collections::BTreeSet<&str> = step.iter().map(|h| h.url.as_str()).collect();
+    assert_eq!(urls.len(), step.len(), "a step is listed twice");
     let only_429 = index
         .search(
             "quota",
@@ -204,10 +207,12 @@ fn analyzer_cases_find_their_pages() {
 #[test]
 fn exact_matches_rank_above_typo_matches() {
     let index = index();
-    let exact = index.hits("payment", &best(1)).unwrap();
+    // The typo's best section scores lower than it does for the word
+    // spelled right (which also brings its family, `pay`).
+    let exact = index.hits("payment", &best(10_000)).unwrap();
     let typo = index.hits("paymnet", &best(1)).unwrap();
-    assert_eq!(exact[0].doc, typo[0].doc);
-    assert!(typo[0].score < exact[0].score);
+    let same = exact.iter().find(|h| h.doc == typo[0].doc).unwrap();
+    assert!(typo[0].score < same.score);
 }
 
 #[test]
@@ -358,9 +363,25 @@ fn browser_client_scores_exactly_like_tantivy() {
             "payment required",
             "x402 PAYMENT-SIGNATURE",
             "the",
+            // Identifiers, word families, a question (issue 11).
+            "credit_balance_exhausted",
+            "voice_not_found",
+            "cacheable",
+            "retryable",
+            "is a 402 response cacheable",
+            "idempotent retries",
         ]
         .map(String::from),
     );
+    // Pastes: a JSON body (its quotes are not phrases) and a whole
+    // response, longer than the 32 words a query keeps.
+    let body = r#"{"error": {"message": "You exceeded your current quota, please check your plan and billing details.", "type": "insufficient_quota", "param": null, "code": "insufficient_quota"}}"#;
+    queries.push(body.to_string());
+    queries.push(format!(
+        "HTTP/2 402\r\ncontent-type: application/json\r\nx-request-id: req_8f7a6b5c4d3e\r\ndate: Tue, 01 Dec 2026 10:00:00 GMT\r\nserver: cloudflare\r\ncf-ray: 8f7a6b5c4d3e2f1a-FRA\r\n\r\n{}\n{}",
+        body,
+        "Traceback (most recent call last): openai.RateLimitError: Error code: 429 ".repeat(20)
+    ));
     let results = run_client(&site().dir, &queries);
     assert_eq!(results.len(), queries.len());
     let mut compared = 0;

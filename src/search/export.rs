@@ -153,17 +153,22 @@ pub fn files(built: &Built, docs: &[SearchDoc]) -> Result<BTreeMap<String, Vec<u
     let stem = Stem::default();
     let vocab = vocabulary(seg, built.fields.word, &stem)?;
 
-    let term_packs = split(
-        entries.into_iter().map(|e| {
+    let entries: Vec<(String, Vec<u8>)> = entries
+        .into_iter()
+        .map(|e| {
             let mut bytes = Vec::with_capacity(e.term.len() + e.body.len() + 8);
             push_varint(&mut bytes, e.term.len() as u64);
             bytes.extend_from_slice(e.term.as_bytes());
             push_varint(&mut bytes, e.body.len() as u64);
             bytes.extend_from_slice(&e.body);
             (e.term, bytes)
-        }),
-        TERM_PACK_BYTES,
-    );
+        })
+        .collect();
+    let records = page_records(docs);
+    let term_bytes: usize = entries.iter().map(|e| e.1.len()).sum();
+    let record_bytes: usize = records.iter().map(Vec::len).sum();
+    let (term_packs_wanted, fragment_packs_wanted) = pack_counts(docs, term_bytes, record_bytes);
+    let term_packs = split(entries, term_bytes.div_ceil(term_packs_wanted).max(1));
     let vocab_shards = split(
         vocab.into_iter().map(|(word, term)| {
             let line = if term == word {
@@ -175,7 +180,9 @@ pub fn files(built: &Built, docs: &[SearchDoc]) -> Result<BTreeMap<String, Vec<u
         }),
         VOCAB_SHARD_BYTES,
     );
-    let (pages, per_pack, fragment_packs) = fragments(docs);
+    let per_pack = records.len().div_ceil(fragment_packs_wanted).max(1);
+    let fragment_packs = fragment_packs(&records, per_pack);
+    let pages = page_firsts(docs);
 
     // Packs are compressed in parallel: at 10,000 pages they are tens of
     // megabytes of input.
@@ -276,23 +283,39 @@ fn postings(seg: &SegmentReader, fields: &[Field]) -> Result<(Vec<Entry>, Vec<u6
     Ok((entries, tokens, max_norm))
 }
 
-/// Page records for snippets, grouped into packs of consecutive pages.
-/// Returns the pages' first documents (base-32 deltas), the pages per pack
-/// and each pack's JSON.
-fn fragments(docs: &[SearchDoc]) -> (String, usize, Vec<Vec<u8>>) {
+/// How many term packs and fragment packs to write. Sized by bytes (a
+/// query costs about one term pack per word and one fragment pack per
+/// result), then shrunk in proportion when the site would get more search
+/// files than 3 for every 10 pages less 32: hosts cap file counts, and the
+/// whole site must stay within 1.3 files per page.
+fn pack_counts(docs: &[SearchDoc], term_bytes: usize, record_bytes: usize) -> (usize, usize) {
+    let pages: std::collections::BTreeSet<&str> = docs
+        .iter()
+        .map(|d| d.url.split('#').next().unwrap_or_default())
+        .collect();
+    let budget = (pages.len() * 3 / 10).saturating_sub(32).max(8);
+    let t = term_bytes.div_ceil(TERM_PACK_BYTES).max(1);
+    let f = record_bytes.div_ceil(FRAGMENT_PACK_BYTES).max(1);
+    if t + f <= budget {
+        return (t, f);
+    }
+    ((t * budget / (t + f)).max(1), (f * budget / (t + f)).max(1))
+}
+
+/// Each result group's record for snippets, as JSON:
+/// `[title, path, codes, kind, [[heading, anchor, text], ...]]`.
+fn page_records(docs: &[SearchDoc]) -> Vec<Vec<u8>> {
     #[derive(Serialize)]
     struct Page<'a>(&'a str, &'a str, &'a [u16], &'static str, Vec<Section<'a>>);
     #[derive(Serialize)]
     struct Section<'a>(Option<&'a str>, &'a str, &'a str);
 
-    let mut firsts = String::new();
     let mut pages: Vec<Page> = Vec::new();
-    let mut last: Option<(u32, u32)> = None; // (page, its first doc)
-    for (i, d) in (0u32..).zip(docs) {
+    let mut last: Option<u32> = None;
+    for d in docs {
         let (path, anchor) = d.url.split_once('#').unwrap_or((&d.url, ""));
-        if last.is_none_or(|(page, _)| page != d.page) {
-            push_number(&mut firsts, i - last.map_or(0, |(_, first)| first));
-            last = Some((d.page, i));
+        if last != Some(d.page) {
+            last = Some(d.page);
             pages.push(Page(&d.title, path, &d.codes, d.kind.as_str(), Vec::new()));
         }
         let text = match d.body.char_indices().nth(FRAGMENT_CHARS) {
@@ -303,13 +326,25 @@ fn fragments(docs: &[SearchDoc]) -> (String, usize, Vec<Vec<u8>>) {
             page.4.push(Section(d.heading.as_deref(), anchor, text));
         }
     }
-    let encoded: Vec<Vec<u8>> = pages.iter().map(|p| json(p).into_bytes()).collect();
-    let total: usize = encoded.iter().map(Vec::len).sum();
-    let per_pack = (FRAGMENT_PACK_BYTES * encoded.len())
-        .checked_div(total)
-        .unwrap_or(1)
-        .max(1);
-    let packs = encoded
+    pages.iter().map(|p| json(p).into_bytes()).collect()
+}
+
+/// The first document of each result group, as base-32 deltas.
+fn page_firsts(docs: &[SearchDoc]) -> String {
+    let mut firsts = String::new();
+    let mut last: Option<(u32, u32)> = None; // (page, its first doc)
+    for (i, d) in (0u32..).zip(docs) {
+        if last.is_none_or(|(page, _)| page != d.page) {
+            push_number(&mut firsts, i - last.map_or(0, |(_, first)| first));
+            last = Some((d.page, i));
+        }
+    }
+    firsts
+}
+
+/// Consecutive records, `per_pack` to a pack, each pack a JSON array.
+fn fragment_packs(records: &[Vec<u8>], per_pack: usize) -> Vec<Vec<u8>> {
+    records
         .chunks(per_pack)
         .map(|chunk| {
             let mut out = b"[".to_vec();
@@ -322,8 +357,7 @@ fn fragments(docs: &[SearchDoc]) -> (String, usize, Vec<Vec<u8>>) {
             out.push(b']');
             out
         })
-        .collect();
-    (firsts, per_pack, packs)
+        .collect()
 }
 
 /// Every word of the vocabulary field with its indexed term.
@@ -408,5 +442,26 @@ mod tests {
         assert_eq!(runs.iter().map(|r| r.1.len()).sum::<usize>(), 700);
         assert!(runs.iter().all(|r| r.1.len() <= 56));
         assert_eq!(split(Vec::new(), 50), [(String::new(), Vec::new())]);
+    }
+
+    #[test]
+    fn pack_counts_keep_within_the_file_budget() {
+        let doc = |i: usize| SearchDoc {
+            title: String::new(),
+            heading: None,
+            body: String::new(),
+            url: format!("p{i}/"),
+            page: i as u32,
+            codes: Vec::new(),
+            kind: crate::search::Kind::Guide,
+        };
+        let docs: Vec<SearchDoc> = (0..1000).map(doc).collect();
+        // Small indexes get packs sized by bytes.
+        assert_eq!(pack_counts(&docs, 80_000, 36_000), (2, 2));
+        // Large ones are held to 3 files per 10 pages, less 32.
+        let (t, f) = pack_counts(&docs, 80_000_000, 18_000_000);
+        assert!(t + f <= 268 && t > f, "{t} + {f}");
+        // A tiny site still gets a few.
+        assert!(pack_counts(&docs[..3], 40_000_000, 18_000_000).0 >= 1);
     }
 }

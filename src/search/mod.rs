@@ -3,6 +3,7 @@
 pub mod analyzer;
 mod export;
 pub mod index;
+mod morph;
 pub mod pack;
 pub mod query;
 mod readonly;

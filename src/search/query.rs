@@ -17,6 +17,7 @@ use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDoc
 
 use super::analyzer::{self, runs, Stem};
 use super::index::Fields;
+use super::morph;
 use super::{reasons, Kind, FIELD_BOOSTS};
 
 /// Weight of a word found by prefix or by edit distance, against 1 for a
@@ -24,11 +25,26 @@ use super::{reasons, Kind, FIELD_BOOSTS};
 const NEAR: f32 = 0.5;
 /// Weight of a synonym (a code for its reason phrase and back).
 const SYNONYM: f32 = 0.5;
+/// Weight of an identifier typed whole (`credit_balance_exhausted`), and of
+/// each of its parts: the page that has the identifier must come before
+/// pages that only share its words, however many of them.
+const RUN: f32 = 32.0;
+const RUN_PART: f32 = 0.5;
+/// An identifier in more than one document in this many is boilerplate
+/// (`content-type`, `application/json`, `http/1.1`), not what a paste is
+/// about: its clause keeps the plain weight.
+const RUN_RARE: u64 = 16;
 /// How much each further matching section of a page adds to its rank.
 pub const PAGE_DECAY: f32 = 0.5;
-/// Longest query handled; the rest is ignored (nobody types more, and
-/// pasted logs should not cost seconds).
-const MAX_QUERY_CHARS: usize = 200;
+/// Longest query read; the rest is ignored. A pasted response or log is
+/// read whole up to here, then cut down to its informative words.
+const MAX_QUERY_CHARS: usize = 20_000;
+/// A query with more words than this is a paste: only its most informative
+/// runs are searched, up to this many words in all.
+const MAX_QUERY_PARTS: usize = 32;
+/// More quoted phrases than this and the quotes are a paste's (JSON), not
+/// the reader's: they are ignored.
+const MAX_PHRASES: usize = 2;
 
 /// Where the words of a query are looked up.
 pub trait Vocabulary {
@@ -58,6 +74,8 @@ pub struct Plan {
 #[derive(Clone, Debug)]
 struct Resolved {
     terms: Vec<(String, f32)>,
+    /// `RUN_PART` for a part of a multi-part run, else 1.
+    scale: f32,
 }
 
 impl Resolved {
@@ -71,8 +89,27 @@ impl Resolved {
 
 fn resolve(word: &str, vocab: &dyn Vocabulary) -> Option<Resolved> {
     if let Some(term) = vocab.term(word) {
+        // The word, then its family (`cacheable` brings `cache`'s pages).
+        let family = morph::family(word, &term, vocab);
+        let mut terms = vec![(term, 1.0)];
+        terms.extend(family.into_iter().map(|t| (t, NEAR)));
+        return Some(Resolved { terms, scale: 1.0 });
+    }
+    // Not in the text, but derived from a word that is (`retryable`).
+    let mut derived: Vec<(String, f32)> = Vec::new();
+    for base in morph::bases(word, vocab) {
+        if let Some(t) = vocab
+            .term(&base)
+            .filter(|t| derived.iter().all(|d| d.0 != *t))
+        {
+            derived.push((t, NEAR));
+        }
+    }
+    if !derived.is_empty() {
+        derived.truncate(3);
         return Some(Resolved {
-            terms: vec![(term, 1.0)],
+            terms: derived,
+            scale: 1.0,
         });
     }
     let len = word.chars().count();
@@ -98,13 +135,18 @@ fn resolve(word: &str, vocab: &dyn Vocabulary) -> Option<Resolved> {
         .take(3)
         .filter_map(|(_, w)| vocab.term(&w).map(|t| (t, NEAR)))
         .collect::<Vec<_>>();
-    (!terms.is_empty()).then_some(Resolved { terms })
+    (!terms.is_empty()).then_some(Resolved { terms, scale: 1.0 })
 }
 
 /// Splits a query into segments: the text outside quotes, then each
-/// quoted phrase. An unmatched quote is ignored.
+/// quoted phrase. An unmatched quote is ignored, and so are all quotes of
+/// a paste: more than `MAX_PHRASES` phrases, or JSON or `key="value"`
+/// syntax (`{`, `}`, `=`).
 fn segments(query: &str) -> (String, Vec<String>) {
     let pieces: Vec<&str> = query.split('"').collect();
+    if pieces.len() > 2 * MAX_PHRASES + 2 || query.contains(['{', '}', '=']) {
+        return (pieces.join(" "), Vec::new());
+    }
     let mut plain = Vec::new();
     let mut phrases = Vec::new();
     let balanced = pieces.len() % 2 == 1;
@@ -148,28 +190,44 @@ pub fn plan(query: &str, vocab: &dyn Vocabulary, syn: &BTreeMap<String, Vec<Stri
     for (s, segment) in std::iter::once(&plain).chain(&phrases).enumerate() {
         let is_phrase = s > 0;
         let mut resolved: Vec<Resolved> = Vec::new();
-        for run in runs(segment) {
-            if run.parts.len() > 1 {
-                let whole = segment[run.range.clone()].to_lowercase();
-                clauses.text(&whole, 1.0);
+        let all = runs(segment);
+        let kept = informative(&all, segment);
+        // Which run each resolved word came from: in a paste, words of two
+        // kept runs were not side by side, so only words of one run pair.
+        let mut from_run: Vec<usize> = Vec::new();
+        for (i, run) in all.iter().enumerate() {
+            if kept.as_ref().is_some_and(|k| !k.contains(&i)) {
+                continue;
             }
+            let scale = if run.parts.len() > 1 {
+                let whole = segment[run.range.clone()].to_lowercase();
+                clauses.text(&whole, RUN);
+                RUN_PART
+            } else {
+                1.0
+            };
             for part in &run.parts {
                 let word = segment[part.clone()].to_lowercase();
-                let Some(r) = resolve(&word, vocab) else {
+                let Some(mut r) = resolve(&word, vocab) else {
                     continue;
                 };
+                r.scale = scale;
+                from_run.push(i);
                 for (term, weight) in &r.terms {
-                    clauses.text(term, *weight);
+                    clauses.text(term, weight * scale);
                 }
                 resolved.push(r);
             }
         }
-        for pair in resolved.windows(2) {
+        for (j, pair) in resolved.windows(2).enumerate() {
+            if kept.is_some() && from_run[j] != from_run[j + 1] {
+                continue;
+            }
             let boost = if pair[0].exact() && pair[1].exact() {
                 1.0
             } else {
                 NEAR
-            };
+            } * pair[0].scale.min(pair[1].scale);
             clauses.add(
                 3,
                 &format!("{} {}", pair[0].primary(), pair[1].primary()),
@@ -207,6 +265,52 @@ pub fn plan(query: &str, vocab: &dyn Vocabulary, syn: &BTreeMap<String, Vec<Stri
         .map(|((field, term), boost)| Clause { field, term, boost })
         .collect();
     out
+}
+
+/// For a paste (more than `MAX_QUERY_PARTS` words), the runs to search:
+/// each distinct run once, identifiers (several parts) first, then runs
+/// with a digit (codes, versions), then words of four letters or more, each
+/// class in the order of the text, while the words fit in
+/// `MAX_QUERY_PARTS`. `None` for an ordinary query: every run counts.
+fn informative(runs: &[analyzer::Run], text: &str) -> Option<std::collections::BTreeSet<usize>> {
+    let parts: usize = runs.iter().map(|r| r.parts.len()).sum();
+    if parts <= MAX_QUERY_PARTS {
+        return None;
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut ranked: Vec<(u8, usize)> = Vec::new();
+    for (i, run) in runs.iter().enumerate() {
+        let whole = text[run.range.clone()].to_lowercase();
+        let class = if run.parts.len() > 1 {
+            0
+        } else if whole.bytes().any(|b| b.is_ascii_digit()) {
+            1
+        } else if whole.chars().count() >= 4 {
+            2
+        } else {
+            continue;
+        };
+        if seen.insert(whole) {
+            ranked.push((class, i));
+        }
+    }
+    ranked.sort_unstable();
+    let mut kept = std::collections::BTreeSet::new();
+    let mut used = 0;
+    for (_, i) in ranked {
+        let n = runs[i].parts.len();
+        if used + n <= MAX_QUERY_PARTS {
+            used += n;
+            kept.insert(i);
+        }
+    }
+    Some(kept)
+}
+
+/// Whether a clause is a whole identifier: a text field's term with a
+/// joiner (parts have none; pair terms have a space instead).
+fn is_run(field: usize, term: &str) -> bool {
+    field < 3 && term.contains(['_', '-', '.', '/', ':'])
 }
 
 /// Filters for a search.
@@ -284,14 +388,21 @@ impl SearchIndex {
 
     fn tantivy_query(&self, plan: &Plan, opts: &Options) -> Box<dyn Query> {
         let numbered = self.fields.numbered();
+        let searcher = self.reader.searcher();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for c in &plan.should {
             let term = Term::from_field_text(numbered[c.field], &c.term);
+            let common = || {
+                let n = searcher.doc_freq(&term).unwrap_or(0);
+                n * RUN_RARE > searcher.num_docs()
+            };
+            let boost = if is_run(c.field, &c.term) && common() {
+                c.boost / RUN
+            } else {
+                c.boost
+            };
             let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(q), c.boost)),
-            ));
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
         }
         let mut must = |q: Box<dyn Query>| {
             clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
@@ -432,6 +543,24 @@ impl SearchIndex {
                 highlighted,
                 doc: hit.doc,
             });
+        }
+        Ok(out)
+    }
+
+    /// Every section's heading with its URL, in document order (a page's
+    /// lead, whose heading is the page title, is left out): evaluations
+    /// derived from the content query them.
+    pub fn headings(&self) -> Result<Vec<(String, String)>> {
+        let searcher = self.reader.searcher();
+        let mut out = Vec::new();
+        for seg in 0..searcher.segment_readers().len() {
+            for doc in 0..searcher.segment_reader(seg as u32).max_doc() {
+                let d: TantivyDocument = searcher.doc(DocAddress::new(seg as u32, doc))?;
+                let heading = stored(&d, self.fields.heading);
+                if !heading.is_empty() && heading != stored(&d, self.fields.title) {
+                    out.push((heading, stored(&d, self.fields.url)));
+                }
+            }
         }
         Ok(out)
     }
@@ -582,11 +711,58 @@ mod tests {
 
     #[test]
     fn compounds_add_the_whole_and_the_parts() {
+        // The identifier whole outweighs its parts by far.
         let p = plan("insufficient_quota", &vocab(), &syn());
-        assert_eq!(has(&p, 0, "insufficient_quota"), Some(3.0));
+        assert_eq!(has(&p, 0, "insufficient_quota"), Some(96.0));
+        assert_eq!(has(&p, 2, "insufficient_quota"), Some(32.0));
+        assert_eq!(has(&p, 2, "insuffici"), Some(0.5));
+        assert_eq!(has(&p, 1, "quota"), Some(1.0));
+        assert_eq!(has(&p, 3, "insuffici quota"), Some(0.5));
+        // Plain words keep their full weight.
+        let p = plan("insufficient quota", &vocab(), &syn());
         assert_eq!(has(&p, 2, "insuffici"), Some(1.0));
-        assert_eq!(has(&p, 1, "quota"), Some(2.0));
         assert_eq!(has(&p, 3, "insuffici quota"), Some(1.0));
+        assert_eq!(has(&p, 0, "insufficient_quota"), None);
+    }
+
+    #[test]
+    fn derivations_find_their_family() {
+        // Not in the vocabulary, but `retry` is.
+        let p = plan("retryable", &vocab(), &syn());
+        assert_eq!(has(&p, 2, "retri"), Some(0.5));
+        assert_eq!(has(&p, 0, "retri"), Some(1.5));
+    }
+
+    #[test]
+    fn pastes_keep_their_informative_words() {
+        // JSON quotes are not phrases.
+        let p = plan(
+            r#"{"error": {"code": "insufficient_quota"}}"#,
+            &vocab(),
+            &syn(),
+        );
+        assert!(p.phrases.is_empty());
+        assert!(has(&p, 0, "insufficient_quota").is_some());
+        assert_eq!(segments("a \"b\" \"c\"").1.len(), 2);
+        assert!(segments("\"a\" \"b\" \"c\"").1.is_empty());
+        assert!(segments("id=\"a b\"").1.is_empty());
+        // A long paste: identifiers and codes survive however much noise
+        // comes first; words of three letters or fewer do not.
+        let noise = "the and for you was are ".repeat(200);
+        let paste = format!("{noise} payment required 402 card_declined {noise}");
+        let p = plan(&paste, &vocab(), &syn());
+        assert!(has(&p, 0, "card_declined").is_some());
+        assert!(has(&p, 0, "402").is_some());
+        assert!(has(&p, 0, "payment").is_some());
+        // Words of different runs of a paste do not pair.
+        assert!(
+            has(&p, 3, "payment requir").is_none() || has(&p, 3, "payment requir") == Some(0.5)
+        );
+        let runs = analyzer::runs(&paste);
+        let kept = informative(&runs, &paste).unwrap();
+        let parts: usize = kept.iter().map(|i| runs[*i].parts.len()).sum();
+        assert!(parts <= MAX_QUERY_PARTS);
+        assert!(informative(&analyzer::runs("a b c"), "a b c").is_none());
     }
 
     #[test]
@@ -596,8 +772,8 @@ mod tests {
         let p = plan("insuficient", &vocab(), &syn());
         assert_eq!(has(&p, 2, "insuffici"), Some(0.5));
         let p = plan("retry-afetr", &vocab(), &syn());
-        assert_eq!(has(&p, 2, "after"), Some(0.5));
-        assert_eq!(has(&p, 3, "retri after"), Some(0.5));
+        assert_eq!(has(&p, 2, "after"), Some(0.25));
+        assert_eq!(has(&p, 3, "retri after"), Some(0.25));
         // Too short to correct, too far to correct, digits only.
         assert!(plan("crd", &vocab(), &syn()).should.is_empty());
         assert!(plan("pymnnet", &vocab(), &syn()).should.is_empty());

@@ -7,9 +7,15 @@ use crate::markdown::Rendered;
 use crate::search::{Kind, SearchDoc};
 
 /// Documents in page order, sections in document order: doc ids are stable.
+///
+/// Results are grouped by `page`: a guide's sections share one number (the
+/// guide is shown once, at its best section), while each step of a decision
+/// tree gets its own (steps are answers of their own, and a tree of 67
+/// steps must not be one result).
 pub fn documents(library: &Library, rendered: &[Rendered]) -> Vec<SearchDoc> {
     let mut docs = Vec::new();
-    for (number, (page, r)) in (0u32..).zip(library.pages.iter().zip(rendered)) {
+    let mut number = 0u32;
+    for (page, r) in library.pages.iter().zip(rendered) {
         if page.is_virtual {
             continue;
         }
@@ -39,6 +45,9 @@ pub fn documents(library: &Library, rendered: &[Rendered]) -> Vec<SearchDoc> {
                 Some(id) => format!("{}#{id}", page.path),
                 None => page.path.clone(),
             };
+            if kind == Kind::Step && docs.last().is_some_and(|d: &SearchDoc| d.page == number) {
+                number += 1;
+            }
             docs.push(SearchDoc {
                 title: page.meta.title.clone(),
                 heading: section.heading.clone(),
@@ -49,6 +58,7 @@ pub fn documents(library: &Library, rendered: &[Rendered]) -> Vec<SearchDoc> {
                 kind,
             });
         }
+        number += 1;
     }
     docs
 }

@@ -13,7 +13,13 @@ const RUN = "[\\p{L}\\p{N}]+(?:[_\\-./:][\\p{L}\\p{N}]+)*", PART = "[\\p{L}\\p{N
 // A query runs once typing pauses this long (ms): keys a fluent typist
 // presses 100-150 ms apart cost one search, not one per key.
 const DEBOUNCE = 160;
-const MAXQ = 200; // code points, as `remedy search`: each unknown word may cost a fuzzy scan
+// Weights of an identifier typed whole and of its parts (FORMAT.md, rule 4).
+// An identifier in more than one document in RUN_RARE is boilerplate and
+// keeps the plain weight (query.rs).
+const RUN_WEIGHT = 32, RUN_PART = 0.5, RUN_RARE = 16;
+// Longest query read (code points), most words searched in a paste, most
+// quoted phrases before quotes are a paste's: as `remedy search`.
+const MAXQ = 20000, MAXPARTS = 32, MAX_PHRASES = 2;
 const TEXT = [0, 1, 2], PAIRS = 3, CODES = 4, KIND = 5;
 const own = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
 const dict = () => Object.create(null); // keys like "constructor" are words too
@@ -121,18 +127,61 @@ function createEngine(opts) {
     for (const s of await Promise.all(loads)) for (const w in s) if (cmp(w, lo) >= 0 && cmp(w, hi) < 0) out[w] = s[w] || w;
     return out;
   }
-  const near = (found, ws) => ({ terms: ws.map((x) => found[x]), words: ws, weight: 0.5 });
+  const near = (terms, ws) => ({ terms, words: ws, weight: 0.5, tw: terms.map(() => 0.5) });
+  // A word's indexed term, or null when the vocabulary lacks it.
+  const termOf = (w) => keys().then((k) => get("v" + shardOf(k.v, w, cmp))).then((v) => (own(v, w) ? v[w] || w : null));
+
+  // Word families (src/search/morph.rs): derivational suffixes taken off,
+  // longest first, and the spellings the root may have had.
+  const SUFFIXES = ["ability", "ibility", "ation", "ition", "ions", "ion", "ency", "ence", "ancy", "ance",
+    "able", "ible", "ment", "ness", "ity", "ive", "ing", "ent", "ant", "ers", "er", "ed", "es", "s"];
+  const EXTRA = { ency: "ent", ence: "ent", ancy: "ant", ance: "ant", ability: "able", ibility: "ible", ation: "ate" };
+  const eligible = (w) => /^[a-z]{4,}$/.test(w);
+  function candidates(w) {
+    const out = [];
+    for (const s of SUFFIXES) {
+      if (!w.endsWith(s) || w.length - s.length < 3) continue;
+      const r = w.slice(0, w.length - s.length);
+      out.push(r, r + "e");
+      if (r.endsWith("i")) out.push(r.slice(0, -1) + "y");
+      if (r[r.length - 1] === r[r.length - 2]) out.push(r.slice(0, -1));
+      if (EXTRA[s]) out.push(r + EXTRA[s]);
+    }
+    return out;
+  }
+  async function bases(w) {
+    const out = [];
+    if (!eligible(w)) return out;
+    for (const c of candidates(w)) if (c !== w && c.length >= 3 && !out.includes(c) && (await termOf(c)) !== null) out.push(c);
+    return out;
+  }
+  async function family(w, own) {
+    if (!eligible(w)) return [];
+    const related = new Set();
+    for (const b of await bases(w)) related.add(await termOf(b));
+    const p = w.replace(/[ey]$/, ""), words = await wordsIn(p, p + "\u{10ffff}");
+    for (const x in words) if (x !== w && eligible(x) && candidates(x).includes(w)) related.add(words[x]);
+    related.delete(own);
+    return [...related].sort(cmp).slice(0, 4);
+  }
 
   // Query rule 3: a part's terms (the first is its primary), or null.
   function resolve(w, prefix) {
     const cps = Array.from(w);
-    return keys().then((k) => get("v" + shardOf(k.v, w, cmp))).then((v) => {
-      if (own(v, w)) return { terms: [v[w] || w], words: [w], weight: 1 };
-      const pre = prefix && cps.length >= 3 ? wordsIn(w, w + "\u{10ffff}") : Promise.resolve(dict());
-      return pre.then((found) => {
+    return termOf(w).then(async (t) => {
+      if (t !== null) {
+        const f = await family(w, t);
+        return { terms: [t, ...f], words: [w], weight: 1, tw: [1, ...f.map(() => 0.5)] };
+      }
+      const found = prefix && cps.length >= 3 ? await wordsIn(w, w + "\u{10ffff}") : dict();
+      {
         const ws = Object.keys(found).sort((a, b) => Array.from(a).length - Array.from(b).length || cmp(a, b));
+        if (ws.length) return near(ws.slice(0, 3).map((x) => found[x]), ws.slice(0, 3));
+        // Not in the text, but derived from a word that is (`retryable`).
+        const bs = await bases(w), ts = [];
+        for (const b of bs) { const bt = await termOf(b); if (!ts.includes(bt)) ts.push(bt); }
+        if (ts.length) return near(ts.slice(0, 3), bs);
         // No completion: try fuzzy, for a typo in the word being typed.
-        if (ws.length) return near(found, ws.slice(0, 3));
         if (cps.length < 4 || !new RegExp("\\p{L}", "u").test(w)) return null;
         const k = cps.length >= 8 ? 2 : 1, c = cps[0];
         return wordsIn(c, String.fromCodePoint(c.codePointAt(0) + 1)).then((all) => {
@@ -144,33 +193,57 @@ function createEngine(opts) {
             if (d < best) { best = d; hits = []; }
             if (d === best) hits.push(x);
           }
-          return hits.length ? near(all, hits.slice(0, 3)) : null;
+          return hits.length ? near(hits.slice(0, 3).map((x) => all[x]), hits.slice(0, 3)) : null;
         });
-      });
+      }
     });
   }
 
   // Rules 1-2: segments (text outside quotes first, then each phrase) with
   // their parts and multi-part runs.
   function parse(q) {
-    const quotes = [], segs = [], outside = { parts: [], runs: [] };
+    let quotes = [];
+    const segs = [], outside = { all: [] };
     for (let i = -1; (i = q.indexOf('"', i + 1)) >= 0;) quotes.push(i);
-    if (quotes.length % 2) quotes.pop();
+    // Many quotes, or JSON or key="value" syntax: a paste's quotes, not phrases.
+    if (quotes.length > 2 * MAX_PHRASES + 1 || /[{}=]/.test(q)) quotes = []; else if (quotes.length % 2) quotes.pop();
     const add = (seg, a, b) => {
-      for (const r of matches(RUN, q.slice(a, b), a)) {
-        const ps = matches(PART, r.w, r.at);
-        if (ps.length > 1) seg.runs.push(r.w);
-        seg.parts.push(...ps);
+      for (const r of matches(RUN, q.slice(a, b), a)) seg.all.push({ w: r.w, parts: matches(PART, r.w, r.at) });
+      return seg;
+    };
+    // A paste (more than MAXPARTS words): each distinct run once,
+    // identifiers first, then runs with a digit, then words of 4+ letters,
+    // in text order within a class, while the words fit (query.rs).
+    const finish = (seg) => {
+      let runs = seg.all;
+      seg.parts = [];
+      seg.runs = [];
+      if (runs.reduce((n, r) => n + r.parts.length, 0) > MAXPARTS) {
+        const seen = new Set(), ranked = [];
+        runs.forEach((r, i) => {
+          const c = r.parts.length > 1 ? 0 : /[0-9]/.test(r.w) ? 1 : Array.from(r.w).length >= 4 ? 2 : -1;
+          if (c >= 0 && !seen.has(r.w)) { seen.add(r.w); ranked.push([c, i]); }
+        });
+        ranked.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+        const kept = new Set();
+        let used = 0;
+        for (const [, i] of ranked) if (used + runs[i].parts.length <= MAXPARTS) { used += runs[i].parts.length; kept.add(i); }
+        runs = runs.filter((_, i) => kept.has(i));
+        seg.paste = true;
       }
+      runs.forEach((r, i) => {
+        if (r.parts.length > 1) { seg.runs.push(r.w); for (const p of r.parts) p.scale = RUN_PART; }
+        for (const p of r.parts) { p.run = i; seg.parts.push(p); }
+      });
       return seg;
     };
     let from = 0;
     for (let i = 0; i < quotes.length; i += 2) {
       add(outside, from, quotes[i]);
-      segs.push(add({ parts: [], runs: [], phrase: true }, quotes[i] + 1, quotes[i + 1]));
+      segs.push(finish(add({ all: [], phrase: true }, quotes[i] + 1, quotes[i + 1])));
       from = quotes[i + 1] + 1;
     }
-    return [add(outside, from, q.length), ...segs];
+    return [finish(add(outside, from, q.length)), ...segs];
   }
 
   async function search(query, o) {
@@ -182,7 +255,9 @@ function createEngine(opts) {
     // While typing, a last word of one or two characters is not a word yet:
     // it would only fetch files for results gone at the next key.
     const typed = (p) => prefix && p.end === last;
-    const resolved = await Promise.all(segs.map((s) => Promise.all(s.parts.map((p) => (typed(p) && Array.from(p.w).length < 3 ? null : resolve(p.w, typed(p)))))));
+    const one = (p) => (typed(p) && Array.from(p.w).length < 3 ? null
+      : resolve(p.w, typed(p)).then((r) => r && Object.assign(r, { scale: p.scale || 1, run: p.run })));
+    const resolved = await Promise.all(segs.map((s) => Promise.all(s.parts.map(one))));
     return rank(m, segs, resolved, o);
   }
 
@@ -198,13 +273,15 @@ function createEngine(opts) {
     segs.forEach((seg, si) => {
       const rs = resolved[si].filter(Boolean), prim = rs.map((r) => r.terms[0]), pairs = [];
       for (const r of rs) {
-        for (const t of r.terms) { text(t, r.weight); found[t] = 1; }
+        r.terms.forEach((t, i) => { text(t, r.tw[i] * r.scale); found[t] = 1; });
         for (const w of r.words) found[w] = 1;
       }
-      for (const r of seg.runs) { text(r, 1); found[r] = 1; }
+      for (const r of seg.runs) { text(r, RUN_WEIGHT); found[r] = 1; }
       for (let i = 1; i < rs.length; i++) {
-        pairs.push(prim[i - 1] + " " + prim[i]);
-        add(PAIRS, pairs[i - 1], m.boosts[PAIRS] * (rs[i - 1].weight === 1 && rs[i].weight === 1 ? 1 : 0.5));
+        if (seg.paste && rs[i - 1].run !== rs[i].run) continue;
+        const pair = prim[i - 1] + " " + prim[i];
+        pairs.push(pair);
+        add(PAIRS, pair, m.boosts[PAIRS] * (rs[i - 1].weight === 1 && rs[i].weight === 1 ? 1 : 0.5) * Math.min(rs[i - 1].scale, rs[i].scale));
       }
       // Synonyms: a status code brings its reason phrase, and back.
       for (const t of prim) {
@@ -241,7 +318,8 @@ function createEngine(opts) {
       if (!n) return;
       // bm25.rs: idf; weight = idf * (1 + K1), then boost_by; the tf cache.
       const idf = F(Math.log(F(1 + F(F(F(N - n) + 0.5) / F(F(n) + 0.5)))));
-      sc.push({ l, i: 0, w: F(F(idf * K1P1) * F(c.boost)), avg: F(F(m.tokens[c.field]) / F(N)) });
+      const boost = c.field < 3 && /[_\-./:]/.test(c.term) && n * RUN_RARE > N ? c.boost / RUN_WEIGHT : c.boost;
+      sc.push({ l, i: 0, w: F(F(idf * K1P1) * F(boost)), avg: F(F(m.tokens[c.field]) / F(N)) });
     });
     const score = (s) => {
       const norm = F(K1 * F(F(1 - B) + F(F(B * F(m.norms[s.l[s.i + 2]])) / s.avg)));
@@ -427,7 +505,7 @@ function ui() {
 
   function render(q, terms, shown) {
     const hit = marker(terms), a = document.activeElement, refocus = a && a.getAttribute && a.getAttribute("data-chip");
-    const none = `No results for “${q.trim()}”`;
+    const t = q.trim(), none = `No results for “${t.length > 80 ? t.slice(0, 80) + "…" : t}”`;
     panel.textContent = "";
     const chips = panel.appendChild(el("div", "search-chips"));
     chips.setAttribute("role", "group");

@@ -1,0 +1,167 @@
+//! Word families beyond Snowball's stems, read off the vocabulary.
+//!
+//! Snowball conflates inflections (`cache`, `cached`, `caching` are all
+//! `cach`) but not derivations: `cacheable`, `retryable`, `idempotency` keep
+//! stems of their own, so a reader who types one misses pages that use
+//! another. Rather than a hand list of word pairs, a word is related to the
+//! vocabulary words it becomes when a derivational suffix is taken off
+//! (`cacheable` -> `cache`, `retryable` -> `retry`, `idempotency` ->
+//! `idempotent`), and to the vocabulary words that become it. Only words the
+//! site's own text contains take part, so the families are the site's.
+//! The browser client applies the same rules to the same vocabulary
+//! (`FORMAT.md`, rule 3).
+
+use std::collections::BTreeSet;
+
+use super::query::Vocabulary;
+
+/// Derivational suffixes, longest first where one ends another.
+const SUFFIXES: [&str; 24] = [
+    "ability", "ibility", "ation", "ition", "ions", "ion", "ency", "ence", "ancy", "ance", "able",
+    "ible", "ment", "ness", "ity", "ive", "ing", "ent", "ant", "ers", "er", "ed", "es", "s",
+];
+/// Families are at most this many terms besides the word's own.
+pub const MAX_FAMILY: usize = 4;
+
+/// Whether `word` takes part: ASCII letters only, at least 4 of them.
+fn eligible(word: &str) -> bool {
+    word.len() >= 4 && word.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+/// Spellings `word` may come from once `suffix` is taken off (in order).
+fn candidates(word: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for suffix in SUFFIXES {
+        let Some(root) = word.strip_suffix(suffix) else {
+            continue;
+        };
+        if root.len() < 3 {
+            continue;
+        }
+        out.push(root.to_string());
+        out.push(format!("{root}e"));
+        if let Some(r) = root.strip_suffix('i') {
+            out.push(format!("{r}y"));
+        }
+        let b = root.as_bytes();
+        if b.len() >= 2 && b[b.len() - 1] == b[b.len() - 2] {
+            out.push(root[..root.len() - 1].to_string());
+        }
+        match suffix {
+            "ency" | "ence" => out.push(format!("{root}ent")),
+            "ancy" | "ance" => out.push(format!("{root}ant")),
+            "ability" => out.push(format!("{root}able")),
+            "ibility" => out.push(format!("{root}ible")),
+            "ation" => out.push(format!("{root}ate")),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The vocabulary words `word` derives from (`cacheable` -> `cache`).
+pub fn bases(word: &str, vocab: &dyn Vocabulary) -> Vec<String> {
+    if !eligible(word) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for c in candidates(word) {
+        if c != word && c.len() >= 3 && !out.contains(&c) && vocab.term(&c).is_some() {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Where words derived from `word` start: `cache` -> `cach`, `retry` ->
+/// `retr` (a final e or y changes when a suffix is added).
+pub fn derived_prefix(word: &str) -> &str {
+    word.strip_suffix(['e', 'y']).unwrap_or(word)
+}
+
+/// The terms of `word`'s family besides `own` (its own term), sorted, at
+/// most [`MAX_FAMILY`]: the terms of its bases and of the vocabulary words
+/// derived from it.
+pub fn family(word: &str, own: &str, vocab: &dyn Vocabulary) -> Vec<String> {
+    if !eligible(word) {
+        return Vec::new();
+    }
+    let mut related: BTreeSet<String> = BTreeSet::new();
+    for base in bases(word, vocab) {
+        related.extend(vocab.term(&base));
+    }
+    for other in vocab.starting_with(derived_prefix(word)) {
+        if other != word && eligible(&other) && candidates(&other).iter().any(|c| c == word) {
+            related.extend(vocab.term(&other));
+        }
+    }
+    related.remove(own);
+    related.into_iter().take(MAX_FAMILY).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::analyzer::Stem;
+
+    struct Words(Vec<&'static str>);
+
+    impl Vocabulary for Words {
+        fn term(&self, word: &str) -> Option<String> {
+            self.0
+                .contains(&word)
+                .then(|| Stem::default().term(word).into_owned())
+        }
+        fn starting_with(&self, prefix: &str) -> Vec<String> {
+            let mut v: Vec<String> = self
+                .0
+                .iter()
+                .filter(|w| w.starts_with(prefix))
+                .map(|w| w.to_string())
+                .collect();
+            v.sort();
+            v
+        }
+    }
+
+    fn vocab() -> Words {
+        Words(vec![
+            "cache",
+            "cached",
+            "caching",
+            "cacheable",
+            "retry",
+            "retries",
+            "idempotency",
+            "idempotent",
+            "payment",
+            "pay",
+            "response",
+            "responses",
+        ])
+    }
+
+    #[test]
+    fn derivations_join_their_base() {
+        let v = vocab();
+        assert_eq!(bases("cacheable", &v), ["cache"]);
+        assert_eq!(bases("retryable", &v), ["retry"]);
+        assert_eq!(bases("idempotency", &v), ["idempotent"]);
+        assert_eq!(family("cacheable", "cacheabl", &v), ["cach"]);
+        assert_eq!(family("cache", "cach", &v), ["cacheabl"]);
+        assert_eq!(
+            family("idempotent", "idempot", &v),
+            Vec::<String>::new(),
+            "same stem"
+        );
+    }
+
+    #[test]
+    fn short_words_digits_and_unrelated_words_stay_alone() {
+        let v = vocab();
+        assert!(family("pay", "pay", &v).is_empty());
+        assert!(bases("x402s", &v).is_empty());
+        assert_eq!(family("payment", "payment", &v), ["pay"]);
+        assert!(bases("respons", &v).is_empty());
+    }
+}
