@@ -128,8 +128,9 @@ def table(n, rows, search, budget, typed):
     widths = [max(len(x[i]) for x in lines + [head]) for i in range(len(head))]
     for row in [head] + lines:
         print("  ".join(c.rjust(wd) if i else c.ljust(wd) for i, (c, wd) in enumerate(zip(row, widths))))
-    print(f"remedy search before the first keystroke: {budget['before'] / 1024:.1f} KB "
-          f"(search.js {budget['client'] / 1024:.1f} + meta.js {budget['meta'] / 1024:.1f}); "
+    print(f"remedy search before the first keystroke: {budget['before'] / 1024:.1f} KB (search.js); "
+          f"the first keystroke adds search-engine.js {budget['engine'] / 1024:.1f} + meta.js {budget['meta'] / 1024:.1f} KB "
+          f"(counted in each query's bytes); "
           f"on disk: browser index {budget['disk']['browser']['bytes'] / 2**20:.1f} MiB in {budget['disk']['browser']['files']} files, "
           f"tantivy {budget['disk']['tantivy']['bytes'] / 2**20:.1f} MiB in {budget['disk']['tantivy']['files']} files")
     print("typed one key every 120 ms (debounce %d ms): one search, x1.00 of pasted; a search after every key: %s"

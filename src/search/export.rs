@@ -165,10 +165,10 @@ pub fn files(built: &Built, docs: &[SearchDoc]) -> Result<BTreeMap<String, Vec<u
         })
         .collect();
     let records = page_records(docs);
-    let term_bytes: usize = entries.iter().map(|e| e.1.len()).sum();
+    let sizes: Vec<usize> = entries.iter().map(|e| e.1.len()).collect();
     let record_bytes: usize = records.iter().map(Vec::len).sum();
-    let (term_packs_wanted, fragment_packs_wanted) = pack_counts(docs, term_bytes, record_bytes);
-    let term_packs = split(entries, term_bytes.div_ceil(term_packs_wanted).max(1));
+    let (term_limit, per_pack) = pack_sizes(docs, &sizes, records.len(), record_bytes);
+    let term_packs = split(entries, term_limit);
     let vocab_shards = split(
         vocab.into_iter().map(|(word, term)| {
             let line = if term == word {
@@ -180,7 +180,6 @@ pub fn files(built: &Built, docs: &[SearchDoc]) -> Result<BTreeMap<String, Vec<u
         }),
         VOCAB_SHARD_BYTES,
     );
-    let per_pack = records.len().div_ceil(fragment_packs_wanted).max(1);
     let fragment_packs = fragment_packs(&records, per_pack);
     let pages = page_firsts(docs);
 
@@ -283,23 +282,54 @@ fn postings(seg: &SegmentReader, fields: &[Field]) -> Result<(Vec<Entry>, Vec<u6
     Ok((entries, tokens, max_norm))
 }
 
-/// How many term packs and fragment packs to write. Sized by bytes (a
-/// query costs about one term pack per word and one fragment pack per
-/// result), then shrunk in proportion when the site would get more search
+/// How big term packs and fragment packs are. Sized by bytes (a query
+/// costs about one term pack per word and one fragment pack per result),
+/// then made larger in proportion when the site would get more search
 /// files than 3 for every 10 pages less 32: hosts cap file counts, and the
 /// whole site must stay within 1.3 files per page.
-fn pack_counts(docs: &[SearchDoc], term_bytes: usize, record_bytes: usize) -> (usize, usize) {
+///
+/// Returns the byte limit of a term pack and the records per fragment pack.
+fn pack_sizes(
+    docs: &[SearchDoc],
+    term_sizes: &[usize],
+    records: usize,
+    record_bytes: usize,
+) -> (usize, usize) {
     let pages: std::collections::BTreeSet<&str> = docs
         .iter()
         .map(|d| d.url.split('#').next().unwrap_or_default())
         .collect();
     let budget = (pages.len() * 3 / 10).saturating_sub(32).max(8);
-    let t = term_bytes.div_ceil(TERM_PACK_BYTES).max(1);
-    let f = record_bytes.div_ceil(FRAGMENT_PACK_BYTES).max(1);
+    let mut limit = TERM_PACK_BYTES;
+    let per_pack = (FRAGMENT_PACK_BYTES * records)
+        .checked_div(record_bytes)
+        .unwrap_or(1)
+        .max(1);
+    let (t, f) = (packs_of(term_sizes, limit), records.div_ceil(per_pack));
     if t + f <= budget {
-        return (t, f);
+        return (limit, per_pack);
     }
-    ((t * budget / (t + f)).max(1), (f * budget / (t + f)).max(1))
+    // Both kinds give up files in proportion to how many they have.
+    let t_fit = (t * budget / (t + f)).max(1);
+    while packs_of(term_sizes, limit) > t_fit {
+        limit += limit / 8;
+    }
+    let f_fit = budget.saturating_sub(packs_of(term_sizes, limit)).max(1);
+    (limit, records.div_ceil(f_fit).max(per_pack))
+}
+
+/// How many packs [`split`] makes of entries of these sizes.
+fn packs_of(sizes: &[usize], limit: usize) -> usize {
+    let mut packs = 0;
+    let mut current = limit;
+    for size in sizes {
+        if current >= limit {
+            packs += 1;
+            current = 0;
+        }
+        current += size;
+    }
+    packs.max(1)
 }
 
 /// Each result group's record for snippets, as JSON:
@@ -445,7 +475,7 @@ mod tests {
     }
 
     #[test]
-    fn pack_counts_keep_within_the_file_budget() {
+    fn pack_sizes_keep_within_the_file_budget() {
         let doc = |i: usize| SearchDoc {
             title: String::new(),
             heading: None,
@@ -456,12 +486,20 @@ mod tests {
             kind: crate::search::Kind::Guide,
         };
         let docs: Vec<SearchDoc> = (0..1000).map(doc).collect();
-        // Small indexes get packs sized by bytes.
-        assert_eq!(pack_counts(&docs, 80_000, 36_000), (2, 2));
+        // Small indexes get packs sized by bytes: 18,000 bytes of records.
+        let small = vec![10_000; 8];
+        assert_eq!(
+            pack_sizes(&docs, &small, 1000, 36_000),
+            (TERM_PACK_BYTES, 500)
+        );
+        assert_eq!(packs_of(&small, TERM_PACK_BYTES), 2);
         // Large ones are held to 3 files per 10 pages, less 32.
-        let (t, f) = pack_counts(&docs, 80_000_000, 18_000_000);
-        assert!(t + f <= 268 && t > f, "{t} + {f}");
-        // A tiny site still gets a few.
-        assert!(pack_counts(&docs[..3], 40_000_000, 18_000_000).0 >= 1);
+        let big = vec![10_000; 8_000];
+        let (limit, per_pack) = pack_sizes(&docs, &big, 1000, 18_000_000);
+        let (t, f) = (packs_of(&big, limit), 1000usize.div_ceil(per_pack));
+        assert!(t + f <= 268 && t > 1 && f > 1, "{t} + {f}");
+        // A tiny site still gets a pack of each.
+        let (limit, per_pack) = pack_sizes(&docs[..3], &big, 3, 18_000_000);
+        assert!(packs_of(&big, limit) <= 8 && per_pack >= 1);
     }
 }

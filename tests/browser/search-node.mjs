@@ -1,4 +1,4 @@
-// Runs the browser search engine (themes/default/static/search.js) in node
+// Runs the browser search engine (themes/default/static/search-engine.js) in node
 // over a built site's search files, for the parity test against `remedy
 // search`.
 //
@@ -16,7 +16,7 @@ import { join } from "node:path";
 import vm from "node:vm";
 
 const require = createRequire(import.meta.url);
-const { createEngine, fileOf } = require("../../themes/default/static/search.js");
+const { createEngine, fileOf } = require("../../themes/default/static/search-engine.js");
 
 function fail(message) {
   process.stderr.write(`search-node: ${message}\n`);
