@@ -213,6 +213,13 @@ impl SiteUrl {
     pub fn absolute_url(&self, path: &str) -> Option<String> {
         self.absolute.as_ref().map(|a| format!("{a}{path}"))
     }
+
+    /// The URL to show a reader in a terminal: absolute when the host is
+    /// known, else the path under the base path (`/kb/codes/429/`).
+    pub fn public_url(&self, path: &str) -> String {
+        self.absolute_url(path)
+            .unwrap_or_else(|| format!("{}{path}", self.base_path))
+    }
 }
 
 /// Settings given on the command line; they win over `book.toml`.

@@ -7,10 +7,10 @@
 use std::io::{BufRead, Write};
 
 use crate::config::Config;
-use crate::content::Library;
-use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::site::{BuildFailure, BuildOptions};
-use crate::tree::walk::{self, GuideLink, Outcome, WalkError};
+use crate::content::{Library, PageId};
+use crate::diagnostics::{Diagnostic, Diagnostics, Failure};
+use crate::site::BuildOptions;
+use crate::tree::walk::{self, GuideLink, Outcome};
 use crate::tree::{NodeKind, Tree};
 
 /// What to walk and how.
@@ -24,41 +24,28 @@ pub struct DiagnoseOptions<'a> {
     pub answers: Option<Vec<String>>,
 }
 
-/// Why `diagnose` stopped without reaching a remedy.
-#[derive(Debug)]
-pub enum DiagnoseError {
-    /// The site or tree has errors.
-    Site(BuildFailure),
-    /// A scripted walk went wrong.
-    Walk(WalkError),
-    /// Writing to the terminal failed.
-    Io(std::io::Error),
-}
-
 /// A site's tree, loaded and validated as a build would.
 pub(crate) struct Opened {
     config: Config,
     library: Library,
-    page: usize,
+    page: PageId,
 }
 
 impl Opened {
     /// Loads the site at `build.root` and picks the tree named `name`
     /// (the only tree when `None`).
-    pub(crate) fn open(build: &BuildOptions, name: Option<&str>) -> Result<Opened, BuildFailure> {
-        let fail = |d: Diagnostics| BuildFailure {
-            diagnostics: d.sorted(),
-        };
-        let config = Config::load(&build.root, &build.overrides).map_err(fail)?;
+    pub(crate) fn open(build: &BuildOptions, name: Option<&str>) -> Result<Opened, Failure> {
+        let config = Config::load(&build.root, &build.overrides)?;
         let mut diags = Diagnostics::new();
-        let library = Library::load(&config, &mut diags);
+        let library = crate::site::load_library(&config, &mut diags);
         if diags.has_errors() {
-            return Err(fail(diags));
+            return Err(diags.into());
         }
-        let trees: Vec<usize> = (0..library.pages.len())
-            .filter(|&i| library.pages[i].tree.is_some())
+        let trees: Vec<PageId> = library
+            .ids()
+            .filter(|&i| library.pages[i].tree().is_some())
             .collect();
-        let names = |i: usize| {
+        let names = |i: PageId| {
             let rel = library.pages[i]
                 .rel_path
                 .trim_end_matches(".toml")
@@ -86,9 +73,7 @@ impl Opened {
             } else {
                 format!("trees: {}", list.join(", "))
             };
-            let mut d = Diagnostics::new();
-            d.push(Diagnostic::error(msg).with_help(help));
-            return Err(fail(d));
+            return Err(Diagnostic::error(msg).with_help(help).into());
         };
         Ok(Opened {
             config,
@@ -99,17 +84,14 @@ impl Opened {
 
     /// The tree.
     pub(crate) fn tree(&self) -> &Tree {
-        match self.library.pages[self.page].tree.as_deref() {
+        match self.library.pages[self.page].tree() {
             Some(t) => t,
             None => unreachable!("Opened::open picks a page with a tree"),
         }
     }
 
     fn url(&self, path: &str) -> String {
-        self.config
-            .site_url
-            .absolute_url(path)
-            .unwrap_or_else(|| format!("{}{path}", self.config.site_url.base_path))
+        self.config.site_url.public_url(path)
     }
 
     /// The URL of a node's step on the site.
@@ -145,8 +127,8 @@ pub fn run(
     opts: &DiagnoseOptions<'_>,
     input: &mut dyn BufRead,
     out: &mut dyn Write,
-) -> Result<Outcome, DiagnoseError> {
-    let opened = Opened::open(&opts.build, opts.tree).map_err(DiagnoseError::Site)?;
+) -> Result<Outcome, Failure> {
+    let opened = Opened::open(&opts.build, opts.tree)?;
     let tree = opened.tree();
     let guides = |node: usize| opened.guides(node);
     let result = match &opts.answers {
@@ -161,11 +143,11 @@ pub fn run(
         Ok(Ok(outcome)) => {
             if let Outcome::Remedy(node) = outcome {
                 let url = opened.step_url(node);
-                writeln!(out, "\nThis step on the site: {url}").map_err(DiagnoseError::Io)?;
+                writeln!(out, "\nThis step on the site: {url}")?;
             }
             Ok(outcome)
         }
-        Ok(Err(e)) => Err(DiagnoseError::Walk(e)),
-        Err(e) => Err(DiagnoseError::Io(e)),
+        Ok(Err(e)) => Err(Diagnostic::error(e.to_string()).into()),
+        Err(e) => Err(e.into()),
     }
 }

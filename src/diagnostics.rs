@@ -275,6 +275,53 @@ impl IntoIterator for Diagnostics {
     }
 }
 
+/// Why a command failed. Every public entry point of the library (build,
+/// check, serve, init, diagnose, triage, search) returns this one type, so
+/// `main` has one place that prints a failure and picks the exit code.
+#[derive(Debug)]
+pub enum Failure {
+    /// The user's input has errors: every diagnostic (warnings included),
+    /// sorted by file and line.
+    Diagnostics(Vec<Diagnostic>),
+    /// Reading the command's input or writing its output failed; a closed
+    /// pipe (`remedy search x | head -1`) is one and is not an error to report.
+    Io(std::io::Error),
+}
+
+impl Failure {
+    /// The diagnostics of a failure (none for an output error).
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            Failure::Diagnostics(d) => d,
+            Failure::Io(_) => &[],
+        }
+    }
+
+    /// True when the reader of the output went away: the command ends
+    /// quietly and successfully, as `cat` or ripgrep do.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Failure::Io(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+impl From<Diagnostics> for Failure {
+    fn from(d: Diagnostics) -> Self {
+        Failure::Diagnostics(d.sorted())
+    }
+}
+
+impl From<Diagnostic> for Failure {
+    fn from(d: Diagnostic) -> Self {
+        Failure::Diagnostics(vec![d])
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::Io(e)
+    }
+}
+
 /// The closest candidate to a misspelt name, for "did you mean" hints.
 pub fn did_you_mean<'a>(
     name: &str,

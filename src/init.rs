@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{include_dir, Dir};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Failure};
 
 static SCAFFOLD: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/src/scaffold");
 
@@ -18,14 +18,15 @@ static SCAFFOLD: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/src/scaffold")
 /// # Errors
 /// When `dir` already holds a `book.toml` or a `content` folder, or a file
 /// cannot be written.
-pub fn init(dir: &Path, title: Option<&str>) -> Result<Vec<PathBuf>, Diagnostic> {
+pub fn init(dir: &Path, title: Option<&str>) -> Result<Vec<PathBuf>, Failure> {
     for existing in ["book.toml", "content"] {
         if dir.join(existing).exists() {
             return Err(Diagnostic::error(format!(
                 "{} already has a {existing}; nothing was written",
                 dir.display()
             ))
-            .with_help("run `remedy init` in a new or empty folder"));
+            .with_help("run `remedy init` in a new or empty folder")
+            .into());
         }
     }
     let title = title.map(str::to_string).unwrap_or_else(|| {

@@ -26,6 +26,7 @@ pub mod diagnostics;
 pub mod fingerprint;
 pub mod highlight;
 pub mod init;
+pub mod lookup;
 pub mod markdown;
 pub mod output;
 pub mod render;
@@ -36,4 +37,5 @@ pub mod theme;
 pub mod tree;
 pub mod triage;
 
-pub use site::{build, BuildFailure, BuildOptions, BuildReport};
+pub use diagnostics::Failure;
+pub use site::{build, BuildOptions, BuildReport};

@@ -1,18 +1,18 @@
-//! The `remedy` command line: a thin layer that turns flags into
-//! [`remedy::BuildOptions`], prints diagnostics and picks the exit code
-//! (0 success, 1 the site has errors, 2 a usage error, from clap).
+//! The `remedy` command line: a thin layer that turns flags into library
+//! options, prints what the library returns and picks the exit code in one
+//! place (0 success, 1 the site has errors, 2 a usage error, from clap). A
+//! closed pipe ends any command quietly with 0, as it does for `cat`.
 
-use std::io::Write as _;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use termcolor::{ColorChoice, StandardStream};
+use termcolor::{ColorChoice, StandardStream, WriteColor};
 
 use remedy::config::Overrides;
-use remedy::diagnose::{DiagnoseError, DiagnoseOptions};
-use remedy::diagnostics::Diagnostic;
-use remedy::{BuildFailure, BuildOptions};
+use remedy::diagnose::DiagnoseOptions;
+use remedy::{BuildOptions, Failure};
 
 /// A static site generator for troubleshooting knowledge bases.
 #[derive(Debug, Parser)]
@@ -186,20 +186,79 @@ struct BuildArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let color = match cli.color {
-        Color::Auto if std::io::IsTerminal::is_terminal(&std::io::stderr()) => ColorChoice::Auto,
-        Color::Auto | Color::Never => ColorChoice::Never,
-        Color::Always => ColorChoice::Always,
+    // Each stream gets its own choice: `remedy search x > file` must not
+    // write escape codes because stderr is a terminal.
+    let colors = Colors {
+        stdout: cli.color.choice(std::io::stdout().is_terminal()),
+        stderr: cli.color.choice(std::io::stderr().is_terminal()),
     };
-    let (common, output, quiet, verbose, write) = match cli.command {
-        Command::Build(b) => (b.common, b.output, b.quiet, b.verbose, true),
-        Command::Check(c) => (c, None, false, false, false),
-        Command::Diagnose(d) => return diagnose(d, color),
-        Command::Triage(t) => return triage(t, color),
-        Command::Init(i) => return init(i, color),
-        Command::Search(s) => return search(s, color),
-        Command::Serve(s) => return serve(s, color),
+    let is_build = matches!(cli.command, Command::Build(_) | Command::Check(_));
+    let result = match cli.command {
+        Command::Build(b) => build(b.common, b.output, b.quiet, b.verbose, true, &colors),
+        Command::Check(c) => build(c, None, false, false, false, &colors),
+        Command::Diagnose(d) => diagnose(d),
+        Command::Triage(t) => triage(t, &colors),
+        Command::Init(i) => init(i),
+        Command::Search(s) => search(s, &colors),
+        Command::Serve(s) => serve(s),
     };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) if f.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(f) => {
+            let err = StandardStream::stderr(colors.stderr);
+            // stderr itself may be gone; then nothing more can be said.
+            let _ = report(&mut err.lock(), &f, is_build);
+            ExitCode::from(1)
+        }
+    }
+}
+
+impl Color {
+    fn choice(self, is_terminal: bool) -> ColorChoice {
+        match self {
+            Color::Auto if is_terminal => ColorChoice::Auto,
+            Color::Auto | Color::Never => ColorChoice::Never,
+            Color::Always => ColorChoice::Always,
+        }
+    }
+}
+
+/// The colour choice of each output stream.
+struct Colors {
+    stdout: ColorChoice,
+    stderr: ColorChoice,
+}
+
+/// Prints a failure: its diagnostics, or the I/O error.
+fn report(err: &mut dyn WriteColor, failure: &Failure, is_build: bool) -> std::io::Result<()> {
+    match failure {
+        Failure::Diagnostics(diags) => {
+            for d in diags {
+                d.emit(err)?;
+            }
+            if is_build {
+                let errors = diags.iter().filter(|d| d.is_error()).count();
+                writeln!(
+                    err,
+                    "build failed with {errors} error{}; nothing was written",
+                    if errors == 1 { "" } else { "s" }
+                )?;
+            }
+            Ok(())
+        }
+        Failure::Io(e) => writeln!(err, "error: {e}"),
+    }
+}
+
+fn build(
+    common: CommonArgs,
+    output: Option<PathBuf>,
+    quiet: bool,
+    verbose: bool,
+    write: bool,
+    colors: &Colors,
+) -> Result<(), Failure> {
     let opts = BuildOptions {
         root: common.dir,
         overrides: Overrides {
@@ -210,92 +269,76 @@ fn main() -> ExitCode {
         },
         write,
     };
-    match remedy::build(&opts) {
-        Ok(report) => {
-            print_diagnostics(&report.warnings, color);
-            if !quiet {
-                let secs = report.elapsed.as_secs_f64();
-                let what = if write {
-                    format!(
-                        "built {} pages ({} files) into {} in {secs:.2} s",
-                        report.pages,
-                        report.files,
-                        report.output_dir.display()
-                    )
-                } else {
-                    format!("checked {} pages in {secs:.2} s: no errors", report.pages)
-                };
-                let warnings = match report.warnings.len() {
-                    0 => String::new(),
-                    1 => ", 1 warning".into(),
-                    n => format!(", {n} warnings"),
-                };
-                println!("{what}{warnings}");
-            }
-            if verbose {
-                for (stage, t) in &report.timings {
-                    println!("  {:<36} {:>8.1} ms", stage, t.as_secs_f64() * 1000.0);
-                }
-            }
-            ExitCode::SUCCESS
-        }
-        Err(BuildFailure { diagnostics }) => {
-            print_diagnostics(&diagnostics, color);
-            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-            let mut err = StandardStream::stderr(color);
-            let _ = writeln!(
-                err,
-                "build failed with {errors} error{}; nothing was written",
-                if errors == 1 { "" } else { "s" }
-            );
-            ExitCode::from(1)
+    let report = remedy::build(&opts)?;
+    {
+        let err = StandardStream::stderr(colors.stderr);
+        let mut err = err.lock();
+        for w in &report.warnings {
+            w.emit(&mut err)?;
         }
     }
+    let mut out = std::io::stdout().lock();
+    if !quiet {
+        let secs = report.elapsed.as_secs_f64();
+        let what = if write {
+            format!(
+                "built {} pages ({} files) into {} in {secs:.2} s",
+                report.pages,
+                report.files,
+                report.output_dir.display()
+            )
+        } else {
+            format!("checked {} pages in {secs:.2} s: no errors", report.pages)
+        };
+        let warnings = match report.warnings.len() {
+            0 => String::new(),
+            1 => ", 1 warning".into(),
+            n => format!(", {n} warnings"),
+        };
+        writeln!(out, "{what}{warnings}")?;
+    }
+    if verbose {
+        for (stage, t) in &report.timings {
+            writeln!(out, "  {:<36} {:>8.1} ms", stage, t.as_secs_f64() * 1000.0)?;
+        }
+    }
+    Ok(())
 }
 
-fn serve(args: ServeArgs, color: ColorChoice) -> ExitCode {
+fn serve(args: ServeArgs) -> Result<(), Failure> {
     let opts = remedy::serve::ServeOptions {
         root: args.dir.clone(),
         addr: std::net::SocketAddr::new(args.bind, args.port),
         drafts: args.drafts,
     };
     let mut ready = |addr: std::net::SocketAddr| {
-        println!(
+        let mut out = std::io::stdout().lock();
+        // Nobody reading stdout is no reason to stop serving.
+        let _ = writeln!(
+            out,
             "serving {} at http://{addr}/ (rebuilds on change; Ctrl+C to stop)",
             args.dir.display()
-        );
-        let _ = std::io::stdout().flush();
+        )
+        .and_then(|()| out.flush());
     };
-    let stderr = std::io::stderr();
-    match remedy::serve::serve(&opts, &mut ready, &mut stderr.lock()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(d) => {
-            print_diagnostics(&[d], color);
-            ExitCode::from(1)
-        }
-    }
+    remedy::serve::serve(&opts, &mut ready, &mut std::io::stderr().lock())
 }
 
-fn init(args: InitArgs, color: ColorChoice) -> ExitCode {
-    match remedy::init::init(&args.dir, args.title.as_deref()) {
-        Ok(files) => {
-            for f in &files {
-                println!("created {}", f.display());
-            }
-            println!(
-                "\nNext: `remedy build {0}` builds it into {0}/public; `remedy diagnose -C {0}` walks its tree.",
-                args.dir.display()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(d) => {
-            print_diagnostics(&[d], color);
-            ExitCode::from(1)
-        }
+fn init(args: InitArgs) -> Result<(), Failure> {
+    let files = remedy::init::init(&args.dir, args.title.as_deref())?;
+    let mut out = std::io::stdout().lock();
+    for f in &files {
+        writeln!(out, "created {}", f.display())?;
     }
+    writeln!(
+        out,
+        "\nNext: `remedy build {0}` builds it into {0}/public; `remedy diagnose -C {0}` walks its tree.",
+        args.dir.display()
+    )?;
+    Ok(())
 }
 
-fn diagnose(args: DiagnoseArgs, color: ColorChoice) -> ExitCode {
+fn diagnose(args: DiagnoseArgs) -> Result<(), Failure> {
     let opts = DiagnoseOptions {
         build: BuildOptions {
             root: args.dir,
@@ -305,33 +348,16 @@ fn diagnose(args: DiagnoseArgs, color: ColorChoice) -> ExitCode {
         tree: args.tree.as_deref(),
         answers: args.answers,
     };
-    let stdin = std::io::stdin();
-    let stdout = std::io::stdout();
-    let result = remedy::diagnose::run(&opts, &mut stdin.lock(), &mut stdout.lock());
-    let mut err = StandardStream::stderr(color);
-    match result {
-        Ok(_) => ExitCode::SUCCESS,
-        Err(DiagnoseError::Site(BuildFailure { diagnostics })) => {
-            print_diagnostics(&diagnostics, color);
-            ExitCode::from(1)
-        }
-        Err(DiagnoseError::Walk(e)) => {
-            let _ = writeln!(err, "error: {e}");
-            ExitCode::from(1)
-        }
-        // A closed pipe (`remedy diagnose | head`) is not worth a message.
-        Err(DiagnoseError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-            ExitCode::SUCCESS
-        }
-        Err(DiagnoseError::Io(e)) => {
-            let _ = writeln!(err, "error: {e}");
-            ExitCode::from(1)
-        }
-    }
+    remedy::diagnose::run(
+        &opts,
+        &mut std::io::stdin().lock(),
+        &mut std::io::stdout().lock(),
+    )
+    .map(|_| ())
 }
 
-fn triage(args: TriageArgs, color: ColorChoice) -> ExitCode {
-    use remedy::triage::{TriageError, TriageOptions};
+fn triage(args: TriageArgs, colors: &Colors) -> Result<(), Failure> {
+    use remedy::triage::TriageOptions;
     let opts = TriageOptions {
         build: BuildOptions {
             root: args.dir,
@@ -341,68 +367,23 @@ fn triage(args: TriageArgs, color: ColorChoice) -> ExitCode {
         tree: args.tree.as_deref(),
         json: args.json,
     };
-    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-        let _ = writeln!(
-            StandardStream::stderr(color),
+    if std::io::stdin().is_terminal() {
+        writeln!(
+            StandardStream::stderr(colors.stderr),
             "Paste the response or error message, then press Ctrl-D (Ctrl-Z Enter on Windows):"
-        );
+        )?;
     }
-    let result = remedy::triage::run(
+    remedy::triage::run(
         &opts,
         &mut std::io::stdin().lock(),
         &mut std::io::stdout().lock(),
-    );
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(TriageError::Site(BuildFailure { diagnostics })) => {
-            print_diagnostics(&diagnostics, color);
-            ExitCode::from(1)
-        }
-        Err(TriageError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(TriageError::Io(e)) => {
-            let _ = writeln!(StandardStream::stderr(color), "error: {e}");
-            ExitCode::from(1)
-        }
-    }
+    )
 }
 
-fn search(args: SearchArgs, color: ColorChoice) -> ExitCode {
-    let mut err = StandardStream::stderr(color);
-    let (site, base) = match &args.site {
-        Some(site) => (site.clone(), "/".to_string()),
-        None => match remedy::config::Config::load(&args.dir, &Overrides::default()) {
-            Ok(config) => {
-                let base = config
-                    .site_url
-                    .absolute
-                    .clone()
-                    .unwrap_or(config.site_url.base_path.clone());
-                (config.output_dir, base)
-            }
-            Err(diags) => {
-                print_diagnostics(&diags.sorted(), color);
-                return ExitCode::from(1);
-            }
-        },
-    };
-    let dir = site.join(remedy::search::INDEX_DIR);
-    if !dir.join("meta.json").is_file() {
-        let _ = writeln!(
-            err,
-            "error: no search index in {}\nhelp: run `remedy build` first (or pass --site with a built site)",
-            dir.display()
-        );
-        return ExitCode::from(1);
-    }
-    let index = match remedy::search::SearchIndex::open(&dir) {
-        Ok(i) => i,
-        Err(e) => {
-            let _ = writeln!(
-                err,
-                "error: {e:#}\nhelp: rebuild the site with this version of remedy"
-            );
-            return ExitCode::from(1);
-        }
+fn search(args: SearchArgs, colors: &Colors) -> Result<(), Failure> {
+    let site = match &args.site {
+        Some(site) => remedy::lookup::Site::built(site),
+        None => remedy::lookup::Site::of_project(&args.dir)?,
     };
     let opts = remedy::search::Options {
         limit: args.limit,
@@ -413,43 +394,16 @@ fn search(args: SearchArgs, color: ColorChoice) -> ExitCode {
         }),
     };
     let query = args.query.join(" ");
-    let hits = match index.search(&query, &opts) {
-        Ok(h) => h,
-        Err(e) => {
-            let _ = writeln!(err, "error: the search failed: {e:#}");
-            return ExitCode::from(1);
-        }
-    };
-    let out = StandardStream::stdout(color);
+    let hits = site.search(&query, &opts)?;
+    let out = StandardStream::stdout(colors.stdout);
     let mut out = out.lock();
-    let printed = if args.json {
-        let rows: Vec<serde_json::Value> = hits
-            .iter()
-            .map(|h| {
-                serde_json::json!({
-                    "title": h.title,
-                    "section": h.heading,
-                    "url": format!("{base}{}", h.url),
-                    "score": h.score,
-                    "codes": h.codes,
-                    "kind": h.kind,
-                    "snippet": h.snippet,
-                })
-            })
-            .collect();
-        serde_json::to_writer_pretty(&mut out, &rows)
-            .map_err(std::io::Error::other)
-            .and_then(|_| writeln!(out))
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &site.json(&hits)).map_err(std::io::Error::from)?;
+        writeln!(out)?;
     } else {
-        print_hits(&mut out, &hits, &base, &query)
-    };
-    match printed {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            let _ = writeln!(err, "error: {e}");
-            ExitCode::from(1)
-        }
-        _ => ExitCode::SUCCESS,
+        print_hits(&mut out, &hits, &site.base, &query)?;
     }
+    Ok(())
 }
 
 fn print_hits(
@@ -499,15 +453,4 @@ fn print_hits(
         writeln!(out, "{}", &text[at..])?;
     }
     Ok(())
-}
-
-fn print_diagnostics(diags: &[Diagnostic], color: ColorChoice) {
-    let stream = StandardStream::stderr(color);
-    let mut lock = stream.lock();
-    for d in diags {
-        if d.emit(&mut lock).is_err() {
-            // stderr is gone (e.g. a closed pipe): nothing more can be said.
-            return;
-        }
-    }
 }

@@ -12,9 +12,12 @@ use tera::{Context, ErrorKind, Tera};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::TocEntry;
-use crate::site::ReachedFromView;
 use crate::theme::Theme;
 use crate::tree::render::TreeView;
+
+mod views;
+
+pub use views::{relative_root, PageContext, ReachedFrom};
 
 /// The templates every theme must provide (the built-in theme has them all).
 pub const REQUIRED: &[&str] = &[
@@ -200,6 +203,19 @@ pub struct NavView {
     /// `` for a page; in a book also `part` (a part title), `draft` (a
     /// chapter not written yet) and `separator`, which have no URL.
     pub kind: &'static str,
+}
+
+/// A back-link as templates see it (`page.reached_from`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReachedFromView {
+    /// The tree's title.
+    pub tree: String,
+    /// The question.
+    pub question: String,
+    /// The answer.
+    pub answer: String,
+    /// URL of the remedy's step in the tree, relative to the page.
+    pub url: String,
 }
 
 /// The page being rendered, as templates see it (`page`).

@@ -18,7 +18,7 @@ use notify::{RecursiveMode, Watcher};
 use tiny_http::{Header, Response, Server};
 
 use crate::config::Overrides;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Failure};
 use crate::site::{build, BuildOptions};
 
 /// Where to serve and what.
@@ -59,7 +59,7 @@ pub fn serve(
     opts: &ServeOptions,
     ready: &mut dyn FnMut(SocketAddr),
     log: &mut dyn std::io::Write,
-) -> Result<(), Diagnostic> {
+) -> Result<(), Failure> {
     let server = Server::http(opts.addr).map_err(|e| {
         Diagnostic::error(format!("cannot listen on {}: {e}", opts.addr))
             .with_help("pick another --port")
@@ -102,7 +102,11 @@ pub fn serve(
                 }
             }
             Err(failure) => {
-                let text: Vec<String> = failure.diagnostics.iter().map(|d| d.to_string()).collect();
+                let text: Vec<String> = failure
+                    .diagnostics()
+                    .iter()
+                    .map(|d| d.to_string())
+                    .collect();
                 let _ = writeln!(
                     log,
                     "build failed; still serving the last good build:\n{}",

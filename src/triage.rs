@@ -7,7 +7,8 @@ use std::io::{Read, Write};
 use serde::Serialize;
 
 use crate::diagnose::Opened;
-use crate::site::{BuildFailure, BuildOptions};
+use crate::diagnostics::Failure;
+use crate::site::BuildOptions;
 use crate::tree::{paste, triage, walk, NodeKind};
 
 /// What to triage and how to print it.
@@ -18,15 +19,6 @@ pub struct TriageOptions<'a> {
     pub tree: Option<&'a str>,
     /// One JSON object instead of text.
     pub json: bool,
-}
-
-/// Why triage printed nothing useful.
-#[derive(Debug)]
-pub enum TriageError {
-    /// The site or tree has errors.
-    Site(BuildFailure),
-    /// Reading the paste or writing the result failed.
-    Io(std::io::Error),
 }
 
 #[derive(Serialize)]
@@ -53,15 +45,14 @@ pub fn run(
     opts: &TriageOptions<'_>,
     input: &mut dyn Read,
     out: &mut dyn Write,
-) -> Result<(), TriageError> {
-    let opened = Opened::open(&opts.build, opts.tree).map_err(TriageError::Site)?;
+) -> Result<(), Failure> {
+    let opened = Opened::open(&opts.build, opts.tree)?;
     let tree = opened.tree();
     // Four bytes per character at most: read no more than could be used.
     let mut bytes = Vec::new();
     input
         .take(paste::MAX_PASTE_CHARS as u64 * 4)
-        .read_to_end(&mut bytes)
-        .map_err(TriageError::Io)?;
+        .read_to_end(&mut bytes)?;
     let text = String::from_utf8_lossy(&bytes);
     let result = triage::triage(tree, &paste::parse(&text));
     let node = &tree.nodes[result.node];
@@ -89,14 +80,13 @@ pub fn run(
             })
             .collect(),
     };
-    let io = TriageError::Io;
     if opts.json {
-        let json = serde_json::to_string_pretty(&report).map_err(|e| io(e.into()))?;
-        return writeln!(out, "{json}").map_err(io);
+        let json = serde_json::to_string_pretty(&report).map_err(std::io::Error::from)?;
+        return Ok(writeln!(out, "{json}")?);
     }
-    writeln!(out, "{}", tree.title).map_err(io)?;
+    writeln!(out, "{}", tree.title)?;
     if result.steps.is_empty() {
-        writeln!(out, "\nThe paste decided no question.").map_err(io)?;
+        writeln!(out, "\nThe paste decided no question.")?;
     }
     for s in &result.steps {
         let q = &tree.nodes[s.question];
@@ -106,36 +96,35 @@ pub fn run(
             q.heading(),
             q.answers()[s.answer].label,
             s.signal
-        )
-        .map_err(io)?;
+        )?;
     }
     match &node.kind {
         NodeKind::Remedy {
             title, who, body, ..
         } => {
-            writeln!(out, "\n=> {title}").map_err(io)?;
+            writeln!(out, "\n=> {title}")?;
             if let Some(w) = who {
-                writeln!(out, "   Who acts: {}", w.label()).map_err(io)?;
+                writeln!(out, "   Who acts: {}", w.label())?;
             }
-            writeln!(out).map_err(io)?;
+            writeln!(out)?;
             for line in walk::plain_text(&body.text).lines() {
-                writeln!(out, "   {line}").map_err(io)?;
+                writeln!(out, "   {line}")?;
             }
             let guides = opened.guides(result.node);
             if !guides.is_empty() {
-                writeln!(out, "\nGuides:").map_err(io)?;
+                writeln!(out, "\nGuides:")?;
                 for g in guides {
-                    writeln!(out, "  - {}: {}", g.title, g.url).map_err(io)?;
+                    writeln!(out, "  - {}: {}", g.title, g.url)?;
                 }
             }
         }
         NodeKind::Question { text, answers, .. } => {
             writeln!(out, "\n?  {text}\n   The paste does not say; answer it on the site or with `remedy diagnose`:")
-                .map_err(io)?;
+                ?;
             for (i, a) in answers.iter().enumerate() {
-                writeln!(out, "   {}) {}", i + 1, a.label).map_err(io)?;
+                writeln!(out, "   {}) {}", i + 1, a.label)?;
             }
         }
     }
-    writeln!(out, "\nThis step on the site: {}", report.url).map_err(io)
+    Ok(writeln!(out, "\nThis step on the site: {}", report.url)?)
 }

@@ -25,7 +25,7 @@ fn build_bundled(out: &Path, site_url: Option<&str>) -> remedy::BuildReport {
         write: true,
     })
     .unwrap_or_else(|f| {
-        let msgs: Vec<String> = f.diagnostics.iter().map(|d| d.to_string()).collect();
+        let msgs: Vec<String> = f.diagnostics().iter().map(|d| d.to_string()).collect();
         panic!("the bundled site does not build:\n{}", msgs.join("\n"))
     })
 }

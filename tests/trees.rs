@@ -29,7 +29,7 @@ fn site() -> &'static Path {
         .unwrap_or_else(|f| {
             panic!(
                 "{:?}",
-                f.diagnostics
+                f.diagnostics()
                     .iter()
                     .map(|d| d.to_string())
                     .collect::<Vec<_>>()

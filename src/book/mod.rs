@@ -22,9 +22,8 @@ use serde_json::{json, Value};
 use walkdir::WalkDir;
 
 use crate::config::Config;
-use crate::content::{Asset, FrontMatter, Library, Page};
+use crate::content::{Asset, FrontMatter, Library, Page, PageId, PageKind};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, Source};
-use crate::render::NavView;
 use summary::{Chapter, Item};
 
 /// Reads the book whose `SUMMARY.md` is `summary_file`.
@@ -150,8 +149,7 @@ pub fn load(config: &Config, summary_file: &Path, diags: &mut Diagnostics) -> Li
             ),
             rel_path: rel.clone(),
             path: page_path(rel),
-            is_section: false,
-            is_virtual: false,
+            kind: PageKind::Guide,
             meta: FrontMatter {
                 title,
                 description: None,
@@ -160,10 +158,10 @@ pub fn load(config: &Config, summary_file: &Path, diags: &mut Diagnostics) -> Li
                 weight: None,
                 draft: false,
                 aliases: Vec::new(),
+                short: None,
             },
             front_matter_offset: 0,
             body_offset: 0,
-            tree: None,
         });
     }
     // mdBook always writes an index.html; without a top-level README.md it
@@ -318,59 +316,8 @@ pub fn chapters(items: &[Item]) -> Vec<&Chapter> {
     out
 }
 
-/// The sidebar of a book, fully expanded as mdBook shows it: part titles,
-/// separators and drafts included.
-pub fn nav_views(
-    library: &Library,
-    items: &[Item],
-    current: Option<usize>,
-    root: &str,
-) -> Vec<NavView> {
-    items
-        .iter()
-        .map(|item| match item {
-            Item::Chapter(c) => {
-                let page = c
-                    .path
-                    .as_ref()
-                    .and_then(|p| library.by_rel_path.get(p))
-                    .copied();
-                let number = c.number.as_ref().map_or(String::new(), |n| {
-                    n.iter().map(|x| format!("{x}.")).collect::<String>() + " "
-                });
-                NavView {
-                    title: format!("{number}{}", c.name),
-                    url: page.map_or(String::new(), |i| {
-                        format!("{root}{}", library.pages[i].path)
-                    }),
-                    current: page.is_some() && page == current,
-                    open: !c.sub_items.is_empty(),
-                    children: nav_views(library, &c.sub_items, current, root),
-                    kind: if page.is_some() { "" } else { "draft" },
-                }
-            }
-            Item::PartTitle(t) => NavView {
-                title: t.clone(),
-                url: String::new(),
-                current: false,
-                open: false,
-                children: Vec::new(),
-                kind: "part",
-            },
-            Item::Separator => NavView {
-                title: String::new(),
-                url: String::new(),
-                current: false,
-                open: false,
-                children: Vec::new(),
-                kind: "separator",
-            },
-        })
-        .collect()
-}
-
 /// Page indices in reading order, and each chapter's sub-chapters.
-pub fn order(library: &Library, items: &[Item]) -> Vec<usize> {
+pub fn order(library: &Library, items: &[Item]) -> Vec<PageId> {
     chapters(items)
         .into_iter()
         .filter_map(|c| {

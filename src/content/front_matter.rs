@@ -33,6 +33,9 @@ pub struct FrontMatter {
     /// Old site paths (`/old/path/`) that redirect to this page.
     #[serde(default)]
     pub aliases: Vec<Spanned<String>>,
+    /// A short label for the sidebar (the title when absent). Plain text.
+    #[serde(default)]
+    pub short: Option<String>,
 }
 
 /// A file split into its parsed front matter and its Markdown body.

@@ -19,6 +19,52 @@ use crate::tree::{self, Tree};
 
 pub use front_matter::FrontMatter;
 
+/// A page's place in `Library::pages`: a typed index, so a page number
+/// cannot be mixed up with a tree node, a position in the reading order or
+/// any other count that later stages keep beside pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PageId(usize);
+
+impl PageId {
+    /// The page at `index` of `Library::pages`.
+    pub fn new(index: usize) -> PageId {
+        PageId(index)
+    }
+
+    /// The position in `Library::pages` (and in vectors kept parallel to it).
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
+impl std::ops::Index<PageId> for [Page] {
+    type Output = Page;
+    fn index(&self, id: PageId) -> &Page {
+        &self[id.0]
+    }
+}
+
+impl std::ops::Index<PageId> for Vec<Page> {
+    type Output = Page;
+    fn index(&self, id: PageId) -> &Page {
+        &self[id.0]
+    }
+}
+
+/// What a page is, which decides its template and what later stages do
+/// with it (search skips generated sections, trees get their own renderer).
+#[derive(Debug, Clone)]
+pub enum PageKind {
+    /// A Markdown page (a guide, or a chapter of a book).
+    Guide,
+    /// A section's `_index.md` (the home page is the section at ``).
+    Section,
+    /// A section without `_index.md`, whose landing page is generated.
+    GeneratedSection,
+    /// A decision tree (`.toml` file), validated.
+    Tree(Box<Tree>),
+}
+
 /// A Markdown file (or a section without `_index.md`) that becomes one HTML page.
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -29,21 +75,40 @@ pub struct Page {
     pub rel_path: String,
     /// Site path of the page, without leading slash: `codes/429/`, `` for home.
     pub path: String,
-    /// True for `_index.md` pages (section landing pages).
-    pub is_section: bool,
-    /// True when the section has no `_index.md` and the page is generated.
-    pub is_virtual: bool,
+    /// Guide, section, generated section or decision tree.
+    pub kind: PageKind,
     /// Parsed front matter.
     pub meta: FrontMatter,
     /// Byte offset of the front matter; spans in `meta` are relative to it.
     pub front_matter_offset: usize,
     /// Byte offset of the Markdown body in `source.text`.
     pub body_offset: usize,
-    /// For a decision tree (`.toml` file), the validated tree.
-    pub tree: Option<Box<Tree>>,
 }
 
 impl Page {
+    /// True for section landing pages, written or generated.
+    pub fn is_section(&self) -> bool {
+        matches!(self.kind, PageKind::Section | PageKind::GeneratedSection)
+    }
+
+    /// True for a section landing page generated for a folder without `_index.md`.
+    pub fn is_generated(&self) -> bool {
+        matches!(self.kind, PageKind::GeneratedSection)
+    }
+
+    /// The decision tree, for a tree page.
+    pub fn tree(&self) -> Option<&Tree> {
+        match &self.kind {
+            PageKind::Tree(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// True for the site's home page (site path ``).
+    pub fn is_home(&self) -> bool {
+        self.path.is_empty()
+    }
+
     /// Site path of the section this page belongs to (`codes/` for
     /// `codes/429/`, the parent section for a section page, `None` for home).
     pub fn parent_path(&self) -> Option<String> {
@@ -89,10 +154,10 @@ pub struct Library {
     pub pages: Vec<Page>,
     /// Other files, sorted by path.
     pub assets: Vec<Asset>,
-    /// `rel_path` -> index into `pages`.
-    pub by_rel_path: BTreeMap<String, usize>,
-    /// Site path -> index into `pages`.
-    pub by_path: BTreeMap<String, usize>,
+    /// `rel_path` -> the page.
+    pub by_rel_path: BTreeMap<String, PageId>,
+    /// Site path -> the page.
+    pub by_path: BTreeMap<String, PageId>,
     /// Markdown files that exist but failed to load (their errors are
     /// reported); links to them are not reported again as broken.
     pub failed: BTreeMap<String, String>,
@@ -107,10 +172,8 @@ impl Library {
     ///
     /// Problems are pushed to `diags`; a file with an error is left out, so
     /// the caller must check `diags.has_errors()` before writing anything.
+    /// An mdBook book is read by `crate::book::load` instead.
     pub fn load(config: &Config, diags: &mut Diagnostics) -> Library {
-        if let Some(summary) = &config.summary {
-            return crate::book::load(config, summary, diags);
-        }
         let mut lib = Library::default();
         if !config.content_dir.is_dir() {
             diags.push(
@@ -214,7 +277,7 @@ impl Library {
         let existing: Vec<String> = self
             .pages
             .iter()
-            .filter(|p| p.is_section)
+            .filter(|p| p.is_section())
             .map(|p| p.rel_path.trim_end_matches("_index.md").to_string())
             .collect();
         for dir in needed.keys() {
@@ -237,8 +300,7 @@ impl Library {
                 source: Source::new(shown, ""),
                 path: site_path(&rel_path),
                 rel_path,
-                is_section: true,
-                is_virtual: true,
+                kind: PageKind::GeneratedSection,
                 meta: FrontMatter {
                     title,
                     description: None,
@@ -247,16 +309,17 @@ impl Library {
                     weight: None,
                     draft: false,
                     aliases: Vec::new(),
+                    short: None,
                 },
                 front_matter_offset: 0,
                 body_offset: 0,
-                tree: None,
             });
         }
     }
 
     fn index(&mut self, diags: &mut Diagnostics) {
         for (i, p) in self.pages.iter().enumerate() {
+            let i = PageId(i);
             self.by_rel_path.insert(p.rel_path.clone(), i);
             if let Some(&other) = self.by_path.get(&p.path) {
                 diags.push(
@@ -274,12 +337,17 @@ impl Library {
         }
     }
 
-    /// Index of the section landing page for a site path such as `codes/`.
-    pub fn section(&self, path: &str) -> Option<usize> {
+    /// Every page's id, in `pages` order.
+    pub fn ids(&self) -> impl Iterator<Item = PageId> {
+        (0..self.pages.len()).map(PageId)
+    }
+
+    /// The section landing page for a site path such as `codes/`.
+    pub fn section(&self, path: &str) -> Option<PageId> {
         self.by_path
             .get(path)
             .copied()
-            .filter(|&i| self.pages[i].is_section)
+            .filter(|&i| self.pages[i].is_section())
     }
 }
 
@@ -303,6 +371,7 @@ fn read_file(
                 weight: tree.weight,
                 draft: false,
                 aliases: Vec::new(),
+                short: None,
             };
             (meta, 0, source.text.len(), Some(Box::new(tree)))
         })
@@ -326,16 +395,19 @@ fn read_file(
     if let Some(t) = &tree {
         diags.extend(t.warnings.iter().cloned());
     }
+    let kind = match tree {
+        Some(t) => PageKind::Tree(t),
+        None if rel_path == "_index.md" || rel_path.ends_with("/_index.md") => PageKind::Section,
+        None => PageKind::Guide,
+    };
     Some(Page {
         path: site_path(&rel_path),
-        is_section: tree.is_none() && (rel_path == "_index.md" || rel_path.ends_with("/_index.md")),
-        is_virtual: false,
+        kind,
         rel_path,
         meta,
         front_matter_offset,
         body_offset,
         source,
-        tree,
     })
 }
 

@@ -6,13 +6,13 @@
 
 use std::cmp::Ordering;
 
-use super::{Library, Page};
+use super::{Library, Page, PageId};
 
 /// One entry of the sidebar: a page, and for sections, their children.
 #[derive(Debug, Clone)]
 pub struct NavNode {
-    /// Index into `Library::pages`.
-    pub page: usize,
+    /// The page.
+    pub page: PageId,
     /// Sub-entries (only sections have them), in display order.
     pub children: Vec<NavNode>,
 }
@@ -22,38 +22,35 @@ pub struct NavNode {
 pub struct Nav {
     /// The home page, whose children are the top-level pages and sections.
     pub root: NavNode,
-    /// Page indices in reading order (depth-first through `root`).
-    pub order: Vec<usize>,
-    /// For each page index, its position in `order`.
+    /// Pages in reading order (depth-first through `root`).
+    pub order: Vec<PageId>,
+    /// For each page (by index), its position in `order`.
     position: Vec<Option<usize>>,
-    /// For each page index, the pages directly inside it, in display order.
-    children: Vec<Vec<usize>>,
+    /// For each page (by index), the pages directly inside it, in display order.
+    children: Vec<Vec<PageId>>,
 }
 
 impl Nav {
     /// Builds the tree; pages whose section is missing hang off the home page.
     pub fn build(lib: &Library) -> Nav {
-        if let Some(summary) = &lib.summary {
-            return Nav::from_order(lib, crate::book::order(lib, summary));
-        }
-        let mut children: Vec<Vec<usize>> = vec![Vec::new(); lib.pages.len()];
-        let home = lib.by_path.get("").copied().unwrap_or(0);
-        for (i, p) in lib.pages.iter().enumerate() {
-            if let Some(parent) = p.parent_path() {
+        let mut children: Vec<Vec<PageId>> = vec![Vec::new(); lib.pages.len()];
+        let home = lib.by_path.get("").copied().unwrap_or(PageId::new(0));
+        for i in lib.ids() {
+            if let Some(parent) = lib.pages[i].parent_path() {
                 let parent_idx = lib.section(&parent).unwrap_or(home);
                 if parent_idx != i {
-                    children[parent_idx].push(i);
+                    children[parent_idx.index()].push(i);
                 }
             }
         }
         for list in &mut children {
             list.sort_by(|&a, &b| display_order(&lib.pages[a], &lib.pages[b]));
         }
-        fn node(i: usize, children: &[Vec<usize>], order: &mut Vec<usize>) -> NavNode {
+        fn node(i: PageId, children: &[Vec<PageId>], order: &mut Vec<PageId>) -> NavNode {
             order.push(i);
             NavNode {
                 page: i,
-                children: children[i]
+                children: children[i.index()]
                     .iter()
                     .map(|&c| node(c, children, order))
                     .collect(),
@@ -62,7 +59,7 @@ impl Nav {
         let mut order = Vec::new();
         let root = if lib.pages.is_empty() {
             NavNode {
-                page: 0,
+                page: PageId::new(0),
                 children: Vec::new(),
             }
         } else {
@@ -70,7 +67,7 @@ impl Nav {
         };
         let mut position = vec![None; lib.pages.len()];
         for (pos, &i) in order.iter().enumerate() {
-            position[i] = Some(pos);
+            position[i.index()] = Some(pos);
         }
         Nav {
             root,
@@ -80,16 +77,16 @@ impl Nav {
         }
     }
 
-    /// A book's navigation: its reading order comes from `SUMMARY.md`, and
-    /// its sidebar is drawn by `crate::book::nav_views`.
-    fn from_order(lib: &Library, order: Vec<usize>) -> Nav {
+    /// A book's navigation: its reading order comes from `SUMMARY.md`
+    /// (`crate::book::order`), and its sidebar is drawn from the summary.
+    pub fn from_order(lib: &Library, order: Vec<PageId>) -> Nav {
         let mut position = vec![None; lib.pages.len()];
         for (pos, &i) in order.iter().enumerate() {
-            position[i] = Some(pos);
+            position[i.index()] = Some(pos);
         }
         Nav {
             root: NavNode {
-                page: order.first().copied().unwrap_or(0),
+                page: order.first().copied().unwrap_or(PageId::new(0)),
                 children: Vec::new(),
             },
             order,
@@ -99,25 +96,25 @@ impl Nav {
     }
 
     /// Pages directly inside the section `page`, in display order.
-    pub fn children(&self, page: usize) -> &[usize] {
-        self.children.get(page).map_or(&[], Vec::as_slice)
+    pub fn children(&self, page: PageId) -> &[PageId] {
+        self.children.get(page.index()).map_or(&[], Vec::as_slice)
     }
 
     /// The page before `page` in reading order.
-    pub fn prev(&self, page: usize) -> Option<usize> {
-        let pos = self.position.get(page).copied().flatten()?;
+    pub fn prev(&self, page: PageId) -> Option<PageId> {
+        let pos = self.position.get(page.index()).copied().flatten()?;
         pos.checked_sub(1).map(|p| self.order[p])
     }
 
     /// The page after `page` in reading order.
-    pub fn next(&self, page: usize) -> Option<usize> {
-        let pos = self.position.get(page).copied().flatten()?;
+    pub fn next(&self, page: PageId) -> Option<PageId> {
+        let pos = self.position.get(page.index()).copied().flatten()?;
         self.order.get(pos + 1).copied()
     }
 }
 
 /// Ancestors of a page from the home page down to its parent section.
-pub fn breadcrumbs(lib: &Library, page: usize) -> Vec<usize> {
+pub fn breadcrumbs(lib: &Library, page: PageId) -> Vec<PageId> {
     let mut chain = Vec::new();
     let mut current = lib.pages[page].parent_path();
     while let Some(path) = current {

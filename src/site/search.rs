@@ -16,10 +16,10 @@ pub fn documents(library: &Library, rendered: &[Rendered]) -> Vec<SearchDoc> {
     let mut docs = Vec::new();
     let mut number = 0u32;
     for (page, r) in library.pages.iter().zip(rendered) {
-        if page.is_virtual {
+        if page.is_generated() {
             continue;
         }
-        let kind = if page.tree.is_some() {
+        let kind = if page.tree().is_some() {
             Kind::Step
         } else {
             Kind::Guide

@@ -4,37 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
-use crate::content::Library;
+use crate::content::{Library, PageId};
 use crate::markdown::Rendered;
+use crate::render::ReachedFrom;
 use crate::tree::render::TreeView;
-
-/// A remedy that links to a page, seen from that page.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ReachedFrom {
-    /// Index of the tree's page.
-    pub tree_page: usize,
-    /// The question asked before the remedy.
-    pub question: String,
-    /// The answer that leads to the remedy.
-    pub answer: String,
-    /// The remedy's node id.
-    pub node: String,
-}
-
-/// A back-link as templates see it (`page.reached_from`).
-#[derive(Debug, Clone, Serialize)]
-pub struct ReachedFromView {
-    /// The tree's title.
-    pub tree: String,
-    /// The question.
-    pub question: String,
-    /// The answer.
-    pub answer: String,
-    /// URL of the remedy's step in the tree, relative to the page.
-    pub url: String,
-}
 
 /// Names each guide link "Guide title › Heading" from the rendered guides.
 pub fn fill_guide_titles(library: &Library, rendered: &[Rendered], views: &mut [Option<TreeView>]) {
@@ -46,7 +19,7 @@ pub fn fill_guide_titles(library: &Library, rendered: &[Rendered], views: &mut [
                 };
                 let title = &library.pages[target].meta.title;
                 let heading = g.anchor.as_ref().and_then(|a| {
-                    rendered[target]
+                    rendered[target.index()]
                         .sections
                         .iter()
                         .find(|s| s.id.as_deref() == Some(a.as_str()))
@@ -62,10 +35,10 @@ pub fn fill_guide_titles(library: &Library, rendered: &[Rendered], views: &mut [
 }
 
 /// For each page, the remedies (and the answers leading to them) that link to it.
-pub fn reached_from(library: &Library) -> BTreeMap<usize, Vec<ReachedFrom>> {
-    let mut map: BTreeMap<usize, Vec<ReachedFrom>> = BTreeMap::new();
-    for (tree_page, page) in library.pages.iter().enumerate() {
-        let Some(tree) = &page.tree else {
+pub fn reached_from(library: &Library) -> BTreeMap<PageId, Vec<ReachedFrom>> {
+    let mut map: BTreeMap<PageId, Vec<ReachedFrom>> = BTreeMap::new();
+    for tree_page in library.ids() {
+        let Some(tree) = library.pages[tree_page].tree() else {
             continue;
         };
         let incoming = tree.incoming();

@@ -46,7 +46,7 @@ pub fn build_bundled() -> BuiltSite {
     })
     .unwrap_or_else(|failure| {
         let messages: Vec<String> = failure
-            .diagnostics
+            .diagnostics()
             .iter()
             .map(ToString::to_string)
             .collect();
@@ -104,7 +104,7 @@ pub fn build_mdbook_guide() -> Result<(BuiltSite, Vec<String>), Vec<String>> {
         write: true,
     })
     .map_err(|f| {
-        f.diagnostics
+        f.diagnostics()
             .iter()
             .map(ToString::to_string)
             .collect::<Vec<_>>()

@@ -1,0 +1,139 @@
+//! The checks that need the whole site at once: anchors of links between
+//! pages, aliases, and files that would overwrite each other in the
+//! output. Each pushes every problem it finds, with its place and a hint;
+//! the build stops after the stage that ran them.
+
+use std::collections::{BTreeMap, HashSet};
+
+use crate::config::Config;
+use crate::content::{Library, PageId};
+use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
+use crate::markdown::Rendered;
+
+use super::plan::alias_path;
+
+/// Every `page.md#anchor` link must name an id that the target page defines.
+pub fn anchors(library: &Library, rendered: &[Rendered], diags: &mut Diagnostics) {
+    for r in rendered {
+        for link in &r.anchor_refs {
+            let Some(&target) = library.by_path.get(&link.page_path) else {
+                continue;
+            };
+            let anchors = &rendered[target.index()].anchors;
+            if anchors.contains(&link.anchor) {
+                continue;
+            }
+            let mut known: Vec<&str> = anchors.iter().map(String::as_str).collect();
+            known.sort_unstable();
+            let help = match did_you_mean(&link.anchor, known.iter().copied()) {
+                Some(s) => format!("did you mean `#{s}`?"),
+                None if known.is_empty() => "that page has no headings".to_string(),
+                None => format!(
+                    "headings there: {}",
+                    known
+                        .iter()
+                        .map(|k| format!("#{k}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            diags.push(
+                Diagnostic::error(format!(
+                    "`#{}` is not a heading of {}",
+                    link.anchor,
+                    library.pages[target].source.path.display()
+                ))
+                .at(&link.source, link.span.clone())
+                .with_label("broken anchor")
+                .with_help(help),
+            );
+        }
+    }
+}
+
+/// Aliases must not land on a real page or on each other.
+pub fn aliases(library: &Library, diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<String, PageId> = BTreeMap::new();
+    for i in library.ids() {
+        let page = &library.pages[i];
+        for alias in &page.meta.aliases {
+            let path = alias_path(alias.get_ref());
+            let span = alias.span();
+            let span = span.start + page.front_matter_offset..span.end + page.front_matter_offset;
+            if library.by_path.contains_key(&path) {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "the alias `{}` is the path of an existing page",
+                        alias.get_ref()
+                    ))
+                    .at(&page.source, span)
+                    .with_help("remove the alias or move the other page"),
+                );
+            } else if let Some(&other) = seen.get(&path) {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "the alias `{}` is also an alias of {}",
+                        alias.get_ref(),
+                        library.pages[other].source.path.display()
+                    ))
+                    .at(&page.source, span),
+                );
+            } else {
+                seen.insert(path, i);
+            }
+        }
+    }
+}
+
+/// Nothing may be written twice: content files against generated files,
+/// and nothing into `search/` when the search index owns it.
+pub fn outputs(
+    library: &Library,
+    config: &Config,
+    extra: &BTreeMap<String, Vec<u8>>,
+    page_files: &HashSet<String>,
+    diags: &mut Diagnostics,
+) {
+    for asset in &library.assets {
+        if page_files.contains(&asset.rel_path) || extra.contains_key(&asset.rel_path) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "the file would overwrite a generated file at /{}",
+                    asset.rel_path
+                ))
+                .in_file(config.display_path(&asset.file))
+                .with_help("rename or move the file"),
+            );
+        }
+    }
+    // The search index owns `search/`; a page or file there would mix
+    // with it (or be overwritten by it).
+    let reserved = |path: &str| config.search && path.starts_with("search/");
+    for page in library.pages.iter().filter(|p| reserved(&p.path)) {
+        diags.push(
+            Diagnostic::error(
+                "pages cannot live under /search/: that folder holds the search index",
+            )
+            .in_file(page.source.path.clone())
+            .with_help("move or rename the file (or its folder)"),
+        );
+    }
+    for asset in library.assets.iter().filter(|a| reserved(&a.rel_path)) {
+        diags.push(
+            Diagnostic::error(
+                "files cannot live under /search/: that folder holds the search index",
+            )
+            .in_file(config.display_path(&asset.file))
+            .with_help("move or rename the file (or its folder)"),
+        );
+    }
+    for path in extra.keys() {
+        if page_files.contains(path) {
+            diags.push(
+                Diagnostic::error(format!("two outputs would be written to /{path}")).with_help(
+                    "an alias or theme file has the same path as a page; rename one of them",
+                ),
+            );
+        }
+    }
+}
