@@ -19,23 +19,24 @@ pub struct Site {
     pub base: String,
 }
 
-/// One result as `remedy search --json` prints it.
+/// One result as `remedy search --json` prints it (keys in alphabetical
+/// order, as earlier versions printed them).
 #[derive(Debug, Serialize)]
 pub struct JsonHit<'a> {
-    /// The page's title.
-    pub title: &'a str,
-    /// The section's heading, if the hit is not the page's top.
-    pub section: Option<&'a str>,
-    /// Absolute URL (or path under the base path) with the section's anchor.
-    pub url: String,
-    /// BM25 score.
-    pub score: f32,
     /// The page's status codes.
     pub codes: &'a [u16],
     /// `guide` or `step`.
     pub kind: &'static str,
+    /// BM25 score.
+    pub score: f64,
+    /// The section's heading, if the hit is not the page's top.
+    pub section: Option<&'a str>,
     /// Text around the matched words.
     pub snippet: &'a str,
+    /// The page's title.
+    pub title: &'a str,
+    /// Absolute URL (or path under the base path) with the section's anchor.
+    pub url: String,
 }
 
 impl Site {
@@ -82,7 +83,7 @@ impl Site {
                 title: &h.title,
                 section: h.heading.as_deref(),
                 url: format!("{}{}", self.base, h.url),
-                score: h.score,
+                score: f64::from(h.score),
                 codes: &h.codes,
                 kind: h.kind,
                 snippet: &h.snippet,
