@@ -88,12 +88,19 @@ fn main() -> ExitCode {
             search_works_from_disk,
             search_works_under_a_sub_path,
             search_opens_a_tree_at_the_step,
+            no_page_scrolls_sideways_at_360_px,
+            anchors_and_tree_steps_land_below_the_header,
+            sidebar_sections_fold_and_keep_the_current_page_in_view,
+            tree_map_zooms_and_phones_get_an_outline,
         ]
     );
     trials.extend(tests!(
         harness,
         Needs::BrowserWithoutJs,
-        [tree_works_without_javascript]
+        [
+            tree_works_without_javascript,
+            tree_steps_land_below_the_header_without_javascript
+        ]
     ));
     trials.extend(tests!(
         harness,
@@ -207,18 +214,27 @@ async fn tree_walks_to_a_remedy_back_and_reload(tab: Tab, _env: Env) -> anyhow::
         "the map highlights the path taken"
     );
 
+    // "Back one step" goes back in history instead of adding an entry, so
+    // the browser's Back then goes one more step back, not forward.
+    let entries: u64 = tab.js("return history.length", vec![]).await?;
     tab.click("#rm-tree-back").await?;
     wait_for_path(&tab, &format!("{TREE}#{}", path[3])).await?;
     assert_eq!(shown_steps(&tab).await?, vec![path[3].clone()]);
     assert_eq!(tab.count("#rm-tree-trail-list > li").await?, 3);
+    let after: u64 = tab.js("return history.length", vec![]).await?;
+    assert_eq!(after, entries, "Back one step added a history entry");
 
     tab.back().await?;
-    wait_for_path(&tab, &format!("{TREE}#{remedy}")).await?;
+    wait_for_path(&tab, &format!("{TREE}#{}", path[2])).await?;
     assert_eq!(
         shown_steps(&tab).await?,
-        vec![remedy.clone()],
-        "the browser's back button works"
+        vec![path[2].clone()],
+        "the browser's back button goes further back"
     );
+    tab.client.forward().await?;
+    wait_for_path(&tab, &format!("{TREE}#{}", path[3])).await?;
+    assert_eq!(shown_steps(&tab).await?, vec![path[3].clone()]);
+    assert_eq!(tab.count("#rm-tree-trail-list > li").await?, 3);
 
     // A shared link: a fresh load of the step's URL.
     tab.open(&format!("{TREE}#{remedy}")).await?;
@@ -229,6 +245,13 @@ async fn tree_walks_to_a_remedy_back_and_reload(tab: Tab, _env: Env) -> anyhow::
         trail.contains("api.stripe.com"),
         "the trail is rebuilt from the URL: {trail}"
     );
+    // Opened from a link, "Back one step" replaces the URL in place.
+    let entries: u64 = tab.js("return history.length", vec![]).await?;
+    tab.click("#rm-tree-back").await?;
+    wait_for_path(&tab, &format!("{TREE}#{}", path[3])).await?;
+    assert_eq!(shown_steps(&tab).await?, vec![path[3].clone()]);
+    let after: u64 = tab.js("return history.length", vec![]).await?;
+    assert_eq!(after, entries, "Back one step added a history entry");
 
     tab.click("#rm-tree-restart").await?;
     wait_for_path(&tab, &format!("{TREE}#{}", path[0])).await?;
@@ -442,9 +465,11 @@ async fn sidebar_leads_to_a_guide(tab: Tab, _env: Env) -> anyhow::Result<()> {
     wait_for_path(&tab, GUIDE).await?;
 
     let h1 = tab.text("main h1").await?;
-    assert_eq!(
-        h1, link_text,
-        "the guide's heading vs. the sidebar link that led there"
+    // The sidebar shows the page's short label (front matter `short`).
+    assert_eq!(link_text, "Stripe", "the sidebar's short label");
+    assert!(
+        h1.starts_with(&link_text) && h1.len() > link_text.len(),
+        "the guide's heading {h1:?} is its full title, the sidebar's {link_text:?} is short"
     );
     let title = tab.client.title().await?;
     assert!(
@@ -457,7 +482,7 @@ async fn sidebar_leads_to_a_guide(tab: Tab, _env: Env) -> anyhow::Result<()> {
         1,
         "exactly one sidebar link is the current page"
     );
-    assert_eq!(tab.text(current).await?, h1);
+    assert_eq!(tab.text(current).await?, link_text);
     assert_eq!(
         tab.count("nav.breadcrumbs a[href$='providers/']").await?,
         1,
@@ -471,14 +496,24 @@ async fn sidebar_leads_to_a_guide(tab: Tab, _env: Env) -> anyhow::Result<()> {
 /// header (not hidden under it).
 async fn table_of_contents_jumps_to_heading(tab: Tab, _env: Env) -> anyhow::Result<()> {
     tab.open(GUIDE).await?;
-    let entries = tab.count("nav.toc a").await?;
+    // At 1280 px the contents are a column beside the text, the folded box
+    // is not shown.
+    assert!(
+        tab.is_displayed("#rm-toc-side").await?,
+        "no On this page column at 1280 px"
+    );
+    assert!(
+        !tab.is_displayed("details.toc-box").await?,
+        "the contents box shows beside the column"
+    );
+    let entries = tab.count("#rm-toc-side a").await?;
     assert!(
         entries > 2,
         "the guide has only {entries} table-of-contents entries"
     );
 
     // The last entry: the one furthest down, surely out of view at first.
-    let link = "nav.toc > ol > li:last-child > a";
+    let link = "#rm-toc-side > ol > li:last-child > a";
     let href = tab
         .attr(link, "href")
         .await?
@@ -526,11 +561,60 @@ async fn table_of_contents_jumps_to_heading(tab: Tab, _env: Env) -> anyhow::Resu
         bottom <= height,
         "#{id} (bottom {bottom}) is below the viewport ({height})"
     );
+    // The column marks the section being read.
+    let active: String = tab
+        .wait_for(
+            "the column to mark the section in view",
+            "const a = document.querySelector('#rm-toc-side a.active');
+             return a && a.getAttribute('href') === '#' + arguments[0] && a.getAttribute('href');",
+            vec![json!(id)],
+        )
+        .await?;
+    assert_eq!(active, format!("#{id}"));
+    assert_eq!(
+        tab.count("#rm-toc-side a.active").await?,
+        1,
+        "one marked entry"
+    );
+
+    // Scrolled back to the top, the first section is the marked one.
+    let _: Option<bool> = tab.js("window.scrollTo(0, 0)", vec![]).await?;
+    let first: String = tab
+        .attr("#rm-toc-side > ol > li:first-child > a", "href")
+        .await?
+        .context("first entry has no href")?;
+    let _: String = tab
+        .wait_for(
+            "the first entry to be marked at the top of the page",
+            "const a = document.querySelector('#rm-toc-side a.active');
+             return a && a.getAttribute('href') === arguments[0] && 'ok';",
+            vec![json!(first)],
+        )
+        .await?;
+
+    // On a narrow screen the contents are a compact box, folded.
+    tab.client.set_window_size(420, 900).await?;
+    assert!(
+        tab.is_displayed("details.toc-box").await?,
+        "no contents box at 420 px"
+    );
+    assert!(
+        !tab.is_displayed("#rm-toc-side").await?,
+        "the column shows at 420 px"
+    );
+    let open: bool = tab
+        .js(
+            "return document.querySelector('details.toc-box').open",
+            vec![],
+        )
+        .await?;
+    assert!(!open, "the contents box starts folded");
     Ok(())
 }
 
-/// The theme button switches to dark (attribute, stored choice, colours)
-/// and the choice survives navigation to another page, and switching back.
+/// The colour-scheme switch offers system, light and dark, shows which is
+/// chosen (aria-pressed), and the choice survives navigation; "system"
+/// forgets it.
 async fn dark_mode_persists_across_pages(tab: Tab, _env: Env) -> anyhow::Result<()> {
     tab.open(GUIDE).await?;
     assert_eq!(
@@ -538,9 +622,11 @@ async fn dark_mode_persists_across_pages(tab: Tab, _env: Env) -> anyhow::Result<
         None,
         "a first visit follows the system scheme"
     );
+    assert_eq!(pressed_choices(&tab).await?, vec!["system"]);
     assert_eq!(
-        tab.attr(TOGGLE, "aria-pressed").await?.as_deref(),
-        Some("false")
+        tab.attr("#rm-theme-switch", "aria-label").await?.as_deref(),
+        Some("Colour scheme"),
+        "the switch is a labelled group"
     );
     let light = background(&tab).await?;
     assert!(
@@ -548,18 +634,18 @@ async fn dark_mode_persists_across_pages(tab: Tab, _env: Env) -> anyhow::Result<
         "light mode background {light:?} is not light"
     );
 
-    tab.click(TOGGLE).await?;
+    tab.click(&choice("dark")).await?;
     assert_eq!(theme_attr(&tab).await?.as_deref(), Some("dark"));
     assert_eq!(stored_theme(&tab).await?.as_deref(), Some("dark"));
-    assert_eq!(
-        tab.attr(TOGGLE, "aria-pressed").await?.as_deref(),
-        Some("true")
-    );
+    assert_eq!(pressed_choices(&tab).await?, vec!["dark"]);
     let dark = background(&tab).await?;
     assert!(
         luminance(dark) < 0.2,
         "dark mode background {dark:?} is not dark"
     );
+    // Choosing dark again keeps it dark (the old toggle flipped back).
+    tab.click(&choice("dark")).await?;
+    assert_eq!(theme_attr(&tab).await?.as_deref(), Some("dark"));
 
     // Another page, reached by a link, starts dark (the script in <head>
     // applies the stored choice before the page is drawn).
@@ -570,13 +656,10 @@ async fn dark_mode_persists_across_pages(tab: Tab, _env: Env) -> anyhow::Result<
         Some("dark"),
         "data-theme on the next page"
     );
-    assert_eq!(
-        tab.attr(TOGGLE, "aria-pressed").await?.as_deref(),
-        Some("true")
-    );
+    assert_eq!(pressed_choices(&tab).await?, vec!["dark"]);
     assert_eq!(background(&tab).await?, dark);
 
-    tab.click(TOGGLE).await?;
+    tab.click(&choice("light")).await?;
     assert_eq!(theme_attr(&tab).await?.as_deref(), Some("light"));
     assert_eq!(stored_theme(&tab).await?.as_deref(), Some("light"));
     assert_eq!(background(&tab).await?, light);
@@ -586,7 +669,30 @@ async fn dark_mode_persists_across_pages(tab: Tab, _env: Env) -> anyhow::Result<
         Some("light"),
         "an explicit light choice persists too"
     );
+    assert_eq!(pressed_choices(&tab).await?, vec!["light"]);
+
+    tab.click(&choice("system")).await?;
+    assert_eq!(theme_attr(&tab).await?, None, "system drops data-theme");
+    assert_eq!(stored_theme(&tab).await?, None, "system forgets the choice");
+    assert_eq!(pressed_choices(&tab).await?, vec!["system"]);
+    tab.open(GUIDE).await?;
+    assert_eq!(theme_attr(&tab).await?, None);
     Ok(())
+}
+
+/// The `data-theme-choice` of every pressed button of the switch.
+async fn pressed_choices(tab: &Tab) -> anyhow::Result<Vec<String>> {
+    tab.js(
+        "return [...document.querySelectorAll('#rm-theme-switch [aria-pressed=\"true\"]')]
+             .map(b => b.dataset.themeChoice)",
+        vec![],
+    )
+    .await
+}
+
+/// The switch's button for `theme` (`system`, `light`, `dark`).
+fn choice(theme: &str) -> String {
+    format!("#rm-theme-switch [data-theme-choice='{theme}']")
 }
 
 /// Every highlighted code block has a Copy button; clicking it puts the
@@ -596,11 +702,37 @@ async fn copy_button_copies_code(tab: Tab, _env: Env) -> anyhow::Result<()> {
     let blocks = tab.count("pre.hl-code").await?;
     assert!(blocks > 0, "{GUIDE} has no code block to copy");
     assert_eq!(
-        tab.count("pre.hl-code > button.copy-button").await?,
+        tab.count(".code-block > pre.hl-code + button.copy-button")
+            .await?,
         blocks,
-        "a Copy button per block"
+        "a Copy button per block, beside the code (not inside what scrolls)"
     );
-    let button = "pre.hl-code > button.copy-button";
+    let button = ".code-block > button.copy-button";
+    // The button sits above the first line, not over the code, and stays
+    // put when a wide block scrolls sideways.
+    let (over, moved): (bool, f64) = tab
+        .js(
+            "const blocks = [...document.querySelectorAll('.code-block')];
+             let over = false, moved = 0;
+             for (const b of blocks) {
+                 const pre = b.querySelector('pre'), button = b.querySelector('.copy-button');
+                 const code = pre.querySelector('code').getBoundingClientRect();
+                 const r = button.getBoundingClientRect();
+                 const lineTop = code.top;
+                 if (r.bottom > lineTop + 1) over = true;
+                 if (pre.scrollWidth > pre.clientWidth) {
+                     const before = r.left;
+                     pre.scrollLeft = 200;
+                     moved = Math.max(moved, Math.abs(button.getBoundingClientRect().left - before));
+                     pre.scrollLeft = 0;
+                 }
+             }
+             return [over, moved];",
+            vec![],
+        )
+        .await?;
+    assert!(!over, "a Copy button covers the first line of code");
+    assert_eq!(moved, 0.0, "a Copy button scrolls along with the code");
     assert_eq!(tab.text(button).await?, "Copy");
     assert_eq!(
         tab.attr(button, "aria-label").await?.as_deref(),
@@ -723,17 +855,304 @@ async fn menu_button_opens_sidebar_on_small_screens(tab: Tab, _env: Env) -> anyh
     Ok(())
 }
 
-/// Pictures for a person: the home page and a guide, light and dark.
+/// Pictures for a person: five kinds of page at a phone's, a tablet's and
+/// a desktop's width, light and dark (`target/screenshots/NAME-WIDTH-SCHEME.png`).
 async fn screenshots_light_and_dark(tab: Tab, env: Env) -> anyhow::Result<()> {
-    for (name, path) in [("home", "/"), ("guide", GUIDE)] {
-        for theme in ["light", "dark"] {
-            tab.open(path).await?;
-            set_theme(&tab, theme).await?;
-            let file = env.screenshots.join(format!("{name}-{theme}.png"));
-            tab.screenshot(&file).await?;
-            tools::announce(&format!("screenshot: {}", file.display()));
+    let pages = [
+        ("home", "/".to_string()),
+        ("guide", GUIDE.to_string()),
+        ("section", SECTION.to_string()),
+        ("tree", format!("{TREE}#stripe-card-declined")),
+        ("404", MISSING.to_string()),
+    ];
+    for width in [360u32, 768, 1440] {
+        tab.client.set_window_size(width, 900).await?;
+        for (name, path) in &pages {
+            for theme in ["light", "dark"] {
+                tab.open(path).await?;
+                set_theme(&tab, theme).await?;
+                // Clicking the switch scrolled to the top: back to the step.
+                let _: Option<bool> = tab
+                    .js(
+                        "const t = location.hash && document.getElementById(location.hash.slice(1));
+                         if (t) t.scrollIntoView({behavior: 'instant'});",
+                        vec![],
+                    )
+                    .await?;
+                let file = env.screenshots.join(format!("{name}-{width}-{theme}.png"));
+                tab.screenshot(&file).await?;
+                tools::announce(&format!("screenshot: {}", file.display()));
+            }
         }
     }
+    Ok(())
+}
+
+/// The site's page paths, from its sitemap.
+fn sitemap_paths(env: &Env) -> anyhow::Result<Vec<String>> {
+    let (status, xml) = http_get(env.server_port, "/sitemap.xml")?;
+    ensure!(status == 200, "sitemap.xml answered {status}");
+    let paths: Vec<String> = xml
+        .split("<loc>")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("</loc>"))
+        .filter_map(|(url, _)| {
+            let after_scheme = url.split_once("://").map_or(url, |(_, r)| r);
+            after_scheme
+                .find('/')
+                .map(|i| after_scheme[i..].to_string())
+        })
+        .collect();
+    ensure!(
+        paths.len() > 20,
+        "the sitemap lists only {} pages",
+        paths.len()
+    );
+    Ok(paths)
+}
+
+/// Issue 15: at 360 px (a small phone) no page of the sitemap, nor the 404
+/// page, is wider than the screen. Wide tables and code scroll in their
+/// own boxes; the page itself never scrolls sideways.
+async fn no_page_scrolls_sideways_at_360_px(tab: Tab, env: Env) -> anyhow::Result<()> {
+    tab.client.set_window_size(360, 800).await?;
+    let mut paths = sitemap_paths(&env)?;
+    paths.push(MISSING.to_string());
+    let mut wide = Vec::new();
+    for path in &paths {
+        tab.open(path).await?;
+        let (width, scroll, culprits): (f64, f64, Vec<String>) = tab
+            .js(
+                "const w = document.documentElement.clientWidth;
+                 const out = [...document.body.querySelectorAll('*')]
+                     .filter(e => e.getBoundingClientRect().right > w + 0.5
+                         && ![...e.querySelectorAll('*')].some(c => c.getBoundingClientRect().right > w + 0.5))
+                     .slice(0, 3)
+                     .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + ': '
+                         + (e.textContent || '').trim().slice(0, 40));
+                 return [w, document.documentElement.scrollWidth, out];",
+                vec![],
+            )
+            .await?;
+        ensure!(width <= 360.0, "the window is {width} px wide, not 360");
+        if scroll > width {
+            wide.push(format!(
+                "{path}: {scroll} px wide ({})",
+                culprits.join("; ")
+            ));
+        }
+    }
+    assert!(
+        wide.is_empty(),
+        "{} of {} pages scroll sideways at 360 px:\n{}",
+        wide.len(),
+        paths.len(),
+        wide.join("\n")
+    );
+    Ok(())
+}
+
+/// Where `selector`'s top is, and the sticky header's bottom.
+async fn top_and_header(tab: &Tab, selector: &str) -> anyhow::Result<(f64, f64)> {
+    tab.js(
+        "const e = document.querySelector(arguments[0]);
+         return [e.getBoundingClientRect().top,
+                 document.querySelector('.site-header').getBoundingClientRect().bottom];",
+        vec![json!(selector)],
+    )
+    .await
+}
+
+/// Waits until the page stops scrolling (the theme scrolls smoothly).
+async fn settle(tab: &Tab) -> anyhow::Result<()> {
+    let _: bool = tab
+        .wait_for(
+            "the page to stop scrolling",
+            "const y = scrollY, still = window.rmLastY === y; window.rmLastY = y; return still;",
+            vec![],
+        )
+        .await?;
+    Ok(())
+}
+
+/// Issue 15: a shared link to a tree step or a heading (search results are
+/// such links) and an answer clicked show their target below the sticky
+/// header, on a phone (tall header: the search box wraps) and a desktop.
+async fn anchors_and_tree_steps_land_below_the_header(tab: Tab, _env: Env) -> anyhow::Result<()> {
+    for width in [360u32, 1280] {
+        tab.client.set_window_size(width, 800).await?;
+        tab.open(&format!("{TREE}#stripe-card-declined")).await?;
+        settle(&tab).await?;
+        let (top, header) = top_and_header(&tab, "#stripe-card-declined").await?;
+        assert!(
+            top >= header - 1.0,
+            "at {width} px the shared step (top {top}) is under the header (bottom {header})"
+        );
+
+        tab.open(TREE).await?;
+        let next = answer(&tab, 2).await?;
+        settle(&tab).await?;
+        let (top, header) = top_and_header(&tab, &format!("section[id='{next}']")).await?;
+        assert!(
+            top >= header - 1.0,
+            "at {width} px the answered step (top {top}) is under the header (bottom {header})"
+        );
+
+        tab.open(&format!("{GUIDE}#card-declined")).await?;
+        settle(&tab).await?;
+        let (top, header) = top_and_header(&tab, "#card-declined").await?;
+        assert!(
+            top >= header - 1.0,
+            "at {width} px the heading (top {top}) is under the header (bottom {header})"
+        );
+        assert!(
+            top < 400.0,
+            "at {width} px the heading is not at the top of the view ({top})"
+        );
+    }
+    Ok(())
+}
+
+/// The same for a shared step with JavaScript off (CSS alone shows it).
+async fn tree_steps_land_below_the_header_without_javascript(
+    tab: Tab,
+    _env: Env,
+) -> anyhow::Result<()> {
+    for width in [360u32, 1280] {
+        tab.client.set_window_size(width, 800).await?;
+        // Another page first: opening the same URL again would only move
+        // within the page already laid out at the other width.
+        tab.open("/").await?;
+        tab.open(&format!("{TREE}#stripe-card-declined")).await?;
+        settle(&tab).await?;
+        let (top, header) = top_and_header(&tab, "#stripe-card-declined").await?;
+        assert!(
+            top >= header - 1.0,
+            "at {width} px without JS the step (top {top}) is under the header (bottom {header})"
+        );
+    }
+    Ok(())
+}
+
+/// Sidebar sections fold with a button that reports its state, and on a
+/// page far down a long section the current entry is scrolled into view.
+async fn sidebar_sections_fold_and_keep_the_current_page_in_view(
+    tab: Tab,
+    _env: Env,
+) -> anyhow::Result<()> {
+    tab.client.set_window_size(1280, 600).await?;
+    tab.open("/providers/wandb-inference/").await?;
+    let in_view: bool = tab
+        .js(
+            "const s = document.getElementById('rm-sidebar').getBoundingClientRect();
+             const c = document.querySelector('#rm-sidebar [aria-current=\"page\"]').getBoundingClientRect();
+             return c.top >= s.top && c.bottom <= s.bottom;",
+            vec![],
+        )
+        .await?;
+    assert!(
+        in_view,
+        "the current page's sidebar entry is scrolled out of view"
+    );
+
+    let toggle = "#rm-sidebar li.nav-section > button.nav-toggle";
+    assert_eq!(
+        tab.count(toggle).await?,
+        1,
+        "one open section, one fold button"
+    );
+    assert_eq!(
+        tab.attr(toggle, "aria-expanded").await?.as_deref(),
+        Some("true")
+    );
+    let list = tab
+        .attr(toggle, "aria-controls")
+        .await?
+        .context("the fold button controls nothing")?;
+    assert!(tab.is_displayed(&format!("#{list}")).await?);
+    tab.click(toggle).await?;
+    assert_eq!(
+        tab.attr(toggle, "aria-expanded").await?.as_deref(),
+        Some("false")
+    );
+    assert!(
+        !tab.is_displayed(&format!("#{list}")).await?,
+        "folding did not hide the section's pages"
+    );
+    tab.click(toggle).await?;
+    assert_eq!(
+        tab.attr(toggle, "aria-expanded").await?.as_deref(),
+        Some("true")
+    );
+    assert!(tab.is_displayed(&format!("#{list}")).await?);
+    Ok(())
+}
+
+/// The tree map shows every label whole, zooms with its buttons, and a
+/// phone gets an outline of the questions instead, with the path marked.
+async fn tree_map_zooms_and_phones_get_an_outline(tab: Tab, _env: Env) -> anyhow::Result<()> {
+    tab.open(&format!("{TREE}#stripe-card-declined")).await?;
+    assert!(
+        tab.is_displayed(".tree-map-wrap").await?,
+        "no map at 1280 px"
+    );
+    assert!(
+        !tab.is_displayed(".tree-outline").await?,
+        "the outline shows beside the map"
+    );
+    let cut: usize = tab
+        .js(
+            "return [...document.querySelectorAll('.map-node text')]
+                 .filter(t => t.textContent.endsWith('…')).length",
+            vec![],
+        )
+        .await?;
+    assert_eq!(cut, 0, "labels cut short on the map");
+    let width = |tab: &Tab| {
+        let tab = tab.clone();
+        async move {
+            tab.js::<f64>(
+                "return document.querySelector('svg.tree-map').getBoundingClientRect().width",
+                vec![],
+            )
+            .await
+        }
+    };
+    let natural = width(&tab).await?;
+    tab.click("#rm-tree-zoom [data-zoom='fit']").await?;
+    let fit = width(&tab).await?;
+    let column: f64 = tab
+        .js(
+            "return document.querySelector('.tree-map-wrap').clientWidth",
+            vec![],
+        )
+        .await?;
+    assert!(
+        fit < natural && fit <= column + 1.0,
+        "Fit: {fit} px in a {column} px box"
+    );
+    tab.click("#rm-tree-zoom [data-zoom='in']").await?;
+    assert!(width(&tab).await? > fit, "Zoom in did not enlarge the map");
+
+    tab.client.set_window_size(360, 800).await?;
+    assert!(
+        tab.is_displayed(".tree-outline").await?,
+        "no outline at 360 px"
+    );
+    assert!(
+        !tab.is_displayed(".tree-map-wrap").await?,
+        "the map shows at 360 px"
+    );
+    assert_eq!(
+        tab.count(".tree-outline li[data-from].on-path").await?,
+        4,
+        "the outline marks the four answers given"
+    );
+    assert_eq!(
+        tab.count(".tree-outline li[data-node].current").await?,
+        0,
+        "a remedy is not a question of the outline"
+    );
     Ok(())
 }
 
@@ -1490,8 +1909,6 @@ async fn run_axe(tab: &Tab, env: &Env) -> anyhow::Result<AxeReport> {
 // ---------------------------------------------------------------------------
 // Helpers.
 
-const TOGGLE: &str = "#rm-theme-toggle";
-
 async fn theme_attr(tab: &Tab) -> anyhow::Result<Option<String>> {
     tab.js(
         "return document.documentElement.getAttribute('data-theme')",
@@ -1515,11 +1932,9 @@ async fn shown_theme(tab: &Tab) -> anyhow::Result<String> {
     .await
 }
 
-/// Clicks the theme button if the page is not already in `theme`.
+/// Chooses `theme` (light or dark) with the colour-scheme switch.
 async fn set_theme(tab: &Tab, theme: &str) -> anyhow::Result<()> {
-    if shown_theme(tab).await? != theme {
-        tab.click(TOGGLE).await?;
-    }
+    tab.click(&choice(theme)).await?;
     let now = shown_theme(tab).await?;
     ensure!(
         now == theme,

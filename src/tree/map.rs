@@ -29,10 +29,17 @@ pub struct Layout {
     pub pos: Vec<(f64, f64)>,
     /// Total width and height.
     pub size: (f64, f64),
+    /// Pairs of edges that cross (edges drawn as straight lines).
+    pub crossings: usize,
 }
 
 /// Places the nodes of `tree` in layers.
 pub fn layout(tree: &Tree) -> Layout {
+    layout_with(tree, true)
+}
+
+/// `layout`, with or without the neighbour swaps after the sweeps.
+fn layout_with(tree: &Tree, swaps: bool) -> Layout {
     let n = tree.nodes.len();
     // Longest-path layering over a topological order (the graph is acyclic).
     let order = topological(tree);
@@ -94,6 +101,33 @@ pub fn layout(tree: &Tree) -> Layout {
             set_index(&rows, &mut index);
         }
     }
+    // Then swap neighbours in a column while that removes crossings (the
+    // barycentre sweeps leave some, mostly around edges that skip columns).
+    let edges: Vec<(usize, usize)> = tree
+        .nodes
+        .iter()
+        .enumerate()
+        .flat_map(|(u, node)| node.answers().iter().map(move |a| (u, a.next)))
+        .collect();
+    let mut best = crossings(&rows, &layer, &edges);
+    for _ in 0..if swaps { 8 } else { 0 } {
+        let mut improved = false;
+        for r in 0..depth {
+            for i in 0..rows[r].len().saturating_sub(1) {
+                rows[r].swap(i, i + 1);
+                let c = crossings(&rows, &layer, &edges);
+                if c < best {
+                    best = c;
+                    improved = true;
+                } else {
+                    rows[r].swap(i, i + 1);
+                }
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
     let tallest = rows.iter().map(Vec::len).max().unwrap_or(1) as f64;
     let total_h = PAD * 2.0 + tallest * H + (tallest - 1.0).max(0.0) * GAP_Y;
     let mut pos = vec![(0.0, 0.0); n];
@@ -108,7 +142,49 @@ pub fn layout(tree: &Tree) -> Layout {
     Layout {
         pos,
         size: (total_w, total_h),
+        crossings: best,
     }
+}
+
+/// Vertical centre of each node when the columns are stacked and centred
+/// (in node slots, as `layout` places them).
+fn centres(rows: &[Vec<usize>], n: usize) -> Vec<f64> {
+    let tallest = rows.iter().map(Vec::len).max().unwrap_or(1) as f64;
+    let mut y = vec![0.0; n];
+    for row in rows {
+        let offset = (tallest - row.len() as f64) / 2.0;
+        for (i, &u) in row.iter().enumerate() {
+            y[u] = offset + i as f64;
+        }
+    }
+    y
+}
+
+/// How many pairs of edges cross, drawing each edge as a straight line from
+/// its source column to its target column (edges that skip columns pass
+/// the columns in between at the interpolated height).
+fn crossings(rows: &[Vec<usize>], layer: &[usize], edges: &[(usize, usize)]) -> usize {
+    let y = centres(rows, layer.len());
+    let at = |(a, b): (usize, usize), x: f64| {
+        let (xa, xb) = (layer[a] as f64, layer[b] as f64);
+        y[a] + (y[b] - y[a]) * (x - xa) / (xb - xa)
+    };
+    let mut count = 0;
+    for (i, &e) in edges.iter().enumerate() {
+        for &f in &edges[i + 1..] {
+            let lo = layer[e.0].max(layer[f.0]);
+            let hi = layer[e.1].min(layer[f.1]);
+            if lo >= hi || e.0 == f.0 || e.1 == f.1 {
+                continue;
+            }
+            let d0 = at(e, lo as f64) - at(f, lo as f64);
+            let d1 = at(e, hi as f64) - at(f, hi as f64);
+            if d0 * d1 < 0.0 {
+                count += 1;
+            }
+        }
+    }
+    count
 }
 
 fn topological(tree: &Tree) -> Vec<usize> {
@@ -228,4 +304,46 @@ fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
         }
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Source;
+
+    fn bundled() -> Tree {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/content/troubleshoot/402.toml");
+        let text = std::fs::read_to_string(path).unwrap();
+        super::super::parse(&Source::new(path, text.as_str())).unwrap()
+    }
+
+    #[test]
+    fn swaps_remove_crossings_of_the_bundled_tree() {
+        let tree = bundled();
+        let swept = layout_with(&tree, false).crossings;
+        let swapped = layout(&tree).crossings;
+        eprintln!("crossings: {swept} after the sweeps, {swapped} after the swaps");
+        assert!(
+            swapped < swept,
+            "{swapped} crossings, {swept} before the swaps"
+        );
+    }
+
+    #[test]
+    fn every_label_of_the_bundled_tree_is_whole() {
+        let tree = bundled();
+        for node in &tree.nodes {
+            let label = node
+                .short
+                .clone()
+                .unwrap_or_else(|| node.heading().to_string());
+            let lines = wrap(&label, CHARS_PER_LINE, 2);
+            assert_eq!(
+                lines.join(" "),
+                label,
+                "the map cuts the label of {}",
+                node.id
+            );
+        }
+    }
 }

@@ -35,6 +35,10 @@ pub struct AnswerView {
     pub label: String,
     /// Id of the node it leads to.
     pub target: String,
+    /// That node's heading (for the outline of the tree).
+    pub target_heading: String,
+    /// Whether that node is a remedy.
+    pub target_is_remedy: bool,
 }
 
 /// One node as templates see it.
@@ -136,6 +140,8 @@ pub fn render(
                     .map(|a| AnswerView {
                         label: a.label.clone(),
                         target: tree.nodes[a.next].id.clone(),
+                        target_heading: tree.nodes[a.next].heading().to_string(),
+                        target_is_remedy: tree.nodes[a.next].is_remedy(),
                     })
                     .collect();
             }

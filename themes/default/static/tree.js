@@ -57,15 +57,19 @@
     var id = decodeURIComponent(current());
     if (!isNode(id)) id = start;
     var at = path.indexOf(id);
+    // Whether this history entry was made by answering on this page: then
+    // "Back one step" is the browser's back, not one more entry.
+    var stepped = !!(history.state && history.state.remedyStepped);
     if (at >= 0) {
       path = path.slice(0, at + 1);
     } else if (labelOf(path[path.length - 1], id)) {
       path.push(id);
+      stepped = fromUser;
     } else {
       var saved = history.state && history.state.remedyPath;
       path = saved && saved[saved.length - 1] === id ? saved.slice() : shortestPath(id);
     }
-    try { history.replaceState({ remedyPath: path }, ""); } catch (e) { /* file:// in some browsers */ }
+    try { history.replaceState({ remedyPath: path, remedyStepped: stepped }, ""); } catch (e) { /* file:// in some browsers */ }
     render(id, fromUser);
   }
 
@@ -96,9 +100,13 @@
       n.classList.toggle("current", n.dataset.node === id);
       if (n.dataset.node === id) n.setAttribute("aria-current", "step"); else n.removeAttribute("aria-current");
     });
-    Array.prototype.forEach.call(tree.parentNode.querySelectorAll(".map-edge"), function (e) {
+    Array.prototype.forEach.call(tree.parentNode.querySelectorAll(".map-edge, .tree-outline li[data-from]"), function (e) {
       var i = path.indexOf(e.dataset.from);
       e.classList.toggle("on-path", i >= 0 && path[i + 1] === e.dataset.to);
+    });
+    Array.prototype.forEach.call(tree.parentNode.querySelectorAll(".tree-outline li[data-node]"), function (n) {
+      n.classList.toggle("on-path", !!onPath[n.dataset.node]);
+      n.classList.toggle("current", n.dataset.node === id);
     });
     if (fromUser) {
       var section = document.getElementById(id);
@@ -107,18 +115,54 @@
     centerMapOn(id);
   }
 
+  // The map's zoom: 1 is the drawn size (labels at 12 px), "fit" shows
+  // the whole map in the column.
+  var wrap = document.querySelector(".tree-map-wrap");
+  var svg = wrap && wrap.querySelector("svg.tree-map");
+  var natural = svg ? [svg.width.baseVal.value, svg.height.baseVal.value] : [1, 1];
+  var scale = 1;
+  function zoom(to) {
+    var fit = wrap.clientWidth / natural[0];
+    scale = Math.min(1.6, Math.max(Math.min(fit, 1), to));
+    svg.setAttribute("width", Math.round(natural[0] * scale));
+    svg.setAttribute("height", Math.round(natural[1] * scale));
+  }
+  var zoomBar = document.getElementById("rm-tree-zoom");
+  if (svg && zoomBar) {
+    zoomBar.addEventListener("click", function (e) {
+      var b = e.target.closest("button[data-zoom]");
+      if (!b) return;
+      var how = b.dataset.zoom;
+      zoom(how === "in" ? scale * 1.25 : how === "out" ? scale / 1.25 : wrap.clientWidth / natural[0]);
+      centerMapOn(current() || start);
+    });
+    zoomBar.hidden = false;
+  }
+
   // Scrolls the map (not the page) so the current step is in view.
   function centerMapOn(id) {
-    var wrap = document.querySelector(".tree-map-wrap");
     var node = wrap && wrap.querySelector('.map-node[data-node="' + id + '"] rect');
     if (!node || !node.getBBox) return;
     var box = node.getBBox();
-    wrap.scrollLeft = Math.max(0, box.x + box.width / 2 - wrap.clientWidth / 2);
-    wrap.scrollTop = Math.max(0, box.y + box.height / 2 - wrap.clientHeight / 2);
+    wrap.scrollLeft = Math.max(0, (box.x + box.width / 2) * scale - wrap.clientWidth / 2);
+    wrap.scrollTop = Math.max(0, (box.y + box.height / 2) * scale - wrap.clientHeight / 2);
   }
 
+  // One step back without a new history entry: the browser's back when the
+  // reader got here by answering, else the URL is replaced in place.
   back.addEventListener("click", function () {
-    if (path.length > 1) location.hash = "#" + path[path.length - 2];
+    if (path.length < 2) return;
+    if (history.state && history.state.remedyStepped) {
+      history.back();
+      return;
+    }
+    var prev = path[path.length - 2];
+    try {
+      history.replaceState({ remedyPath: path.slice(0, -1) }, "", "#" + prev);
+      update(true);
+    } catch (e) {
+      location.replace("#" + prev);
+    }
   });
   restart.addEventListener("click", function () { notes = {}; location.hash = "#" + start; });
   window.addEventListener("hashchange", function () { update(true); });
