@@ -882,6 +882,20 @@ async fn screenshots_light_and_dark(tab: Tab, env: Env) -> anyhow::Result<()> {
                 let file = env.screenshots.join(format!("{name}-{width}-{theme}.png"));
                 tab.screenshot(&file).await?;
                 tools::announce(&format!("screenshot: {}", file.display()));
+                if *name == "tree" {
+                    // The map (the outline on a phone), with the path taken.
+                    let _: Option<bool> = tab
+                        .js(
+                            "document.querySelector('.tree-overview').scrollIntoView({behavior: 'instant'});",
+                            vec![],
+                        )
+                        .await?;
+                    let file = env
+                        .screenshots
+                        .join(format!("tree-map-{width}-{theme}.png"));
+                    tab.screenshot(&file).await?;
+                    tools::announce(&format!("screenshot: {}", file.display()));
+                }
             }
         }
     }

@@ -105,7 +105,8 @@ fn every_node_is_a_section_and_every_answer_a_link() {
 fn map_has_a_shape_per_node_and_an_edge_per_answer() {
     let t = bundled_tree();
     let html = tree_html();
-    let svg = &html[html.find("<svg class=\"tree-map\"").unwrap()..html.find("</svg>").unwrap()];
+    let start = html.find("<svg class=\"tree-map\"").unwrap();
+    let svg = &html[start..start + html[start..].find("</svg>").unwrap()];
     let answers: usize = t.nodes.iter().map(|n| n.answers().len()).sum();
     assert_eq!(svg.matches("<rect ").count(), t.nodes.len());
     assert_eq!(svg.matches("class=\"map-edge\"").count(), answers);
