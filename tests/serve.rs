@@ -89,7 +89,7 @@ fn serves_rebuilds_and_reports_errors() {
     let (code, page) = get(port, "/a/");
     assert_eq!(code, 200);
     assert!(
-        page.contains("/__remedy/status"),
+        page.contains("/__remedy/events"),
         "pages carry the reload script"
     );
     let (code, page) = get(port, "/no/such/page/");

@@ -33,21 +33,15 @@ function ui() {
   window.__remedySearch = (key, data) => {
     if (pending[key]) { pending[key](data); delete pending[key]; }
   };
-  // A request can stall (a lost connection; tiny_http, behind `remedy serve`,
-  // may leave a new connection unserved): after 3 s ask again under a new
-  // URL, twice, and the first answer wins.
+  // A script that loaded without calling back, or failed, rejects.
   const load = (key) => new Promise((resolve, reject) => {
     pending[key] = resolve;
     const url = `${root}search/${fileOf(key)}${hash ? "?v=" + hash : ""}`;
     const fail = () => { if (pending[key]) { delete pending[key]; reject(new Error("cannot load " + url)); } };
-    const attempt = (n) => {
-      const s = document.createElement("script");
-      s.src = n ? `${url}${hash ? "&" : "?"}retry=${n}` : url;
-      const timer = setTimeout(() => { if (n < 2) attempt(n + 1); else fail(); }, 3000);
-      s.onload = s.onerror = () => { clearTimeout(timer); s.remove(); fail(); };
-      document.head.appendChild(s);
-    };
-    attempt(0);
+    const s = document.createElement("script");
+    s.src = url;
+    s.onload = s.onerror = () => { s.remove(); fail(); };
+    document.head.appendChild(s);
   });
   // The engine script, then the metadata: both settle before any other
   // search file is asked for, so their URLs carry ?v=hash. A failure is
