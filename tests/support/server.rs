@@ -33,7 +33,10 @@ impl StaticServer {
             let dir = tempfile::tempdir()?;
             for entry in walkdir::WalkDir::new(root).follow_links(true) {
                 let entry = entry.map_err(std::io::Error::other)?;
-                let rel = entry.path().strip_prefix(root).map_err(std::io::Error::other)?;
+                let rel = entry
+                    .path()
+                    .strip_prefix(root)
+                    .map_err(std::io::Error::other)?;
                 let to = dir.path().join(rel);
                 if entry.file_type().is_dir() {
                     std::fs::create_dir_all(&to)?;
