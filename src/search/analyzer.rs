@@ -9,8 +9,8 @@
 //! them (it looks words up in the exported vocabulary), so they can change
 //! here without touching JavaScript.
 
-use std::borrow::Cow;
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::borrow::Cow;
 use std::ops::Range;
 
 use frostem::{Algorithm, Stemmer};
