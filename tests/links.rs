@@ -18,7 +18,7 @@ use std::path::Path;
 use html5gum::emitters::default::DefaultEmitter;
 use html5gum::{Token, Tokenizer};
 
-use support::server::percent_decode;
+use remedy::serve::http::percent_decode;
 use support::site::{build_bundled, html_files, SITE_URL};
 use support::tools;
 

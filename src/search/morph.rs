@@ -59,15 +59,19 @@ fn candidates(word: &str) -> Vec<String> {
     out
 }
 
-/// The vocabulary words `word` derives from (`cacheable` -> `cache`).
-pub fn bases(word: &str, vocab: &dyn Vocabulary) -> Vec<String> {
+/// The vocabulary words `word` derives from (`cacheable` -> `cache`), each
+/// with its term (looked up once here, not again by callers).
+pub fn bases(word: &str, vocab: &dyn Vocabulary) -> Vec<(String, String)> {
     if !eligible(word) {
         return Vec::new();
     }
-    let mut out = Vec::new();
+    let mut out: Vec<(String, String)> = Vec::new();
     for c in candidates(word) {
-        if c != word && c.len() >= 3 && !out.contains(&c) && vocab.term(&c).is_some() {
-            out.push(c);
+        if c == word || c.len() < 3 || out.iter().any(|(w, _)| *w == c) {
+            continue;
+        }
+        if let Some(term) = vocab.term(&c) {
+            out.push((c, term));
         }
     }
     out
@@ -87,9 +91,7 @@ pub fn family(word: &str, own: &str, vocab: &dyn Vocabulary) -> Vec<String> {
         return Vec::new();
     }
     let mut related: BTreeSet<String> = BTreeSet::new();
-    for base in bases(word, vocab) {
-        related.extend(vocab.term(&base));
-    }
+    related.extend(bases(word, vocab).into_iter().map(|(_, term)| term));
     for other in vocab.starting_with(derived_prefix(word)) {
         if other != word && eligible(&other) && candidates(&other).iter().any(|c| c == word) {
             related.extend(vocab.term(&other));
@@ -102,27 +104,7 @@ pub fn family(word: &str, own: &str, vocab: &dyn Vocabulary) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::analyzer::Stem;
-
-    struct Words(Vec<&'static str>);
-
-    impl Vocabulary for Words {
-        fn term(&self, word: &str) -> Option<String> {
-            self.0
-                .contains(&word)
-                .then(|| Stem::default().term(word).into_owned())
-        }
-        fn starting_with(&self, prefix: &str) -> Vec<String> {
-            let mut v: Vec<String> = self
-                .0
-                .iter()
-                .filter(|w| w.starts_with(prefix))
-                .map(|w| w.to_string())
-                .collect();
-            v.sort();
-            v
-        }
-    }
+    use crate::search::query::Words;
 
     fn vocab() -> Words {
         Words(vec![
@@ -144,9 +126,14 @@ mod tests {
     #[test]
     fn derivations_join_their_base() {
         let v = vocab();
-        assert_eq!(bases("cacheable", &v), ["cache"]);
-        assert_eq!(bases("retryable", &v), ["retry"]);
-        assert_eq!(bases("idempotency", &v), ["idempotent"]);
+        let words = |w: &str| -> Vec<String> { bases(w, &v).into_iter().map(|b| b.0).collect() };
+        assert_eq!(words("cacheable"), ["cache"]);
+        assert_eq!(words("retryable"), ["retry"]);
+        assert_eq!(words("idempotency"), ["idempotent"]);
+        assert_eq!(
+            bases("retryable", &v),
+            [("retry".to_string(), "retri".to_string())]
+        );
         assert_eq!(family("cacheable", "cacheabl", &v), ["cach"]);
         assert_eq!(family("cache", "cach", &v), ["cacheabl"]);
         assert_eq!(

@@ -97,11 +97,8 @@ fn resolve(word: &str, vocab: &dyn Vocabulary) -> Option<Resolved> {
     }
     // Not in the text, but derived from a word that is (`retryable`).
     let mut derived: Vec<(String, f32)> = Vec::new();
-    for base in morph::bases(word, vocab) {
-        if let Some(t) = vocab
-            .term(&base)
-            .filter(|t| derived.iter().all(|d| d.0 != *t))
-        {
+    for (_, t) in morph::bases(word, vocab) {
+        if derived.iter().all(|d| d.0 != t) {
             derived.push((t, NEAR));
         }
     }
@@ -649,29 +646,32 @@ impl Vocabulary for IndexVocabulary<'_> {
     }
 }
 
+/// A vocabulary from a list of words, for the planners' unit tests.
+#[cfg(test)]
+pub(crate) struct Words(pub Vec<&'static str>);
+
+#[cfg(test)]
+impl Vocabulary for Words {
+    fn term(&self, word: &str) -> Option<String> {
+        self.0
+            .contains(&word)
+            .then(|| Stem::default().term(word).into_owned())
+    }
+    fn starting_with(&self, prefix: &str) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .0
+            .iter()
+            .filter(|w| w.starts_with(prefix))
+            .map(|w| w.to_string())
+            .collect();
+        v.sort();
+        v
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    struct Words(Vec<&'static str>);
-
-    impl Vocabulary for Words {
-        fn term(&self, word: &str) -> Option<String> {
-            self.0
-                .contains(&word)
-                .then(|| Stem::default().term(word).into_owned())
-        }
-        fn starting_with(&self, prefix: &str) -> Vec<String> {
-            let mut v: Vec<String> = self
-                .0
-                .iter()
-                .filter(|w| w.starts_with(prefix))
-                .map(|w| w.to_string())
-                .collect();
-            v.sort();
-            v
-        }
-    }
 
     fn vocab() -> Words {
         Words(vec![

@@ -245,8 +245,8 @@ pub fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
 }
 
 /// Decodes `%XX` escapes once; `None` if one is malformed or the result is
-/// not UTF-8.
-fn percent_decode(s: &str) -> Option<String> {
+/// not UTF-8. The tests' link checker decodes URLs with it too.
+pub fn percent_decode(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -147,16 +147,21 @@ function createEngine(opts) {
     }
     return out;
   }
+  // [word, term] of each base, each looked up once.
   async function bases(w) {
     const out = [];
     if (!eligible(w)) return out;
-    for (const c of candidates(w)) if (c !== w && c.length >= 3 && !out.includes(c) && (await termOf(c)) !== null) out.push(c);
+    for (const c of candidates(w)) {
+      if (c === w || c.length < 3 || out.some((b) => b[0] === c)) continue;
+      const t = await termOf(c);
+      if (t !== null) out.push([c, t]);
+    }
     return out;
   }
   async function family(w, own) {
     if (!eligible(w)) return [];
     const related = new Set();
-    for (const b of await bases(w)) related.add(await termOf(b));
+    for (const b of await bases(w)) related.add(b[1]);
     const p = w.replace(/[ey]$/, ""), words = await wordsIn(p, p + "\u{10ffff}");
     for (const x in words) if (x !== w && eligible(x) && candidates(x).includes(w)) related.add(words[x]);
     related.delete(own);
@@ -177,8 +182,8 @@ function createEngine(opts) {
         if (ws.length) return near(ws.slice(0, 3).map((x) => found[x]), ws.slice(0, 3));
         // Not in the text, but derived from a word that is (`retryable`).
         const bs = await bases(w), ts = [];
-        for (const b of bs) { const bt = await termOf(b); if (!ts.includes(bt)) ts.push(bt); }
-        if (ts.length) return near(ts.slice(0, 3), bs);
+        for (const b of bs) if (!ts.includes(b[1])) ts.push(b[1]);
+        if (ts.length) return near(ts.slice(0, 3), bs.map((b) => b[0]));
         // No completion: try fuzzy, for a typo in the word being typed.
         if (cps.length < 4 || !new RegExp("\\p{L}", "u").test(w)) return null;
         const k = cps.length >= 8 ? 2 : 1, c = cps[0];
