@@ -150,16 +150,7 @@ pub fn load(config: &Config, summary_file: &Path, diags: &mut Diagnostics) -> Li
             rel_path: rel.clone(),
             path: page_path(rel),
             kind: PageKind::Guide,
-            meta: FrontMatter {
-                title,
-                description: None,
-                codes: Vec::new(),
-                tags: Vec::new(),
-                weight: None,
-                draft: false,
-                aliases: Vec::new(),
-                short: None,
-            },
+            meta: FrontMatter::titled(title),
             front_matter_offset: 0,
             body_offset: 0,
         });

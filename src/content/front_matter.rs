@@ -38,6 +38,23 @@ pub struct FrontMatter {
     pub short: Option<String>,
 }
 
+impl FrontMatter {
+    /// A page that has only a title (a generated section page, a book
+    /// chapter without front matter).
+    pub fn titled(title: String) -> FrontMatter {
+        FrontMatter {
+            title,
+            description: None,
+            codes: Vec::new(),
+            tags: Vec::new(),
+            weight: None,
+            draft: false,
+            aliases: Vec::new(),
+            short: None,
+        }
+    }
+}
+
 /// A file split into its parsed front matter and its Markdown body.
 #[derive(Debug, Clone)]
 pub struct Split {

@@ -301,16 +301,7 @@ impl Library {
                 path: site_path(&rel_path),
                 rel_path,
                 kind: PageKind::GeneratedSection,
-                meta: FrontMatter {
-                    title,
-                    description: None,
-                    codes: Vec::new(),
-                    tags: Vec::new(),
-                    weight: None,
-                    draft: false,
-                    aliases: Vec::new(),
-                    short: None,
-                },
+                meta: FrontMatter::titled(title),
                 front_matter_offset: 0,
                 body_offset: 0,
             });
