@@ -82,6 +82,10 @@ struct ServeArgs {
     /// Include pages marked `draft = true`.
     #[arg(long)]
     drafts: bool,
+
+    /// Build into this folder (kept after stopping) instead of a temporary one.
+    #[arg(short, long, value_name = "DIR")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -310,6 +314,7 @@ fn serve(args: ServeArgs) -> Result<(), Failure> {
         root: args.dir.clone(),
         addr: std::net::SocketAddr::new(args.bind, args.port),
         drafts: args.drafts,
+        output: args.output.clone(),
     };
     let mut ready = |addr: std::net::SocketAddr| {
         let mut out = std::io::stdout().lock();

@@ -15,6 +15,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::config::Precompress;
 use crate::diagnostics::Diagnostic;
 
+mod live;
+
+pub use live::Live;
+
 /// File that marks a folder as remedy's output.
 pub const MARKER: &str = ".remedy-output";
 
@@ -100,15 +104,9 @@ impl Staging {
     /// time, which rsync-style deploys and caches go by.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         self.write_one(rel, bytes)?;
-        if worth_precompressing(rel, bytes) {
-            if self.precompress.gzip {
-                self.write_one(&format!("{rel}.gz"), &gzip(bytes))?;
-                self.siblings.fetch_add(1, Ordering::Relaxed);
-            }
-            if self.precompress.brotli {
-                self.write_one(&format!("{rel}.br"), &brotli(bytes))?;
-                self.siblings.fetch_add(1, Ordering::Relaxed);
-            }
+        for (name, packed) in siblings_of(rel, bytes, self.precompress) {
+            self.write_one(&name, &packed)?;
+            self.siblings.fetch_add(1, Ordering::Relaxed);
         }
         Ok(())
     }
@@ -171,6 +169,20 @@ impl Staging {
         }
         Ok(())
     }
+}
+
+/// The precompressed siblings `bytes` written at `rel` gets, by name.
+fn siblings_of(rel: &str, bytes: &[u8], precompress: Precompress) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    if worth_precompressing(rel, bytes) {
+        if precompress.gzip {
+            out.push((format!("{rel}.gz"), gzip(bytes)));
+        }
+        if precompress.brotli {
+            out.push((format!("{rel}.br"), brotli(bytes)));
+        }
+    }
+    out
 }
 
 /// Text a server would compress; below 1 KiB compression saves less than

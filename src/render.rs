@@ -15,6 +15,7 @@ use crate::markdown::TocEntry;
 use crate::theme::Theme;
 use crate::tree::render::TreeView;
 
+mod keys;
 mod views;
 
 pub use views::{relative_root, PageContext, ReachedFrom};

@@ -13,14 +13,25 @@ pub mod http;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 use notify::{RecursiveMode, Watcher};
+use tokio::sync::watch;
 
 use crate::config::Overrides;
 use crate::diagnostics::{Diagnostic, Failure};
-use crate::site::{build, BuildOptions};
+use crate::site::{BuildOptions, Changes, SearchJob, Session};
+
+/// Editors save in several steps (truncate and write, or write a temporary
+/// file and rename it): a build starts once the folder has been quiet
+/// this long.
+const QUIET: Duration = Duration::from_millis(25);
+
+/// The search index is rebuilt once the author has paused this long, so
+/// that typing and saving is never slowed by indexing.
+const SEARCH_AFTER: Duration = Duration::from_millis(400);
 
 /// Where to serve and what.
 #[derive(Debug, Clone)]
@@ -31,18 +42,26 @@ pub struct ServeOptions {
     pub addr: SocketAddr,
     /// Build drafts too.
     pub drafts: bool,
+    /// Build into this folder instead of a temporary one.
+    pub output: Option<PathBuf>,
 }
 
 /// Paths under the project that never trigger a rebuild: build outputs,
 /// version control, editor droppings.
-fn ignored(root: &Path, path: &Path) -> bool {
+fn ignored(root: &Path, out: &Path, path: &Path) -> bool {
     let Ok(rel) = path.strip_prefix(root) else {
         return true;
     };
     rel.components().any(|c| {
         let name = c.as_os_str().to_string_lossy();
-        name.starts_with('.') || name.ends_with('~') || name == "target" || name == "node_modules"
+        name.starts_with('.')
+            || name.ends_with('~')
+            || (name.starts_with('#') && name.ends_with('#'))
+            || name.ends_with(".swp")
+            || name == "target"
+            || name == "node_modules"
     }) || rel.starts_with("public")
+        || path.starts_with(out)
 }
 
 /// Serves until the process is stopped. `ready` is called once with the
@@ -56,14 +75,19 @@ pub fn serve(
         .prefix("remedy-serve-")
         .tempdir()
         .map_err(|e| Diagnostic::error(format!("cannot create a temporary folder: {e}")))?;
-    let out = tmp.path().join("site");
-    let (status, live) = tokio::sync::watch::channel(http::Status::default());
+    let root = std::path::absolute(&opts.root).unwrap_or_else(|_| opts.root.clone());
+    let out = match &opts.output {
+        Some(o) => std::path::absolute(o).unwrap_or_else(|_| o.clone()),
+        None => tmp.path().join("site"),
+    };
+    let (status, live) = watch::channel(http::Status::default());
+    let status = Arc::new(status);
     let server = http::SiteServer::start(&out, opts.addr, Some(live)).map_err(|e| {
         Diagnostic::error(format!("cannot listen on {}: {e}", opts.addr))
             .with_help("pick another --port")
     })?;
-    let build_opts = BuildOptions {
-        root: opts.root.clone(),
+    let mut session = Session::new(BuildOptions {
+        root: root.clone(),
         overrides: Overrides {
             output: Some(out.clone()),
             site_url: Some(format!("http://{}/", server.addr())),
@@ -71,63 +95,134 @@ pub fn serve(
             skip_preprocessors: Vec::new(),
         },
         write: true,
-    };
-    let rebuild = |log: &mut dyn std::io::Write| {
-        let result = build(&build_opts);
-        match result {
-            Ok(report) => {
-                status.send_modify(|s| {
-                    s.version += 1;
-                    s.errors = None;
-                });
-                let _ = writeln!(
-                    log,
-                    "built {} pages in {:.2} s",
-                    report.pages,
-                    report.elapsed.as_secs_f64()
-                );
-                for w in &report.warnings {
-                    let _ = writeln!(log, "{w}");
-                }
-            }
-            Err(failure) => {
-                let text: Vec<String> = failure
-                    .diagnostics()
-                    .iter()
-                    .map(|d| d.to_string())
-                    .collect();
-                let _ = writeln!(
-                    log,
-                    "build failed; still serving the last good build:\n{}",
-                    text.join("\n")
-                );
-                status.send_modify(|s| s.errors = Some(text.join("\n")));
-            }
-        }
-    };
-    rebuild(log);
+    });
+    rebuild(&mut session, &Changes::Everything, &status, log);
 
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(tx)
         .map_err(|e| Diagnostic::error(format!("cannot watch for changes: {e}")))?;
     watcher
-        .watch(&opts.root, RecursiveMode::Recursive)
-        .map_err(|e| Diagnostic::error(format!("cannot watch {}: {e}", opts.root.display())))?;
+        .watch(&root, RecursiveMode::Recursive)
+        .map_err(|e| Diagnostic::error(format!("cannot watch {}: {e}", root.display())))?;
     ready(server.addr());
-    let root = std::path::absolute(&opts.root).unwrap_or_else(|_| opts.root.clone());
-    let relevant = |event: &notify::Result<notify::Event>| match event {
-        Ok(e) => !e.kind.is_access() && e.paths.iter().any(|p| !ignored(&root, p)),
-        Err(_) => false,
-    };
-    while let Ok(event) = rx.recv() {
-        if !relevant(&event) {
+    let mut indexing: Option<Indexing> = None;
+    loop {
+        // Index once the author pauses, unless this build was indexed
+        // already (or its indexing failed, which was reported).
+        let due = session
+            .search_job()
+            .filter(|job| indexing.as_ref().is_none_or(|i| i.build != job.build()));
+        let wait = if due.is_some() {
+            SEARCH_AFTER
+        } else {
+            Duration::from_secs(3600)
+        };
+        let first = match rx.recv_timeout(wait) {
+            Ok(event) => event,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                indexing = due.map(|job| Indexing::start(job, &status));
+                continue;
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        };
+        let mut changes = Vec::new();
+        let mut everything = false;
+        let mut note = |event: notify::Result<notify::Event>| match event {
+            Ok(e) if e.kind.is_access() => {}
+            Ok(e) => {
+                everything |= e.need_rescan();
+                changes.extend(e.paths.into_iter().filter(|p| !ignored(&root, &out, p)));
+            }
+            Err(_) => everything = true,
+        };
+        note(first);
+        while let Ok(event) = rx.recv_timeout(QUIET) {
+            note(event);
+        }
+        if changes.is_empty() && !everything {
             continue;
         }
-        // Editors write a file in several steps: wait for the burst to end.
-        while rx.recv_timeout(Duration::from_millis(150)).is_ok() {}
-        rebuild(log);
+        // A new build makes the index being built outdated: stop it.
+        if let Some(i) = indexing.take() {
+            i.cancel();
+        }
+        let changes = if everything {
+            Changes::Everything
+        } else {
+            Changes::Files(changes)
+        };
+        rebuild(&mut session, &changes, &status, log);
     }
     Ok(())
+}
+
+/// Builds, then tells the pages: a new version reloads them, errors are
+/// shown over the last good build, which stays served.
+fn rebuild(
+    session: &mut Session,
+    changes: &Changes,
+    status: &watch::Sender<http::Status>,
+    log: &mut dyn std::io::Write,
+) {
+    match session.build(changes) {
+        Ok(report) => {
+            status.send_modify(|s| {
+                s.version = session.builds();
+                s.indexed = session.indexed();
+                s.errors = None;
+            });
+            let _ = writeln!(
+                log,
+                "built {} pages in {:.0} ms ({} files changed)",
+                report.pages,
+                report.elapsed.as_secs_f64() * 1000.0,
+                report.files
+            );
+            for w in &report.warnings {
+                let _ = writeln!(log, "{w}");
+            }
+        }
+        Err(failure) => {
+            let text: Vec<String> = failure
+                .diagnostics()
+                .iter()
+                .map(|d| d.to_string())
+                .collect();
+            let _ = writeln!(
+                log,
+                "build failed; still serving the last good build:\n{}",
+                text.join("\n")
+            );
+            status.send_modify(|s| s.errors = Some(text.join("\n")));
+        }
+    }
+}
+
+/// A search index being built on its own thread.
+struct Indexing {
+    /// The build being indexed.
+    build: u64,
+    stop: Arc<AtomicBool>,
+}
+
+impl Indexing {
+    fn start(job: SearchJob, status: &Arc<watch::Sender<http::Status>>) -> Indexing {
+        let stop = Arc::new(AtomicBool::new(false));
+        let status = Arc::clone(status);
+        let flag = Arc::clone(&stop);
+        let build = job.build();
+        std::thread::spawn(move || match job.run(&|| flag.load(Ordering::Relaxed)) {
+            Ok(true) => status.send_modify(|s| s.indexed = s.indexed.max(build)),
+            Ok(false) => {}
+            Err(d) => eprintln!("{d}"),
+        });
+        Indexing { build, stop }
+    }
+
+    /// Asks the thread to stop; it finishes on its own and writes nothing.
+    fn cancel(self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
 }
 
 /// The script that reloads the page after a rebuild and shows build errors.
@@ -187,10 +282,13 @@ mod tests {
     #[test]
     fn outputs_and_dotfiles_do_not_trigger_builds() {
         let root = Path::new("/p");
-        assert!(ignored(root, Path::new("/p/public/index.html")));
-        assert!(ignored(root, Path::new("/p/.git/index")));
-        assert!(ignored(root, Path::new("/p/content/a.md~")));
-        assert!(!ignored(root, Path::new("/p/content/a.md")));
-        assert!(!ignored(root, Path::new("/p/book.toml")));
+        let out = Path::new("/p/site");
+        assert!(ignored(root, out, Path::new("/p/public/index.html")));
+        assert!(ignored(root, out, Path::new("/p/site/index.html")));
+        assert!(ignored(root, out, Path::new("/p/.git/index")));
+        assert!(ignored(root, out, Path::new("/p/content/a.md~")));
+        assert!(ignored(root, out, Path::new("/p/content/.a.md.swp")));
+        assert!(!ignored(root, out, Path::new("/p/content/a.md")));
+        assert!(!ignored(root, out, Path::new("/p/book.toml")));
     }
 }

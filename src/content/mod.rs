@@ -5,6 +5,7 @@
 //! in one vector sorted by source path and referred to by index, never by
 //! reference, so later stages can work on them in parallel.
 
+pub mod cache;
 pub mod front_matter;
 pub mod nav;
 
@@ -174,6 +175,16 @@ impl Library {
     /// the caller must check `diags.has_errors()` before writing anything.
     /// An mdBook book is read by `crate::book::load` instead.
     pub fn load(config: &Config, diags: &mut Diagnostics) -> Library {
+        Library::load_cached(config, diags, &mut cache::FileCache::default())
+    }
+
+    /// [`Library::load`], reusing the pages of files that have not changed
+    /// since `cache` last saw them.
+    pub fn load_cached(
+        config: &Config,
+        diags: &mut Diagnostics,
+        cache: &mut cache::FileCache,
+    ) -> Library {
         let mut lib = Library::default();
         if !config.content_dir.is_dir() {
             diags.push(
@@ -240,7 +251,8 @@ impl Library {
         for (file, rel_path) in page_files {
             let path = site_path(&rel_path);
             let rel = rel_path.clone();
-            let Some(page) = read_file(config, &file, rel_path, diags) else {
+            let Some(page) = cache.page(&file, diags, |d| read_file(config, &file, rel_path, d))
+            else {
                 lib.failed.insert(rel, path);
                 continue;
             };
@@ -250,6 +262,7 @@ impl Library {
             }
             lib.pages.push(page);
         }
+        cache.sweep();
         lib.add_virtual_sections(config);
         lib.finish(diags);
         lib

@@ -7,6 +7,7 @@
 //! render any single page again from the same inputs.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::book::summary::Item;
 use crate::config::Config;
@@ -42,7 +43,7 @@ pub struct PageContext<'a> {
     /// Every page.
     pub library: &'a Library,
     /// Each page's rendered Markdown, by `PageId` index.
-    pub rendered: &'a [Rendered],
+    pub rendered: &'a [Arc<Rendered>],
     /// Each tree page's view, by `PageId` index.
     pub tree_views: &'a [Option<TreeView>],
     /// The tree remedies pointing at each page.

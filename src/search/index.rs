@@ -112,20 +112,38 @@ const SPLIT_ABOVE: usize = 4_000;
 
 /// Indexes the documents, in order (their position is their doc id).
 pub fn build(docs: &[SearchDoc]) -> Result<Built> {
-    build_split(docs, docs.len() > SPLIT_ABOVE)
+    build_until(docs, &|| false)
 }
 
-fn build_split(docs: &[SearchDoc], split: bool) -> Result<Built> {
+/// [`build`], giving up with [`Cancelled`] soon after `stop` returns true
+/// (`remedy serve` stops indexing an outdated site when the author saves again).
+pub fn build_until(docs: &[SearchDoc], stop: &(dyn Fn() -> bool + Sync)) -> Result<Built> {
+    build_split(docs, docs.len() > SPLIT_ABOVE, stop)
+}
+
+/// The error of a build given up by its `stop` callback.
+#[derive(Debug)]
+pub struct Cancelled;
+
+impl std::fmt::Display for Cancelled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("indexing was cancelled")
+    }
+}
+
+impl std::error::Error for Cancelled {}
+
+fn build_split(docs: &[SearchDoc], split: bool, stop: &(dyn Fn() -> bool + Sync)) -> Result<Built> {
     let index = if split {
         // Each half is indexed by one thread, so it is deterministic, and
         // merging keeps the halves in order: doc ids stay input positions.
         let (a, b) = docs.split_at(docs.len() / 2);
-        let (a, b) = rayon::join(|| build_one(a), || build_one(b));
+        let (a, b) = rayon::join(|| build_one(a, stop), || build_one(b, stop));
         let merged = tantivy::indexer::merge_indices(&[a?, b?], RamDirectory::create())?;
         analyzer::register(&merged);
         merged
     } else {
-        build_one(docs)?
+        build_one(docs, stop)?
     };
     let fields = Fields::from_schema(&index.schema())?;
     let reader = index
@@ -141,7 +159,7 @@ fn build_split(docs: &[SearchDoc], split: bool) -> Result<Built> {
 }
 
 /// One single-segment index of `docs`, written by one thread.
-fn build_one(docs: &[SearchDoc]) -> Result<Index> {
+fn build_one(docs: &[SearchDoc], stop: &(dyn Fn() -> bool + Sync)) -> Result<Index> {
     let index = Index::create_in_ram(schema());
     analyzer::register(&index);
     let fields = Fields::from_schema(&index.schema())?;
@@ -149,7 +167,10 @@ fn build_one(docs: &[SearchDoc]) -> Result<Index> {
     // the budget is large enough that most sites fit one segment anyway.
     let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 200_000_000)?;
     writer.set_merge_policy(Box::new(NoMergePolicy));
-    for d in docs {
+    for (i, d) in docs.iter().enumerate() {
+        if i % 256 == 0 && stop() {
+            return Err(Cancelled.into());
+        }
         let mut document = doc!(
             fields.title => d.title.as_str(),
             fields.body => d.body.as_str(),
@@ -275,8 +296,11 @@ mod tests {
     #[test]
     fn split_build_exports_like_a_single_build() {
         let docs = docs(600);
-        let one = super::super::export::files(&build_split(&docs, false).unwrap(), &docs).unwrap();
-        let two = super::super::export::files(&build_split(&docs, true).unwrap(), &docs).unwrap();
+        let one =
+            super::super::export::files(&build_split(&docs, false, &|| false).unwrap(), &docs)
+                .unwrap();
+        let two = super::super::export::files(&build_split(&docs, true, &|| false).unwrap(), &docs)
+            .unwrap();
         assert_eq!(one.len(), two.len());
         for (name, bytes) in &one {
             assert!(two.get(name) == Some(bytes), "{name} differs");

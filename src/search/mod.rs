@@ -52,8 +52,19 @@ pub type Files = BTreeMap<String, Vec<u8>>;
 /// The tantivy index and the browser index, with how long indexing and
 /// exporting took (for `--verbose`).
 pub fn files(docs: &[SearchDoc]) -> Result<(Files, [Duration; 2])> {
+    files_until(docs, &|| false)
+}
+
+/// [`files`], giving up with [`index::Cancelled`] soon after `stop` returns true.
+pub fn files_until(
+    docs: &[SearchDoc],
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<(Files, [Duration; 2])> {
     let start = Instant::now();
-    let built = index::build(docs)?;
+    let built = index::build_until(docs, stop)?;
+    if stop() {
+        return Err(index::Cancelled.into());
+    }
     let indexed = start.elapsed();
     let mut out = BTreeMap::new();
     for (name, bytes) in index::files(&built)? {

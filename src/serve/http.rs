@@ -37,6 +37,9 @@ pub struct Status {
     pub version: u64,
     /// The errors of the last build, when it failed.
     pub errors: Option<String>,
+    /// The build whose search index is written: the index catches up
+    /// with `version` a moment after the page reloads.
+    pub indexed: u64,
 }
 
 /// A running server; stopped (and its thread joined) on drop.

@@ -4,6 +4,7 @@
 //! the build stops after the stage that ran them.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::content::{Library, PageId};
@@ -13,7 +14,7 @@ use crate::markdown::Rendered;
 use super::plan::alias_path;
 
 /// Every `page.md#anchor` link must name an id that the target page defines.
-pub fn anchors(library: &Library, rendered: &[Rendered], diags: &mut Diagnostics) {
+pub fn anchors(library: &Library, rendered: &[Arc<Rendered>], diags: &mut Diagnostics) {
     for r in rendered {
         for link in &r.anchor_refs {
             let Some(&target) = library.by_path.get(&link.page_path) else {

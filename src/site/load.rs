@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
+use crate::content::cache::FileCache;
 use crate::content::Library;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::highlight::{self, Highlighter};
@@ -32,8 +33,14 @@ pub struct Loaded {
 
 /// Reads the project; `None` when something could not be loaded (the
 /// reasons are in `diags`). Templates, syntaxes and content load in
-/// parallel: they are independent and each takes a while.
-pub fn load(opts: &BuildOptions, diags: &mut Diagnostics, timings: &mut Timings) -> Option<Loaded> {
+/// parallel: they are independent and each takes a while. Content files
+/// that `files` holds unchanged are not read again.
+pub fn load(
+    opts: &BuildOptions,
+    files: &mut FileCache,
+    diags: &mut Diagnostics,
+    timings: &mut Timings,
+) -> Option<Loaded> {
     let config = take(Config::load(&opts.root, &opts.overrides), diags)?;
     if opts.write {
         let shown_output = config.display_path(&config.output_dir);
@@ -54,7 +61,7 @@ pub fn load(opts: &BuildOptions, diags: &mut Diagnostics, timings: &mut Timings)
         },
         || {
             let mut d = Diagnostics::new();
-            let lib = super::load_library(&config, &mut d);
+            let lib = super::load_library_cached(&config, &mut d, files);
             (highlight::stylesheet(&config), (lib, d))
         },
     );
@@ -69,14 +76,7 @@ pub fn load(opts: &BuildOptions, diags: &mut Diagnostics, timings: &mut Timings)
     let (Some(templates), Some(highlighter), Some(css)) = (templates, highlighter, css) else {
         return None;
     };
-    if library.pages.iter().all(|p| p.is_generated()) && library.failed.is_empty() {
-        diags.push(
-            Diagnostic::error(format!(
-                "no Markdown pages in {}",
-                config.display_path(&config.content_dir).display()
-            ))
-            .with_help("add a content/_index.md for the home page"),
-        );
+    if !has_pages(&config, &library, diags) {
         return None;
     }
     Some(Loaded {
@@ -87,6 +87,33 @@ pub fn load(opts: &BuildOptions, diags: &mut Diagnostics, timings: &mut Timings)
         css,
         library,
     })
+}
+
+/// Reads the content folder again into `loaded`, whose configuration and
+/// theme did not change; only files that changed are read.
+pub fn reload_content(
+    mut loaded: Loaded,
+    files: &mut FileCache,
+    diags: &mut Diagnostics,
+) -> Option<Loaded> {
+    loaded.library = super::load_library_cached(&loaded.config, diags, files);
+    has_pages(&loaded.config, &loaded.library, diags).then_some(loaded)
+}
+
+/// A site needs at least one page of its own (a failed one counts: its
+/// error says what to fix).
+fn has_pages(config: &Config, library: &Library, diags: &mut Diagnostics) -> bool {
+    if library.pages.iter().all(|p| p.is_generated()) && library.failed.is_empty() {
+        diags.push(
+            Diagnostic::error(format!(
+                "no Markdown pages in {}",
+                config.display_path(&config.content_dir).display()
+            ))
+            .with_help("add a content/_index.md for the home page"),
+        );
+        return false;
+    }
+    true
 }
 
 pub(super) fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {

@@ -5,26 +5,33 @@
 //!
 //! ```text
 //! load ─► Loaded ─► content ─► Content ─► checks ─► plan ─► Plan ─► write ─► swap
+//!                                                                 └► live (a rebuild in place)
 //! ```
 //!
 //! Every stage pushes its problems into one `Diagnostics`, and the build
 //! stops at the end of any stage that found an error: nothing is written
-//! and the previous site stays as it was.
+//! and the previous site stays as it was. [`Session`] runs the stages and
+//! keeps what `remedy serve`'s next build can reuse.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::config::{Config, Overrides};
+use crate::content::cache::FileCache;
 use crate::content::Library;
 use crate::diagnostics::{Diagnostic, Diagnostics, Failure};
 
 mod checks;
 mod content;
+mod live;
 mod load;
 mod plan;
 mod search;
+mod session;
 mod trees;
 mod write;
+
+pub use session::{Changes, SearchJob, Session};
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -54,60 +61,24 @@ pub struct BuildReport {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
-/// Builds the site described by `opts`.
+/// Builds the site described by `opts`, from scratch.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
-    let start = Instant::now();
-    let mut diags = Diagnostics::new();
-    let mut timings = Timings::new();
-
-    // Pages that failed to load are reported with those that render: one
-    // build shows every problem at once.
-    let Some(loaded) = load::load(opts, &mut diags, &mut timings) else {
-        return Err(Failure::from(diags));
-    };
-
-    let content = content::render(&loaded, &mut diags);
-    checks::anchors(&loaded.library, &content.rendered, &mut diags);
-    checks::aliases(&loaded.library, &mut diags);
-    timings.stage("render Markdown, check links");
-    let content = stop_on_errors(Some(content), &mut diags)?;
-
-    let plan = plan::plan(&loaded, &content, &mut diags);
-    checks::outputs(
-        &loaded.library,
-        &loaded.config,
-        &plan.extra,
-        &plan.page_files,
-        &mut diags,
-    );
-    let plan = stop_on_errors(Some(plan), &mut diags)?;
-
-    let files = write::write(
-        opts.write,
-        &loaded,
-        &content,
-        &plan,
-        &mut diags,
-        &mut timings,
-    );
-    let files = stop_on_errors(files, &mut diags)?;
-
-    Ok(BuildReport {
-        pages: loaded.library.pages.len(),
-        files,
-        elapsed: start.elapsed(),
-        warnings: diags.sorted(),
-        output_dir: loaded.config.output_dir.clone(),
-        timings: timings.laps,
-    })
+    Session::once(opts.clone()).build(&Changes::Everything)
 }
 
 /// Reads a site's pages as a build does: an mdBook book from its
 /// `SUMMARY.md`, any other site from its content folder.
 pub fn load_library(config: &Config, diags: &mut Diagnostics) -> Library {
+    load_library_cached(config, diags, &mut FileCache::default())
+}
+
+/// [`load_library`], reusing the files `cache` holds unchanged. A book is
+/// always read whole: its chapters include other files, which the cache
+/// does not follow.
+fn load_library_cached(config: &Config, diags: &mut Diagnostics, cache: &mut FileCache) -> Library {
     match &config.summary {
         Some(summary) => crate::book::load(config, summary, diags),
-        None => Library::load(config, diags),
+        None => Library::load_cached(config, diags, cache),
     }
 }
 

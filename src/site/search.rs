@@ -2,6 +2,8 @@
 //! and per decision-tree node, from text the Markdown stage already
 //! produced (search never re-reads or re-parses a file).
 
+use std::sync::Arc;
+
 use crate::content::Library;
 use crate::markdown::Rendered;
 use crate::search::{Kind, SearchDoc};
@@ -12,7 +14,7 @@ use crate::search::{Kind, SearchDoc};
 /// guide is shown once, at its best section), while each step of a decision
 /// tree gets its own (steps are answers of their own, and a tree of 67
 /// steps must not be one result).
-pub fn documents(library: &Library, rendered: &[Rendered]) -> Vec<SearchDoc> {
+pub fn documents(library: &Library, rendered: &[Arc<Rendered>]) -> Vec<SearchDoc> {
     let mut docs = Vec::new();
     let mut number = 0u32;
     for (page, r) in library.pages.iter().zip(rendered) {

@@ -3,6 +3,7 @@
 //! back-links a guide shows for each remedy that points at it.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::content::{Library, PageId};
 use crate::markdown::Rendered;
@@ -10,7 +11,11 @@ use crate::render::ReachedFrom;
 use crate::tree::render::TreeView;
 
 /// Names each guide link "Guide title › Heading" from the rendered guides.
-pub fn fill_guide_titles(library: &Library, rendered: &[Rendered], views: &mut [Option<TreeView>]) {
+pub fn fill_guide_titles(
+    library: &Library,
+    rendered: &[Arc<Rendered>],
+    views: &mut [Option<TreeView>],
+) {
     for view in views.iter_mut().flatten() {
         for node in &mut view.nodes {
             for g in &mut node.guides {
