@@ -6,7 +6,12 @@ stream the pages' reload script listens to), then N times appends a
 paragraph to one page, saves it, and times until the event announcing the
 new build arrives. The page is restored afterwards.
 
-    scripts/serve-reload.py [--remedy target/release/remedy] [--edits 10] SITE [PAGE]
+    scripts/serve-reload.py [--remedy target/release/remedy] [--edits 10] [--gap 0.5] SITE [PAGE]
+
+--gap is the pause between the reload and the next save. With a short gap
+the search index never gets to catch up between saves; with a gap longer
+than the index takes (`--gap 6` at 10,000 pages) every save lands while,
+or just after, the index is rebuilt, which shows what indexing costs.
 
 PAGE is a Markdown file relative to SITE (default: the first .md under
 content/ that is not an _index.md).
@@ -38,6 +43,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--remedy", default="target/release/remedy")
     ap.add_argument("--edits", type=int, default=10)
+    ap.add_argument("--gap", type=float, default=0.5)
     ap.add_argument("site")
     ap.add_argument("page", nargs="?")
     args = ap.parse_args()
@@ -57,9 +63,13 @@ def main():
         status = next(stream)
         while status["version"] < 1:
             status = next(stream)
+        # The first build may leave the index to catch up: wait for it, so
+        # every edit starts from the same state.
+        while status.get("indexed", status["version"]) < status["version"]:
+            status = next(stream)
         times = []
         for i in range(args.edits):
-            time.sleep(0.5)  # let the watcher settle between edits
+            time.sleep(args.gap)
             page.write_bytes(original + f"\n\nEdit {i} for the reload benchmark.\n".encode())
             t0 = time.perf_counter()
             version = status["version"]

@@ -86,6 +86,10 @@ struct ServeArgs {
     /// Build into this folder (kept after stopping) instead of a temporary one.
     #[arg(short, long, value_name = "DIR")]
     output: Option<PathBuf>,
+
+    /// Print the time each stage of each build took.
+    #[arg(short, long)]
+    verbose: bool,
 }
 
 #[derive(Debug, Args)]
@@ -315,6 +319,7 @@ fn serve(args: ServeArgs) -> Result<(), Failure> {
         addr: std::net::SocketAddr::new(args.bind, args.port),
         drafts: args.drafts,
         output: args.output.clone(),
+        verbose: args.verbose,
     };
     let mut ready = |addr: std::net::SocketAddr| {
         let mut out = std::io::stdout().lock();

@@ -44,6 +44,8 @@ pub struct ServeOptions {
     pub drafts: bool,
     /// Build into this folder instead of a temporary one.
     pub output: Option<PathBuf>,
+    /// Log the time of each stage of each build.
+    pub verbose: bool,
 }
 
 /// Paths under the project that never trigger a rebuild: build outputs,
@@ -96,7 +98,13 @@ pub fn serve(
         },
         write: true,
     });
-    rebuild(&mut session, &Changes::Everything, &status, log);
+    rebuild(
+        &mut session,
+        &Changes::Everything,
+        &status,
+        opts.verbose,
+        log,
+    );
 
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(tx)
@@ -151,7 +159,7 @@ pub fn serve(
         } else {
             Changes::Files(changes)
         };
-        rebuild(&mut session, &changes, &status, log);
+        rebuild(&mut session, &changes, &status, opts.verbose, log);
     }
     Ok(())
 }
@@ -162,6 +170,7 @@ fn rebuild(
     session: &mut Session,
     changes: &Changes,
     status: &watch::Sender<http::Status>,
+    verbose: bool,
     log: &mut dyn std::io::Write,
 ) {
     match session.build(changes) {
@@ -178,6 +187,11 @@ fn rebuild(
                 report.elapsed.as_secs_f64() * 1000.0,
                 report.files
             );
+            if verbose {
+                for (stage, t) in &report.timings {
+                    let _ = writeln!(log, "  {:<36} {:>8.1} ms", stage, t.as_secs_f64() * 1000.0);
+                }
+            }
             for w in &report.warnings {
                 let _ = writeln!(log, "{w}");
             }
@@ -211,10 +225,20 @@ impl Indexing {
         let status = Arc::clone(status);
         let flag = Arc::clone(&stop);
         let build = job.build();
-        std::thread::spawn(move || match job.run(&|| flag.load(Ordering::Relaxed)) {
-            Ok(true) => status.send_modify(|s| s.indexed = s.indexed.max(build)),
-            Ok(false) => {}
-            Err(d) => eprintln!("{d}"),
+        std::thread::spawn(move || {
+            // A pool of its own, one thread short of the machine: the next
+            // rebuild must never queue behind indexing in the global pool.
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get().max(2) - 1);
+            let run = || job.run(&|| flag.load(Ordering::Relaxed));
+            let result = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+                Ok(pool) => pool.install(run),
+                Err(_) => run(),
+            };
+            match result {
+                Ok(true) => status.send_modify(|s| s.indexed = s.indexed.max(build)),
+                Ok(false) => {}
+                Err(d) => eprintln!("{d}"),
+            }
         });
         Indexing { build, stop }
     }

@@ -101,3 +101,58 @@ impl FileCache {
         self.entries.retain(|f, _| seen.contains(f));
     }
 }
+
+impl super::Library {
+    /// Reads `changed` again in place when each is a page this library
+    /// already has and it is still one (the common save): nothing else is
+    /// read, walked or sorted. Returns false, with the library as it was,
+    /// when the change is one of structure (a file added, removed or
+    /// renamed, a page turned draft or broken); then the caller walks the
+    /// folder again.
+    pub fn refresh(
+        &mut self,
+        config: &crate::config::Config,
+        changed: &[PathBuf],
+        cache: &mut FileCache,
+        diags: &mut Diagnostics,
+    ) -> bool {
+        let content_dir =
+            std::path::absolute(&config.content_dir).unwrap_or_else(|_| config.content_dir.clone());
+        let mut fresh = Vec::new();
+        let mut own = Diagnostics::new();
+        for file in changed {
+            let rel = file
+                .strip_prefix(&content_dir)
+                .ok()
+                .and_then(super::slash_path);
+            let Some(&id) = rel.as_ref().and_then(|r| self.by_rel_path.get(r)) else {
+                return false;
+            };
+            if !file.is_file() {
+                return false;
+            }
+            let rel = self.pages[id].rel_path.clone();
+            let Some(page) = cache.page(file, &mut own, |d| super::read_file(config, file, rel, d))
+            else {
+                return false;
+            };
+            if (page.meta.draft && !config.drafts)
+                || page.is_section() != self.pages[id].is_section()
+            {
+                return false;
+            }
+            fresh.push((id, page));
+        }
+        for (id, page) in fresh {
+            self.pages[id.index()] = page;
+        }
+        // Every file's own warnings, as a walk would give them.
+        for page in self.pages.iter().filter(|p| !p.is_generated()) {
+            let file = content_dir.join(&page.rel_path);
+            if let Some(e) = cache.entries.get(&file) {
+                diags.extend(e.diagnostics.iter().cloned());
+            }
+        }
+        true
+    }
+}

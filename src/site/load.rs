@@ -2,6 +2,7 @@
 //! every content file, read once. Later stages never touch the disk again
 //! (except to copy assets as they are).
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
@@ -93,10 +94,17 @@ pub fn load(
 /// theme did not change; only files that changed are read.
 pub fn reload_content(
     mut loaded: Loaded,
+    changed: &[PathBuf],
     files: &mut FileCache,
     diags: &mut Diagnostics,
 ) -> Option<Loaded> {
-    loaded.library = super::load_library_cached(&loaded.config, diags, files);
+    let in_place = loaded.config.summary.is_none()
+        && loaded
+            .library
+            .refresh(&loaded.config, changed, files, diags);
+    if !in_place {
+        loaded.library = super::load_library_cached(&loaded.config, diags, files);
+    }
     has_pages(&loaded.config, &loaded.library, diags).then_some(loaded)
 }
 

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::content::Library;
+use crate::content::Page;
 use crate::markdown::Rendered;
 use crate::search::{Kind, SearchDoc};
 
@@ -14,10 +14,10 @@ use crate::search::{Kind, SearchDoc};
 /// guide is shown once, at its best section), while each step of a decision
 /// tree gets its own (steps are answers of their own, and a tree of 67
 /// steps must not be one result).
-pub fn documents(library: &Library, rendered: &[Arc<Rendered>]) -> Vec<SearchDoc> {
+pub fn documents(pages: &[Page], rendered: &[Arc<Rendered>]) -> Vec<SearchDoc> {
     let mut docs = Vec::new();
     let mut number = 0u32;
-    for (page, r) in library.pages.iter().zip(rendered) {
+    for (page, r) in pages.iter().zip(rendered) {
         if page.is_generated() {
             continue;
         }

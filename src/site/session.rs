@@ -18,13 +18,15 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
 use crate::content::cache::FileCache;
+use crate::content::Page;
 use crate::diagnostics::{Diagnostic, Diagnostics, Failure};
+use crate::markdown::Rendered;
 use crate::output::Live;
-use crate::search::SearchDoc;
 
 use super::content::Memo;
 use super::live::Written;
@@ -54,21 +56,24 @@ pub struct Session {
     written: Option<Written>,
     /// Successful builds so far.
     builds: u64,
-    /// The last successful build's search documents, for its [`SearchJob`].
-    search_docs: Option<Arc<Vec<SearchDoc>>>,
-    search: Arc<Mutex<SearchState>>,
+    /// The last successful build's pages and bodies, for its [`SearchJob`].
+    search_input: Option<Arc<SearchInput>>,
+    search: Arc<SearchState>,
 }
 
-/// The search files in the output folder.
+/// The search files in the output folder. A rebuild in place never
+/// touches them, so it only moves `generation` on (without waiting for a
+/// job that is writing); a full build replaces the folder, so it holds
+/// `files` while it writes.
 #[derive(Default)]
 struct SearchState {
     /// The build whose search files may be written: a job for an older
     /// build finds this moved on and writes nothing.
-    generation: u64,
+    generation: AtomicU64,
     /// The build the search files on disk belong to.
-    indexed: u64,
-    /// Their paths.
-    files: BTreeSet<String>,
+    indexed: AtomicU64,
+    /// Their paths; held while they are written.
+    files: Mutex<BTreeSet<String>>,
 }
 
 impl Session {
@@ -82,7 +87,7 @@ impl Session {
             memo: Memo::default(),
             written: None,
             builds: 0,
-            search_docs: None,
+            search_input: None,
             search: Arc::default(),
         }
     }
@@ -103,7 +108,7 @@ impl Session {
     /// The successful build the search files on disk belong to: equal to
     /// [`Session::builds`] once the index has caught up.
     pub fn indexed(&self) -> u64 {
-        lock(&self.search).indexed
+        self.search.indexed.load(Ordering::SeqCst)
     }
 
     /// Builds after `changes`. On failure nothing in the output changed.
@@ -125,7 +130,13 @@ impl Session {
                 _ => false,
             };
         let loaded = match self.loaded.take() {
-            Some(l) if content_only => load::reload_content(l, &mut self.files, &mut diags),
+            Some(l) if content_only => {
+                let changed = match changes {
+                    Changes::Files(files) => files.as_slice(),
+                    Changes::Everything => &[],
+                };
+                load::reload_content(l, changed, &mut self.files, &mut diags)
+            }
             _ => {
                 self.files.clear();
                 self.memo.clear();
@@ -179,7 +190,7 @@ impl Session {
         let files = match (&self.written, content_only && self.opts.write) {
             (Some(previous), true) => {
                 let out = Live::new(&config.output_dir, config.precompress);
-                lock(&self.search).generation = next;
+                self.search.generation.store(next, Ordering::SeqCst);
                 let written =
                     live::write(&out, loaded, &content, &plan, &keys, previous, &mut diags);
                 timings.stage("render templates, write changes");
@@ -192,8 +203,11 @@ impl Session {
                 files
             }
             _ => {
+                // Held until the new folder is in place: a job writing
+                // into the old one finishes first, and none starts.
+                let search_files_lock = self.opts.write.then(|| lock(&self.search.files));
                 if self.opts.write {
-                    lock(&self.search).generation = next;
+                    self.search.generation.store(next, Ordering::SeqCst);
                     self.written = None;
                 }
                 let files = write::write(
@@ -205,27 +219,28 @@ impl Session {
                     &mut timings,
                 );
                 let files = stop_on_errors(files, &mut diags)?;
+                if let Some(mut search_files_on_disk) = search_files_lock {
+                    *search_files_on_disk = search_files(&config.output_dir);
+                    self.search.indexed.store(next, Ordering::SeqCst);
+                }
                 if self.keep && self.opts.write {
                     self.written = Some(Written::after_full_build(&loaded.library, &plan, &keys));
-                    let mut s = lock(&self.search);
-                    s.files = search_files(&config.output_dir);
-                    s.indexed = next;
                 }
                 files
             }
         };
         self.builds = next;
-        let mut search = lock(&self.search);
-        if config.search && search.indexed != next {
-            self.search_docs = Some(Arc::new(search::documents(
-                &loaded.library,
-                &content.rendered,
+        if config.search && self.indexed() != next {
+            // Documents are made by the job: copying every section's text
+            // would cost the rebuild tens of milliseconds at 10,000 pages.
+            self.search_input = Some(Arc::new((
+                loaded.library.pages.clone(),
+                content.rendered.clone(),
             )));
         } else {
-            self.search_docs = None;
-            search.indexed = next;
+            self.search_input = None;
+            self.search.indexed.store(next, Ordering::SeqCst);
         }
-        drop(search);
         Ok(BuildReport {
             pages: loaded.library.pages.len(),
             files,
@@ -239,23 +254,26 @@ impl Session {
     /// The work of bringing the search files up to the last successful
     /// build, if they are behind.
     pub fn search_job(&self) -> Option<SearchJob> {
-        let docs = self.search_docs.as_ref()?;
+        let input = self.search_input.as_ref()?;
         let loaded = self.loaded.as_ref()?;
-        (lock(&self.search).indexed != self.builds).then(|| SearchJob {
+        (self.indexed() != self.builds).then(|| SearchJob {
             build: self.builds,
-            docs: Arc::clone(docs),
+            input: Arc::clone(input),
             state: Arc::clone(&self.search),
             out: Live::new(&loaded.config.output_dir, loaded.config.precompress),
         })
     }
 }
 
+/// What the search documents are made from: a build's pages and bodies.
+type SearchInput = (Vec<Page>, Vec<Arc<Rendered>>);
+
 /// Indexes a site and writes its search files, unless a newer build has
 /// been written in the meantime.
 pub struct SearchJob {
     build: u64,
-    docs: Arc<Vec<SearchDoc>>,
-    state: Arc<Mutex<SearchState>>,
+    input: Arc<SearchInput>,
+    state: Arc<SearchState>,
     out: Live,
 }
 
@@ -268,7 +286,9 @@ impl SearchJob {
     /// Builds the index and writes its files; gives up soon after `stop`
     /// returns true. Returns whether the files were written.
     pub fn run(self, stop: &(dyn Fn() -> bool + Sync)) -> Result<bool, Diagnostic> {
-        let files = match crate::search::files_until(&self.docs, stop) {
+        let (pages, rendered) = &*self.input;
+        let docs = search::documents(pages, rendered);
+        let files = match crate::search::files_until(&docs, stop) {
             Ok((files, _)) => files,
             Err(e) if e.is::<crate::search::index::Cancelled>() => return Ok(false),
             Err(e) => {
@@ -277,28 +297,28 @@ impl SearchJob {
                 )))
             }
         };
-        let mut state = lock(&self.state);
-        if state.generation != self.build || stop() {
+        let mut on_disk = lock(&self.state.files);
+        if self.state.generation.load(Ordering::SeqCst) != self.build || stop() {
             return Ok(false);
         }
         let failed = |path: &str, e| Diagnostic::error(format!("cannot write /{path}: {e}"));
         for (path, bytes) in &files {
             self.out.write(path, bytes).map_err(|e| failed(path, e))?;
         }
-        for old in &state.files {
+        for old in on_disk.iter() {
             if !files.contains_key(old) {
                 self.out.remove(old).map_err(|e| failed(old, e))?;
             }
         }
-        state.files = files.into_keys().collect();
-        state.indexed = self.build;
+        *on_disk = files.into_keys().collect();
+        self.state.indexed.store(self.build, Ordering::SeqCst);
         Ok(true)
     }
 }
 
-/// The lock, even if a search job panicked while holding it: the state
-/// is only ever replaced whole.
-fn lock(m: &Mutex<SearchState>) -> MutexGuard<'_, SearchState> {
+/// The lock, even if a search job panicked while holding it: the list is
+/// only ever replaced whole.
+fn lock(m: &Mutex<BTreeSet<String>>) -> MutexGuard<'_, BTreeSet<String>> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 

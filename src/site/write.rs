@@ -47,7 +47,7 @@ pub fn write(
     };
     let ctx = plan.context(loaded, content);
     // The search index is built on one thread while the pool renders pages.
-    let search_docs = search::documents(library, &content.rendered);
+    let search_docs = search::documents(&library.pages, &content.rendered);
     let (page_results, search_files) = rayon::join(
         || -> Vec<Result<(), Diagnostic>> {
             library
