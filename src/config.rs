@@ -7,6 +7,9 @@
 //! every value is checked here, before any content is read, so a typo in the
 //! config is reported at its line instead of surfacing as a strange site.
 
+mod flavor;
+mod keys;
+
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
@@ -14,6 +17,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostics::{self, Diagnostic, Diagnostics, Source};
+
+pub use flavor::Flavor;
 
 /// Name of the config file at the project root.
 pub const CONFIG_FILE: &str = "book.toml";
@@ -276,7 +281,7 @@ pub struct Config {
     /// chapters, URLs and heading ids follow mdBook, see `crate::book`).
     pub summary: Option<PathBuf>,
     /// How Markdown is read: mdBook's options and ids in a book.
-    pub markdown: crate::markdown::Flavor,
+    pub markdown: Flavor,
     /// `[output.html] additional-css`, paths relative to the project.
     pub additional_css: Vec<Setting<String>>,
     /// `[output.html] additional-js`.
@@ -352,7 +357,7 @@ impl Config {
     /// Validates the text of a `book.toml` that belongs to `root`.
     pub fn from_str(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
         let source = Source::new(CONFIG_FILE, text);
-        let mut errors = crate::book::keys::check(&source);
+        let mut errors = keys::check(&source);
         let raw: RawConfig = match toml::from_str(text) {
             Ok(raw) => raw,
             Err(e) => {
@@ -508,7 +513,7 @@ impl Config {
             }
         }
         let json = toml::from_str::<serde_json::Value>(text).unwrap_or_default();
-        let markdown = crate::markdown::Flavor {
+        let markdown = Flavor {
             mdbook: book,
             smart_punctuation: html.smart_punctuation,
             definition_lists: html.definition_lists.unwrap_or(book),

@@ -303,7 +303,7 @@ fn scope_css(css: &str, scope: &str) -> String {
 /// (and pulldown-cmark) keep it whole in `class="language-…"`, so `föö` or
 /// `;` must not be cut down (spec examples 34 and 144).
 fn escape_attr(s: &str) -> String {
-    crate::markdown::escape_attr(s)
+    crate::escape::escape_attr(s)
 }
 
 fn escape_html(s: &str) -> String {

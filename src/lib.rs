@@ -23,6 +23,7 @@ pub mod config;
 pub mod content;
 pub mod diagnose;
 pub mod diagnostics;
+pub mod escape;
 pub mod fingerprint;
 pub mod highlight;
 pub mod init;

@@ -11,7 +11,6 @@
 //! (Markdown, link checks, search, templates) is shared.
 
 pub mod include;
-pub mod keys;
 pub mod preprocess;
 pub mod summary;
 
@@ -252,10 +251,10 @@ pub fn extra_files(config: &Config, diags: &mut Diagnostics) -> ExtraFiles {
             );
             continue;
         }
-        let target = crate::markdown::escape_attr(to);
+        let target = crate::escape::escape_attr(to);
         let html = format!(
             "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirecting…</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{target}\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{target}\">{target}</a>.</p>\n</body>\n</html>\n",
-            crate::markdown::escape_attr(&config.language)
+            crate::escape::escape_attr(&config.language)
         );
         out.files.insert(file, html.into_bytes());
     }

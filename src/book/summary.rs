@@ -13,31 +13,9 @@ use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use crate::diagnostics::{Diagnostic, Source};
 
-/// One entry of the summary.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Item {
-    /// A chapter (possibly a draft) and its sub-chapters.
-    Chapter(Chapter),
-    /// A `---` line.
-    Separator,
-    /// A `# Part title` between lists.
-    PartTitle(String),
-}
-
-/// A chapter as `SUMMARY.md` lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Chapter {
-    /// The link text.
-    pub name: String,
-    /// The file, relative to the source folder; `None` for a draft.
-    pub path: Option<String>,
-    /// `1.2.` numbering for chapters of a list; `None` for prefix/suffix ones.
-    pub number: Option<Vec<u32>>,
-    /// Nested chapters.
-    pub sub_items: Vec<Item>,
-    /// Where the link is written in `SUMMARY.md`.
-    pub span: Range<usize>,
-}
+/// The parsed form is part of the content model (a book's `Library` carries
+/// it to the sidebar); re-exported so the parser and its callers name it here.
+pub use crate::content::summary::{Chapter, Item};
 
 type Spanned<'a> = (Event<'a>, Range<usize>);
 

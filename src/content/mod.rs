@@ -8,6 +8,7 @@
 pub mod cache;
 pub mod front_matter;
 pub mod nav;
+pub mod summary;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -165,7 +166,7 @@ pub struct Library {
     /// Draft pages left out of this build (`rel_path`s).
     pub drafts: std::collections::BTreeSet<String>,
     /// For an mdBook book, its `SUMMARY.md`: the navigation and reading order.
-    pub summary: Option<Vec<crate::book::summary::Item>>,
+    pub summary: Option<Vec<summary::Item>>,
 }
 
 impl Library {

@@ -25,6 +25,13 @@ use crate::highlight::Highlighter;
 
 pub use links::{resolve_relative, LinkTarget, Links};
 
+/// The dialect comes from `book.toml`, so config owns the type and this stage
+/// reads it; re-exported because callers pass it straight to [`render_flavored`].
+pub use crate::config::Flavor;
+/// HTML escaping has its own module (highlight and tree need it without
+/// Markdown); re-exported for the callers that already render Markdown.
+pub use crate::escape::escape_attr;
+
 /// The only place pulldown-cmark's options are chosen (public so the
 /// CommonMark test can give pulldown-cmark alone the very same ones).
 pub fn options(flavor: &Flavor) -> Options {
@@ -38,36 +45,6 @@ pub fn options(flavor: &Flavor) -> Options {
     options.set(Options::ENABLE_SMART_PUNCTUATION, flavor.smart_punctuation);
     options.set(Options::ENABLE_DEFINITION_LIST, flavor.definition_lists);
     options
-}
-
-/// The dialect of a site's Markdown: remedy's own, or mdBook's for a book
-/// (its `[output.html]` switches, its heading ids, Rust's hidden lines).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Flavor {
-    /// Heading ids and hidden `# ` lines in Rust code as mdBook makes them.
-    pub mdbook: bool,
-    /// `smart-punctuation`: curly quotes, dashes and ellipses.
-    pub smart_punctuation: bool,
-    /// `definition-lists`.
-    pub definition_lists: bool,
-    /// `admonitions`: `> [!NOTE]` blocks.
-    pub admonitions: bool,
-    /// `[output.html.code.hidelines]`: language -> the prefix of its hidden
-    /// lines (Rust's `#` needs no entry).
-    pub hidelines: std::collections::BTreeMap<String, String>,
-}
-
-impl Default for Flavor {
-    /// remedy's own Markdown, as it has always been read.
-    fn default() -> Self {
-        Flavor {
-            mdbook: false,
-            smart_punctuation: false,
-            definition_lists: false,
-            admonitions: true,
-            hidelines: std::collections::BTreeMap::new(),
-        }
-    }
 }
 
 /// What rendering one page needs to know.
@@ -709,14 +686,6 @@ fn collect_html_ids(html: &str, anchors: &mut HashSet<String>) {
             anchors.insert(after[1..1 + end].to_string());
         }
     }
-}
-
-/// Escapes text for HTML content or a double-quoted attribute.
-pub fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    // Writing to a String cannot fail.
-    let _ = pulldown_cmark_escape::escape_html(&mut out, s);
-    out
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 use std::fmt::Write as _;
 
 use super::Tree;
-use crate::markdown::escape_attr;
+use crate::escape::escape_attr;
 
 const W: f64 = 176.0;
 const H: f64 = 44.0;

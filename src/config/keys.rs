@@ -6,6 +6,10 @@
 //! documents but remedy does not implement get one warning each (the book
 //! still builds), and keys neither tool knows are errors with a "did you
 //! mean". The typed parse in `config` then reads only the honoured keys.
+//!
+//! The registry lives here, not in `book`, because reading `book.toml` is
+//! config's job and `book` (mdBook's chapters and preprocessors) reads the
+//! finished `Config`: the dependency points one way only.
 
 use toml::de::{DeTable, DeValue};
 
