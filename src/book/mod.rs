@@ -21,9 +21,9 @@ use serde_json::{json, Value};
 use walkdir::WalkDir;
 
 use crate::config::Config;
+use crate::content::summary::{Chapter, Item};
 use crate::content::{Asset, FrontMatter, Library, Page, PageId, PageKind};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, Source};
-use summary::{Chapter, Item};
 
 /// Reads the book whose `SUMMARY.md` is `summary_file`.
 pub fn load(config: &Config, summary_file: &Path, diags: &mut Diagnostics) -> Library {

@@ -13,9 +13,9 @@ use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use crate::diagnostics::{Diagnostic, Source};
 
-/// The parsed form is part of the content model (a book's `Library` carries
-/// it to the sidebar); re-exported so the parser and its callers name it here.
-pub use crate::content::summary::{Chapter, Item};
+/// The parsed form is part of the content model: a book's `Library`
+/// carries it to the sidebar.
+use crate::content::summary::{Chapter, Item};
 
 type Spanned<'a> = (Event<'a>, Range<usize>);
 

@@ -28,9 +28,7 @@ pub use links::{resolve_relative, LinkTarget, Links};
 /// The dialect comes from `book.toml`, so config owns the type and this stage
 /// reads it; re-exported because callers pass it straight to [`render_flavored`].
 pub use crate::config::Flavor;
-/// HTML escaping has its own module (highlight and tree need it without
-/// Markdown); re-exported for the callers that already render Markdown.
-pub use crate::escape::escape_attr;
+use crate::escape::escape_attr;
 
 /// The only place pulldown-cmark's options are chosen (public so the
 /// CommonMark test can give pulldown-cmark alone the very same ones).

@@ -9,9 +9,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::book::summary::Item;
 use crate::config::Config;
 use crate::content::nav::{breadcrumbs, Nav, NavNode};
+use crate::content::summary::Item;
 use crate::content::{Library, Page, PageId, PageKind};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::Rendered;

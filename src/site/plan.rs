@@ -10,8 +10,8 @@ use crate::config::Config;
 use crate::content::nav::Nav;
 use crate::content::{Library, Page};
 use crate::diagnostics::Diagnostics;
+use crate::escape::escape_attr;
 use crate::fingerprint::Fnv64;
-use crate::markdown;
 use crate::render::{PageContext, SiteView};
 
 use super::content::Content;
@@ -140,11 +140,11 @@ fn alias_pages(library: &Library, config: &Config) -> Vec<(String, String)> {
                 format!("{path}index.html")
             };
             let target = format!("{}{}", config.site_url.base_path, page.path);
-            let target = markdown::escape_attr(&target);
+            let target = escape_attr(&target);
             let html = format!(
                 "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {title}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{target}\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{target}\">{title}</a>.</p>\n</body>\n</html>\n",
-                lang = markdown::escape_attr(&config.language),
-                title = markdown::escape_attr(&page.meta.title),
+                lang = escape_attr(&config.language),
+                title = escape_attr(&page.meta.title),
             );
             out.push((file, html));
         }
@@ -168,10 +168,7 @@ fn sitemap(library: &Library, config: &Config) -> Option<String> {
     );
     for path in library.by_path.keys() {
         let url = config.site_url.absolute_url(path)?;
-        s.push_str(&format!(
-            "  <url><loc>{}</loc></url>\n",
-            markdown::escape_attr(&url)
-        ));
+        s.push_str(&format!("  <url><loc>{}</loc></url>\n", escape_attr(&url)));
     }
     s.push_str("</urlset>\n");
     Some(s)
