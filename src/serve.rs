@@ -77,6 +77,14 @@ pub fn serve(
         .prefix("remedy-serve-")
         .tempdir()
         .map_err(|e| Diagnostic::error(format!("cannot create a temporary folder: {e}")))?;
+    // A signal ends the process without running destructors: remove the
+    // temporary site first, or every stopped serve leaves a copy in /tmp.
+    // (Only the first serve of a process gets the handler; there is one.)
+    let tmp_path = tmp.path().to_path_buf();
+    let _ = ctrlc::set_handler(move || {
+        let _ = std::fs::remove_dir_all(&tmp_path);
+        std::process::exit(130);
+    });
     let root = std::path::absolute(&opts.root).unwrap_or_else(|_| opts.root.clone());
     let out = match &opts.output {
         Some(o) => std::path::absolute(o).unwrap_or_else(|_| o.clone()),
