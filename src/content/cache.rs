@@ -126,6 +126,12 @@ impl super::Library {
                 .ok()
                 .and_then(super::slash_path);
             let Some(&id) = rel.as_ref().and_then(|r| self.by_rel_path.get(r)) else {
+                // An editor's temporary file, written and renamed onto the
+                // page within one burst of events, is gone already: it
+                // changes nothing. Anything else unknown is new structure.
+                if !file.exists() && rel.is_some_and(|r| !self.knows(&r)) {
+                    continue;
+                }
                 return false;
             };
             if !file.is_file() {
@@ -154,5 +160,14 @@ impl super::Library {
             }
         }
         true
+    }
+
+    /// True when the last walk saw `rel_path` (as a page, draft, failed
+    /// page or asset).
+    fn knows(&self, rel_path: &str) -> bool {
+        self.by_rel_path.contains_key(rel_path)
+            || self.failed.contains_key(rel_path)
+            || self.drafts.contains(rel_path)
+            || self.assets.iter().any(|a| a.rel_path == rel_path)
     }
 }
