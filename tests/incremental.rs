@@ -95,6 +95,9 @@ struct Page {
     code: bool,
     /// Raw Markdown lines with fixed targets (assets), relative to the page.
     extra: Vec<String>,
+    short: Option<String>,
+    /// Drafts are not built (`serve` runs without `--drafts`).
+    draft: bool,
 }
 
 impl Page {
@@ -110,6 +113,8 @@ impl Page {
             headings: Vec::new(),
             code: false,
             extra: Vec::new(),
+            short: None,
+            draft: false,
         }
     }
 }
@@ -133,8 +138,14 @@ struct Site {
     assets: BTreeMap<String, String>,
     /// Text the site's `templates/page.html` adds to every page.
     template_note: String,
-    /// Added to the theme's `static/style.css`, when set.
+    /// Added to the theme's `static/style.css`, when set (else no override).
     css_note: Option<String>,
+    /// Added to the theme's `templates/section.html`, when set (else no override).
+    section_note: Option<String>,
+    /// `[output.html.search] enable`.
+    search: bool,
+    /// `[output.html] precompress = ["gzip"]`.
+    precompress: bool,
     /// For unique names.
     counter: usize,
 }
@@ -190,6 +201,12 @@ fn render_link(from: &str, l: &Link) -> String {
 fn render_page(path: &str, p: &Page) -> String {
     let mut s = String::from("+++\n");
     s += &format!("title = {:?}\n", p.title);
+    if let Some(short) = &p.short {
+        s += &format!("short = {short:?}\n");
+    }
+    if p.draft {
+        s += "draft = true\n";
+    }
     if let Some(d) = &p.description {
         s += &format!("description = {d:?}\n");
     }
@@ -371,6 +388,9 @@ impl Site {
             assets,
             template_note: "<!-- template note 0 -->".into(),
             css_note: None,
+            section_note: None,
+            search: true,
+            precompress: false,
             counter: 0,
         }
     }
@@ -378,13 +398,17 @@ impl Site {
     /// Every file of the project, by path relative to the project folder.
     fn files(&self) -> BTreeMap<String, String> {
         let mut f = BTreeMap::new();
-        f.insert(
-            "book.toml".to_string(),
-            format!(
-                "[book]\ntitle = {:?}\ndescription = \"Test site.\"\n\n[output.html]\nsite-url = \"https://example.org/\"\n",
-                self.book_title
-            ),
+        let mut book = format!(
+            "[book]\ntitle = {:?}\ndescription = \"Test site.\"\n\n[output.html]\nsite-url = \"https://example.org/\"\n",
+            self.book_title
         );
+        if self.precompress {
+            book += "precompress = [\"gzip\"]\n";
+        }
+        if !self.search {
+            book += "\n[output.html.search]\nenable = false\n";
+        }
+        f.insert("book.toml".to_string(), book);
         for (path, p) in &self.pages {
             f.insert(format!("content/{path}"), render_page(path, p));
         }
@@ -403,6 +427,14 @@ impl Site {
                 "themes/default/static/style.css".to_string(),
                 format!("{}\n/* {note} */\n", builtin_theme("static/style.css")),
             );
+        }
+        if let Some(note) = &self.section_note {
+            let section = builtin_theme("templates/section.html").replacen(
+                "{% endblock after_content %}",
+                &format!("{note}\n{{% endblock after_content %}}"),
+                1,
+            );
+            f.insert("themes/default/templates/section.html".to_string(), section);
         }
         f
     }
@@ -447,7 +479,12 @@ impl Site {
                 anchor: None,
             };
         }
-        let candidates: Vec<&String> = self.pages.keys().filter(|p| *p != not).collect();
+        let candidates: Vec<&String> = self
+            .pages
+            .iter()
+            .filter(|(p, page)| *p != not && !page.draft)
+            .map(|(p, _)| p)
+            .collect();
         let to = (*rng.pick(&candidates)).clone();
         let ids: Vec<String> = self.pages[&to].headings.iter().map(Heading::id).collect();
         let anchor = (!ids.is_empty() && rng.chance(60)).then(|| rng.pick(&ids).clone());
@@ -515,6 +552,9 @@ enum Op {
     /// Writes text that is not the model's (a deliberate break).
     Write(String, String),
     Remove(String),
+    /// Swaps two files: one moved out of the project, the other into its
+    /// place, the first back into the other's.
+    Swap(String, String),
 }
 
 struct Edit {
@@ -543,7 +583,7 @@ impl Edit {
 /// One random edit; `may_break` allows edits that leave the site broken.
 fn random_edit(site: &mut Site, rng: &mut Rng, may_break: bool) -> Edit {
     loop {
-        let kind = rng.below(20);
+        let kind = rng.below(22);
         if let Some(e) = try_edit(site, rng, kind, may_break) {
             return e;
         }
@@ -565,9 +605,14 @@ fn try_edit(site: &mut Site, rng: &mut Rng, kind: usize, may_break: bool) -> Opt
         // Title.
         2 => {
             let path = rng.pick(&pages).clone();
-            let title = format!("Title {n}");
-            site.pages.get_mut(&path).unwrap().title = title.clone();
-            let mut e = Edit::new(format!("retitle {path} as {title:?}"));
+            let p = site.pages.get_mut(&path).unwrap();
+            let mut e = if rng.chance(25) {
+                p.short = (p.short.is_none() || rng.chance(50)).then(|| format!("Short {n}"));
+                Edit::new(format!("set the short label of {path} to {:?}", p.short))
+            } else {
+                p.title = format!("Title {n}");
+                Edit::new(format!("retitle {path} as {:?}", p.title))
+            };
             e.urls.push(url_of(&path));
             Some(e)
         }
@@ -638,7 +683,11 @@ fn try_edit(site: &mut Site, rng: &mut Rng, kind: usize, may_break: bool) -> Opt
         // Delete a page.
         7 => {
             let path = rng.pick(&site.movable()).clone();
-            let others: Vec<String> = site.regular().into_iter().filter(|p| *p != path).collect();
+            let others: Vec<String> = site
+                .regular()
+                .into_iter()
+                .filter(|p| *p != path && !site.pages[p].draft)
+                .collect();
             if others.is_empty() {
                 return None;
             }
@@ -871,11 +920,33 @@ fn try_edit(site: &mut Site, rng: &mut Rng, kind: usize, may_break: bool) -> Opt
                 e.valid = false;
                 e
             } else if rng.chance(20) {
-                site.css_note = Some(format!("style revision {n}"));
-                Edit::new("edit static/style.css of the theme".to_string())
-            } else if rng.chance(15) {
-                site.book_title = format!("Incremental {n}");
-                Edit::new("change the book title".to_string())
+                site.css_note = match site.css_note {
+                    Some(_) if rng.chance(50) => None,
+                    _ => Some(format!("style revision {n}")),
+                };
+                Edit::new(format!(
+                    "override static/style.css of the theme: {:?}",
+                    site.css_note
+                ))
+            } else if rng.chance(25) {
+                site.section_note = match site.section_note {
+                    Some(_) if rng.chance(50) => None,
+                    _ => Some(format!("<p>Section template {n}</p>")),
+                };
+                Edit::new(format!(
+                    "override templates/section.html: {:?}",
+                    site.section_note
+                ))
+            } else if rng.chance(30) {
+                match rng.below(3) {
+                    0 => site.book_title = format!("Incremental {n}"),
+                    1 => site.search = !site.search,
+                    _ => site.precompress = !site.precompress,
+                }
+                Edit::new(format!(
+                    "edit book.toml: title {:?}, search {}, precompress {}",
+                    site.book_title, site.search, site.precompress
+                ))
             } else {
                 site.template_note = if rng.chance(50) {
                     format!("<!-- template note {n} -->")
@@ -900,6 +971,65 @@ fn try_edit(site: &mut Site, rng: &mut Rng, kind: usize, may_break: bool) -> Opt
             site.assets.insert(path.clone(), text);
             let mut e = Edit::new(format!("edit the asset {path}"));
             e.urls.push(format!("/{path}"));
+            Some(e)
+        }
+        // A draft, or a draft published (only pages nothing links to).
+        19 => {
+            let candidates: Vec<String> = site
+                .regular()
+                .into_iter()
+                .filter(|p| site.pages[p].draft || site.referrers(p, None) == 0)
+                .collect();
+            if candidates.is_empty() {
+                return None;
+            }
+            let path = rng.pick(&candidates).clone();
+            let p = site.pages.get_mut(&path).unwrap();
+            p.draft = !p.draft;
+            let mut e = Edit::new(format!("set draft = {} in {path}", p.draft));
+            e.urls.push(url_of(&path));
+            Some(e)
+        }
+        // Swap two pages of a folder through renames (one out of the
+        // project and back), links following their pages.
+        20 => {
+            let regular = site.regular();
+            let a = rng.pick(&regular).clone();
+            let same: Vec<&String> = regular
+                .iter()
+                .filter(|p| **p != a && folder_of(p) == folder_of(&a))
+                .collect();
+            if same.is_empty() {
+                return None;
+            }
+            let b = (*rng.pick(&same)).clone();
+            let (pa, pb) = (
+                site.pages.remove(&a).unwrap(),
+                site.pages.remove(&b).unwrap(),
+            );
+            site.pages.insert(a.clone(), pb);
+            site.pages.insert(b.clone(), pa);
+            let swap = |l: &Link| {
+                let mut l = l.clone();
+                if l.to == a {
+                    l.to = b.clone();
+                } else if l.to == b {
+                    l.to = a.clone();
+                }
+                Some(l)
+            };
+            site.relink(
+                swap,
+                &Link {
+                    to: a.clone(),
+                    anchor: None,
+                },
+            );
+            let mut e = Edit::new(format!("swap {a} and {b} (mv through a folder outside)"));
+            e.ops
+                .push(Op::Swap(format!("content/{a}"), format!("content/{b}")));
+            e.urls.push(url_of(&a));
+            e.urls.push(url_of(&b));
             Some(e)
         }
         // An alias.
@@ -967,6 +1097,15 @@ impl Project {
             Op::Remove(rel) => {
                 fs::remove_file(self.root.join(rel)).unwrap();
                 self.disk.remove(rel);
+            }
+            Op::Swap(a, b) => {
+                let out = self.scratch.join("swap");
+                fs::rename(self.root.join(a), &out).unwrap();
+                fs::rename(self.root.join(b), self.root.join(a)).unwrap();
+                fs::rename(&out, self.root.join(b)).unwrap();
+                let (ta, tb) = (self.disk.remove(a).unwrap(), self.disk.remove(b).unwrap());
+                self.disk.insert(a.clone(), tb);
+                self.disk.insert(b.clone(), ta);
             }
         }
     }
@@ -1141,7 +1280,7 @@ fn clean_build(site: &Path, out: &Path, port: u16) -> Result<Files, String> {
         .arg(format!("http://127.0.0.1:{port}/"))
         .arg(site)
         .output()
-        .unwrap();
+        .unwrap_or_else(|e| panic!("cannot run `remedy build`: {e}"));
     let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
     match o.status.code() {
         Some(0) => Ok(common::snapshot(out)),
