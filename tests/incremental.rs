@@ -1320,8 +1320,12 @@ fn difference(served: &Files, want: &Files) -> Option<String> {
 
 /// The first differing lines of two texts, with a little context.
 fn line_diff(served: &[u8], want: &[u8]) -> String {
-    let a: Vec<&str> = std::str::from_utf8(served).unwrap().lines().collect();
-    let b: Vec<&str> = std::str::from_utf8(want).unwrap().lines().collect();
+    let (served, want) = (
+        String::from_utf8_lossy(served),
+        String::from_utf8_lossy(want),
+    );
+    let a: Vec<&str> = served.lines().collect();
+    let b: Vec<&str> = want.lines().collect();
     let first = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
     let from = first.saturating_sub(2);
     let cut = |l: &str| l.chars().take(300).collect::<String>();
@@ -1478,16 +1482,31 @@ fn served_output_equals_a_clean_build_after_every_edit() {
         };
         compare(step, &edit.what, &want, &status);
         for url in &edit.urls {
-            let expect = if want.contains_key(&format!("{}index.html", &url[1..]))
-                || (!url.ends_with('/') && want.contains_key(&url[1..]))
-            {
-                200
-            } else {
-                404
+            let file = match url.ends_with('/') {
+                true => format!("{}index.html", &url[1..]),
+                false => url[1..].to_string(),
             };
-            let (code, _) = server.get(url);
-            // A folder without its slash is redirected; both are fine for 200.
-            assert_eq!(code, expect, "{ctx}: GET {url}");
+            let (code, body) = server.get(url);
+            let Some(bytes) = want.get(&file) else {
+                assert_eq!(code, 404, "{ctx}: GET {url} (not in the clean build)");
+                continue;
+            };
+            assert_eq!(code, 200, "{ctx}: GET {url}");
+            // What is served is the file, with the reload script before `</body>`.
+            let end = bytes.windows(7).rposition(|w| w == b"</body>");
+            let same = match end {
+                Some(i) => {
+                    body.len() >= bytes.len()
+                        && body.starts_with(&bytes[..i])
+                        && body.ends_with(&bytes[i..])
+                }
+                None => body == *bytes,
+            };
+            assert!(
+                same,
+                "{ctx}: GET {url} does not answer the file {file} of the clean build:\n{}",
+                line_diff(&body, bytes)
+            );
         }
         let _ = fs::remove_dir_all(&reference);
         if step == 1 {
