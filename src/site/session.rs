@@ -9,7 +9,7 @@
 //! whose bytes changed (`live`). Any other change (book.toml, the theme,
 //! SUMMARY.md) or a watcher that lost track builds everything again, as
 //! `remedy build` does. Either way the output is the same as a clean
-//! build's: `tests/incremental.rs` checks that byte for byte after random
+//! build's: `tests/incremental/` checks that byte for byte after random
 //! edits.
 //!
 //! The search index takes seconds at 10,000 pages, so a rebuild leaves it
