@@ -190,9 +190,10 @@ fn rebuild(
             });
             let _ = writeln!(
                 log,
-                "built {} pages in {:.0} ms ({} files changed)",
+                "built {} pages in {:.0} ms ({} rendered, {} files changed)",
                 report.pages,
                 report.elapsed.as_secs_f64() * 1000.0,
+                report.rendered,
                 report.files
             );
             if verbose {

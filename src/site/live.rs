@@ -74,8 +74,9 @@ fn stamp(file: &Path) -> Option<(u64, SystemTime)> {
 }
 
 /// Brings the folder `live` from `previous` to this build. Returns what it
-/// now holds and how many files were written or removed, or `None` when
-/// something failed (the reasons are in `diags`).
+/// now holds, how many pages went through their template and how many
+/// files were written or removed, or `None` when something failed (the
+/// reasons are in `diags`).
 pub fn write(
     live: &Live,
     loaded: &Loaded,
@@ -84,7 +85,7 @@ pub fn write(
     keys: &[u64],
     previous: &Written,
     diags: &mut Diagnostics,
-) -> Option<(Written, usize)> {
+) -> Option<(Written, usize, usize)> {
     let Loaded {
         config, library, ..
     } = loaded;
@@ -173,5 +174,5 @@ pub fn write(
         }
         changes += 1;
     }
-    Some((now, changes))
+    Some((now, pages.len(), changes))
 }

@@ -49,7 +49,11 @@ pub struct BuildOptions {
 pub struct BuildReport {
     /// HTML pages rendered from content (404 and redirects not counted).
     pub pages: usize,
-    /// Files written in all.
+    /// Pages that went through their template: all of them, except in a
+    /// rebuild by `remedy serve`, which renders only pages whose inputs changed.
+    pub rendered: usize,
+    /// Files written in all (in a rebuild by `remedy serve`: files written
+    /// or removed because their bytes changed).
     pub files: usize,
     /// Wall time of the whole build.
     pub elapsed: Duration,

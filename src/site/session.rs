@@ -187,6 +187,7 @@ impl Session {
 
         let config = &loaded.config;
         let next = self.builds + 1;
+        let mut rendered = loaded.library.pages.len();
         let files = match (&self.written, content_only && self.opts.write) {
             (Some(previous), true) => {
                 let out = Live::new(&config.output_dir, config.precompress);
@@ -194,12 +195,13 @@ impl Session {
                 let written =
                     live::write(&out, loaded, &content, &plan, &keys, previous, &mut diags);
                 timings.stage("render templates, write changes");
-                let Some((written, files)) = written else {
+                let Some((written, pages, files)) = written else {
                     // Part of the output may have changed: start afresh.
                     self.written = None;
                     return Err(Failure::from(diags));
                 };
                 self.written = Some(written);
+                rendered = pages;
                 files
             }
             _ => {
@@ -243,6 +245,7 @@ impl Session {
         }
         Ok(BuildReport {
             pages: loaded.library.pages.len(),
+            rendered,
             files,
             elapsed: Default::default(),
             warnings: diags.sorted(),
