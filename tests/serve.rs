@@ -14,15 +14,20 @@ struct Server(Child, u16);
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        common::stop(&mut self.0);
     }
 }
 
 fn start(f: &Fixture) -> Server {
+    start_with_tmp(f, &std::env::temp_dir())
+}
+
+/// Starts serve with its temporary folders under `tmp`.
+fn start_with_tmp(f: &Fixture, tmp: &std::path::Path) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_remedy"))
         .args(["serve", "--port", "0"])
         .arg(f.root())
+        .env("TMPDIR", tmp)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -123,4 +128,22 @@ fn serves_rebuilds_and_reports_errors() {
     assert!(!public
         .values()
         .any(|b| String::from_utf8_lossy(b).contains("Fixed.")));
+}
+
+#[test]
+#[cfg(unix)]
+fn stopping_removes_the_temporary_site() {
+    let f = Fixture::new();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut server = start_with_tmp(&f, tmp.path());
+    wait_status(server.1, "the first build", |v| v["version"] == 1);
+    let entries = || std::fs::read_dir(tmp.path()).unwrap().count();
+    assert_eq!(entries(), 1, "serve builds into one temporary folder");
+    common::stop(&mut server.0);
+    assert_eq!(
+        server.0.try_wait().unwrap().and_then(|s| s.code()),
+        Some(130),
+        "serve exits as after Ctrl+C"
+    );
+    assert_eq!(entries(), 0, "the temporary site is removed on SIGTERM");
 }
