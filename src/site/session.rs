@@ -143,7 +143,9 @@ impl Session {
                 load::load(&self.opts, &mut self.files, &mut diags, &mut timings)
             }
         };
-        timings.stage("load");
+        if content_only {
+            timings.stage("read changed content");
+        }
         let Some(loaded) = loaded else {
             return Err(Failure::from(diags));
         };
