@@ -189,3 +189,45 @@ fn a_failed_rebuild_changes_nothing_and_the_next_one_recovers() {
         "the fix did not bring the site back"
     );
 }
+
+/// A theme change that lands while the content is broken must still reach
+/// every page once the content is fixed, though no page's own inputs changed.
+#[test]
+fn a_theme_change_during_a_broken_build_reaches_every_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let (root, mut session) = site(dir.path());
+    session.build(&Changes::Everything).unwrap();
+
+    let first = root.join("content/alpha/p0.md");
+    let text = fs::read_to_string(&first).unwrap();
+    fs::write(&first, text.replace("## Fix", "## Repair")).unwrap();
+    assert!(session.build(&Changes::Files(vec![first.clone()])).is_err());
+
+    let builtin =
+        fs::read_to_string(common::repo().join("themes/default/templates/page.html")).unwrap();
+    let template = root.join("themes/default/templates/page.html");
+    let changed = builtin.replacen("</article>", "<p>theme v2</p></article>", 1);
+    assert_ne!(builtin, changed, "the template has an </article> to mark");
+    write(&root, "themes/default/templates/page.html", &changed);
+    assert!(session.build(&Changes::Files(vec![template])).is_err());
+
+    fs::write(&first, text).unwrap();
+    session.build(&Changes::Files(vec![first])).unwrap();
+    let job = session.search_job();
+    if let Some(job) = job {
+        job.run(&|| false).unwrap();
+    }
+    let clean = clean_build(&root, &dir.path().join("clean"));
+    let served = snapshot(&out);
+    let stale: Vec<&String> = clean
+        .iter()
+        .filter(|(rel, bytes)| served.get(*rel) != Some(bytes))
+        .map(|(rel, _)| rel)
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "files differ from a clean build: {stale:?}"
+    );
+    assert!(served == clean);
+}

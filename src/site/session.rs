@@ -140,6 +140,12 @@ impl Session {
             _ => {
                 self.files.clear();
                 self.memo.clear();
+                // Page keys leave out the theme and the configuration: what
+                // the output holds is no guide to what this build would
+                // change, even if this build fails and the next one
+                // changes only content. Until a full build writes, every
+                // build is a full one.
+                self.written = None;
                 load::load(&self.opts, &mut self.files, &mut diags, &mut timings)
             }
         };
