@@ -231,3 +231,38 @@ fn a_theme_change_during_a_broken_build_reaches_every_page() {
     );
     assert!(served == clean);
 }
+
+/// Assets come and go like pages: a new one is copied, an edited one
+/// copied again, a deleted one removed from the output.
+#[test]
+fn assets_are_added_replaced_and_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let (root, mut session) = site(dir.path());
+    session.build(&Changes::Everything).unwrap();
+
+    let asset = write(&root, "content/beta/notes.txt", "first");
+    session.build(&Changes::Files(vec![asset.clone()])).unwrap();
+    assert_eq!(
+        fs::read_to_string(out.join("beta/notes.txt")).unwrap(),
+        "first"
+    );
+
+    fs::write(&asset, "second").unwrap();
+    session.build(&Changes::Files(vec![asset.clone()])).unwrap();
+    assert_eq!(
+        fs::read_to_string(out.join("beta/notes.txt")).unwrap(),
+        "second"
+    );
+
+    fs::remove_file(&asset).unwrap();
+    session.build(&Changes::Files(vec![asset])).unwrap();
+    assert!(
+        !out.join("beta/notes.txt").exists(),
+        "a deleted asset is removed from the output"
+    );
+    if let Some(job) = session.search_job() {
+        job.run(&|| false).unwrap();
+    }
+    assert!(snapshot(&out) == clean_build(&root, &dir.path().join("clean")));
+}

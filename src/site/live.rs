@@ -54,11 +54,15 @@ impl Written {
     }
 
     /// Forgets what is known of assets copied from `files`: they are
-    /// copied again even if their size and time look the same.
+    /// copied again even if their size and time look the same. The entry
+    /// stays, so an asset deleted since is still known to be on disk.
     pub fn forget<'a>(&mut self, files: impl IntoIterator<Item = &'a Path>) {
         let files: HashSet<&Path> = files.into_iter().collect();
-        self.assets
-            .retain(|_, (file, _)| !files.contains(file.as_path()));
+        for (file, stamp) in self.assets.values_mut() {
+            if files.contains(file.as_path()) {
+                *stamp = None;
+            }
+        }
     }
 }
 
