@@ -2,6 +2,17 @@
 //! `?v=` cache-busting query of asset and search-file URLs. Not for
 //! security; for that the bytes would need a cryptographic hash.
 
+/// A 64-bit SipHash of any hashable value, with fixed keys so it is the
+/// same in every process: what `remedy serve` compares between builds to
+/// tell what changed (page keys, bodies, generated files). Two different
+/// values collide once in 2^64.
+pub fn hash64(value: impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher as _;
+    let mut h = std::hash::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
 /// A running FNV-1a hash over any number of byte slices.
 #[derive(Clone, Copy, Debug)]
 pub struct Fnv64(u64);

@@ -56,12 +56,7 @@ fn ignored(root: &Path, out: &Path, path: &Path) -> bool {
     };
     rel.components().any(|c| {
         let name = c.as_os_str().to_string_lossy();
-        name.starts_with('.')
-            || name.ends_with('~')
-            || (name.starts_with('#') && name.ends_with('#'))
-            || name.ends_with(".swp")
-            || name == "target"
-            || name == "node_modules"
+        crate::content::is_ignored(&name) || name == "target" || name == "node_modules"
     }) || rel.starts_with("public")
         || path.starts_with(out)
 }

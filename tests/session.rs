@@ -51,15 +51,7 @@ fn site(dir: &Path) -> (PathBuf, Session) {
             );
         }
     }
-    let session = Session::new(BuildOptions {
-        root: root.clone(),
-        overrides: Overrides {
-            output: Some(dir.join("out")),
-            site_url: Some("http://127.0.0.1:1/".into()),
-            ..Overrides::default()
-        },
-        write: true,
-    });
+    let session = Session::new(options(&root, &dir.join("out")));
     (root, session)
 }
 
@@ -82,8 +74,9 @@ fn rewritten(before: &BTreeMap<String, u64>, after: &BTreeMap<String, u64>) -> V
         .collect()
 }
 
-fn clean_build(root: &Path, out: &Path) -> BTreeMap<String, Vec<u8>> {
-    remedy::build(&BuildOptions {
+/// How the session and the clean builds it is compared with build.
+fn options(root: &Path, out: &Path) -> BuildOptions {
+    BuildOptions {
         root: root.to_path_buf(),
         overrides: Overrides {
             output: Some(out.to_path_buf()),
@@ -91,8 +84,27 @@ fn clean_build(root: &Path, out: &Path) -> BTreeMap<String, Vec<u8>> {
             ..Overrides::default()
         },
         write: true,
-    })
-    .unwrap();
+    }
+}
+
+/// Renames the heading every guide of alpha links to, which breaks the
+/// build. Returns the page and its text before, to put back.
+fn break_anchor(root: &Path) -> (PathBuf, String) {
+    let first = root.join("content/alpha/p0.md");
+    let text = fs::read_to_string(&first).unwrap();
+    fs::write(&first, text.replace("## Fix", "## Repair")).unwrap();
+    (first, text)
+}
+
+/// Runs the search job, if the index is behind.
+fn catch_up(session: &Session) {
+    if let Some(job) = session.search_job() {
+        job.run(&|| false).unwrap();
+    }
+}
+
+fn clean_build(root: &Path, out: &Path) -> BTreeMap<String, Vec<u8>> {
+    remedy::build(&options(root, out)).unwrap();
     snapshot(out)
 }
 
@@ -166,9 +178,7 @@ fn a_failed_rebuild_changes_nothing_and_the_next_one_recovers() {
     session.build(&Changes::Everything).unwrap();
     let good = snapshot(&out);
 
-    let first = root.join("content/alpha/p0.md");
-    let text = fs::read_to_string(&first).unwrap();
-    fs::write(&first, text.replace("## Fix", "## Repair")).unwrap();
+    let (first, text) = break_anchor(&root);
     let failure = session
         .build(&Changes::Files(vec![first.clone()]))
         .unwrap_err();
@@ -199,9 +209,7 @@ fn a_theme_change_during_a_broken_build_reaches_every_page() {
     let (root, mut session) = site(dir.path());
     session.build(&Changes::Everything).unwrap();
 
-    let first = root.join("content/alpha/p0.md");
-    let text = fs::read_to_string(&first).unwrap();
-    fs::write(&first, text.replace("## Fix", "## Repair")).unwrap();
+    let (first, text) = break_anchor(&root);
     assert!(session.build(&Changes::Files(vec![first.clone()])).is_err());
 
     let builtin =
@@ -214,10 +222,7 @@ fn a_theme_change_during_a_broken_build_reaches_every_page() {
 
     fs::write(&first, text).unwrap();
     session.build(&Changes::Files(vec![first])).unwrap();
-    let job = session.search_job();
-    if let Some(job) = job {
-        job.run(&|| false).unwrap();
-    }
+    catch_up(&session);
     let clean = clean_build(&root, &dir.path().join("clean"));
     let served = snapshot(&out);
     let stale: Vec<&String> = clean
@@ -261,8 +266,6 @@ fn assets_are_added_replaced_and_removed() {
         !out.join("beta/notes.txt").exists(),
         "a deleted asset is removed from the output"
     );
-    if let Some(job) = session.search_job() {
-        job.run(&|| false).unwrap();
-    }
+    catch_up(&session);
     assert!(snapshot(&out) == clean_build(&root, &dir.path().join("clean")));
 }

@@ -30,14 +30,17 @@ struct Entry {
     diagnostics: Vec<Diagnostic>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Stamp {
+/// A file's size and modification time: when both are as they were, the
+/// file is taken to be unchanged (the watcher's events cover the rest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
     len: u64,
     modified: Option<SystemTime>,
 }
 
 impl Stamp {
-    fn of(file: &Path) -> Option<Stamp> {
+    /// The stamp of `file` now; `None` when it cannot be read.
+    pub fn of(file: &Path) -> Option<Stamp> {
         let m = std::fs::metadata(file).ok()?;
         Some(Stamp {
             len: m.len(),

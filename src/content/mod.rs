@@ -472,8 +472,9 @@ fn slash_path(p: &Path) -> Option<String> {
     parts.map(|v| v.join("/"))
 }
 
-/// Hidden files and the temp files editors leave next to the ones being edited.
-fn is_ignored(name: &str) -> bool {
+/// Hidden files and the temp files editors leave next to the ones being
+/// edited: never content, and never a reason for `remedy serve` to rebuild.
+pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.')
         || name.ends_with('~')
         || (name.starts_with('#') && name.ends_with('#'))

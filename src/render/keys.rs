@@ -13,20 +13,13 @@
 //! Keys are 64-bit SipHash values: two different inputs share a key with
 //! a chance of one in 2^64, which leaves a stale page once in that many edits.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
-
 use rayon::prelude::*;
 
 use crate::content::nav::breadcrumbs;
 use crate::content::{PageId, PageKind};
+use crate::fingerprint::hash64 as hash;
 
 use super::views::PageContext;
-
-fn hash(value: impl Hash) -> u64 {
-    let mut h = DefaultHasher::new();
-    value.hash(&mut h);
-    h.finish()
-}
 
 fn json_hash(value: &impl serde::Serialize) -> u64 {
     hash(serde_json::to_string(value).unwrap_or_default())

@@ -159,15 +159,11 @@ fn render_page(
             None,
         ),
     };
-    let mut h = std::hash::DefaultHasher::new();
-    rendered.html.hash(&mut h);
-    serde_json::to_string(&rendered.toc)
-        .unwrap_or_default()
-        .hash(&mut h);
+    let toc = serde_json::to_string(&rendered.toc).unwrap_or_default();
     Memoized {
         source: Arc::clone(&page.source.text),
         body_offset: page.body_offset,
-        hash: h.finish(),
+        hash: crate::fingerprint::hash64((&rendered.html, toc)),
         rendered: Arc::new(rendered),
         tree,
         asked: recorder.asked.into_inner().unwrap_or_default(),

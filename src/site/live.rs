@@ -6,14 +6,14 @@
 //! after the reader's page has reloaded (see `session`).
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 use rayon::prelude::*;
 
+use crate::content::cache::Stamp;
 use crate::content::{Library, PageId};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::fingerprint::hash64;
 use crate::output::Live;
 
 use super::content::Content;
@@ -29,7 +29,7 @@ pub struct Written {
     /// Theme files, 404, aliases, robots.txt, sitemap.xml -> hash of bytes.
     extra: HashMap<String, u64>,
     /// Content assets -> their source file and its size and time.
-    assets: HashMap<String, (PathBuf, Option<(u64, SystemTime)>)>,
+    assets: HashMap<String, (PathBuf, Option<Stamp>)>,
 }
 
 impl Written {
@@ -43,12 +43,12 @@ impl Written {
             extra: plan
                 .extra
                 .iter()
-                .map(|(path, bytes)| (path.clone(), hash(bytes)))
+                .map(|(path, bytes)| (path.clone(), hash64(bytes)))
                 .collect(),
             assets: library
                 .assets
                 .iter()
-                .map(|a| (a.rel_path.clone(), (a.file.clone(), stamp(&a.file))))
+                .map(|a| (a.rel_path.clone(), (a.file.clone(), Stamp::of(&a.file))))
                 .collect(),
         }
     }
@@ -64,17 +64,6 @@ impl Written {
             }
         }
     }
-}
-
-fn hash(bytes: &[u8]) -> u64 {
-    let mut h = DefaultHasher::new();
-    bytes.hash(&mut h);
-    h.finish()
-}
-
-fn stamp(file: &Path) -> Option<(u64, SystemTime)> {
-    let m = std::fs::metadata(file).ok()?;
-    Some((m.len(), m.modified().ok()?))
 }
 
 /// Brings the folder `live` from `previous` to this build. Returns what it
