@@ -36,6 +36,11 @@ pub struct FrontMatter {
     /// A short label for the sidebar (the title when absent). Plain text.
     #[serde(default)]
     pub short: Option<String>,
+    /// Hosts the service a page is about answers from (`api.cohere.com`,
+    /// `*.myshopify.com` for any shop): a pasted URL, `Host:` line or
+    /// domain naming one points triage and search at this page.
+    #[serde(default)]
+    pub hosts: Vec<Spanned<String>>,
 }
 
 impl FrontMatter {
@@ -51,6 +56,7 @@ impl FrontMatter {
             draft: false,
             aliases: Vec::new(),
             short: None,
+            hosts: Vec::new(),
         }
     }
 }
@@ -135,6 +141,17 @@ pub fn parse(source: &Source) -> Result<Split, Vec<Diagnostic>> {
             );
         }
     }
+    for host in &front_matter.hosts {
+        if let Err(why) = check_host(host.get_ref()) {
+            errors.push(
+                Diagnostic::error(format!("`{}` is not a host name: {why}", host.get_ref()))
+                    .at(source, offset(host.span(), fm_start))
+                    .with_help(
+                        "write a lowercase host such as `api.example.com`, or `*.example.com` for any of its subdomains; no scheme, port or path",
+                    ),
+            );
+        }
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -143,6 +160,31 @@ pub fn parse(source: &Source) -> Result<Split, Vec<Diagnostic>> {
         front_matter_offset: fm_start,
         body_offset,
     })
+}
+
+/// A host as `hosts` takes it: lowercase DNS labels (letters, digits,
+/// inner hyphens), at least two of them, optionally after `*.`.
+fn check_host(host: &str) -> Result<(), &'static str> {
+    let name = host.strip_prefix("*.").unwrap_or(host);
+    if name.contains("://") || name.contains(['/', ':', '?', '#', '@']) {
+        return Err("it has a scheme, port or path");
+    }
+    let labels: Vec<&str> = name.split('.').collect();
+    if labels.len() < 2 {
+        return Err("it needs at least two labels, such as `example.com`");
+    }
+    for l in labels {
+        let ok = !l.is_empty()
+            && l.len() <= 63
+            && l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-');
+        if !ok {
+            return Err("each label is lowercase letters, digits and inner hyphens");
+        }
+    }
+    Ok(())
 }
 
 fn offset(r: std::ops::Range<usize>, by: usize) -> std::ops::Range<usize> {
@@ -178,5 +220,11 @@ mod tests {
         assert!(err("+++\ntitle = \"x\"\ncodes = [42]\n+++\n")
             .starts_with("a.md:3:10: error: 42 is not"));
         assert!(err("+++\ntitle = \"x\"\ntag = []\n+++\n").contains("did you mean `tags`?"));
+        assert!(
+            err("+++\ntitle = \"x\"\nhosts = [\"https://api.x.com/\"]\n+++\n")
+                .starts_with("a.md:3:10: error: `https://api.x.com/` is not a host name")
+        );
+        assert!(err("+++\ntitle = \"x\"\nhosts = [\"API.x.com\"]\n+++\n").contains("lowercase"));
+        assert!(err("+++\ntitle = \"x\"\nhosts = [\"localhost\"]\n+++\n").contains("two labels"));
     }
 }

@@ -377,6 +377,7 @@ fn read_file(
                 draft: false,
                 aliases: Vec::new(),
                 short: None,
+                hosts: Vec::new(),
             };
             (meta, 0, source.text.len(), Some(Box::new(tree)))
         })
