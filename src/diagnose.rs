@@ -100,6 +100,14 @@ impl Opened {
         self.url(&format!("{}#{}", page.path, self.tree().nodes[node].id))
     }
 
+    /// The tree as the triage engines read it, evidence included.
+    pub(crate) fn triage_data(&self) -> crate::tree::triage::Data {
+        match crate::site::triage_data(&self.config, &self.library, self.page) {
+            Some(d) => d,
+            None => unreachable!("Opened::open picks a page with a tree"),
+        }
+    }
+
     /// The guides a remedy links to, with their URLs.
     pub(crate) fn guides(&self, node: usize) -> Vec<GuideLink> {
         let NodeKind::Remedy { guides, .. } = &self.tree().nodes[node].kind else {

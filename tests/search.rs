@@ -9,13 +9,15 @@
 mod common;
 mod support;
 
+use std::fs;
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use common::repo;
 use remedy::search::{Options, SearchIndex};
 use support::site::{build_bundled, BuiltSite};
 use support::tools::{self, Tool};
@@ -382,6 +384,19 @@ fn browser_client_scores_exactly_like_tantivy() {
         body,
         "Traceback (most recent call last): openai.RateLimitError: Error code: 429 ".repeat(20)
     ));
+    // Every paste of the triage corpus, as a reader would drop it in the box.
+    let mut pastes: Vec<PathBuf> = fs::read_dir(repo().join("tests/triage"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    pastes.sort();
+    assert!(pastes.len() >= 40, "{} pastes", pastes.len());
+    queries.extend(
+        pastes
+            .iter()
+            .map(|p| String::from_utf8_lossy(&fs::read(p).unwrap()).into_owned()),
+    );
     let results = run_client(&site().dir, &queries);
     assert_eq!(results.len(), queries.len());
     let mut compared = 0;

@@ -94,8 +94,28 @@ pub struct TextSection {
     pub id: Option<String>,
     /// The heading's text.
     pub heading: Option<String>,
+    /// The heading's level (2 for `##`); 0 for the text before the first
+    /// heading. A section's subsections are the ones after it with a
+    /// greater level.
+    pub level: u8,
     /// The plain text of the section, code included.
     pub text: String,
+}
+
+/// A fenced `http` or `json` block: what a page shows of a response, which
+/// triage checks as a paste (`site::checks`).
+#[derive(Debug, Clone)]
+pub struct CodeSample {
+    /// The fence language, lowercased (`http` or `json`).
+    pub lang: String,
+    /// The whole info string, for attributes such as `no-triage`.
+    pub info: String,
+    /// The block's text as written.
+    pub text: String,
+    /// The fence's first line in the page's source.
+    pub span: Range<usize>,
+    /// The id of the section it is in (`None` before the first heading).
+    pub section: Option<String>,
 }
 
 /// The result of rendering one page's Markdown.
@@ -111,6 +131,8 @@ pub struct Rendered {
     pub anchor_refs: Vec<AnchorRef>,
     /// Plain text by section.
     pub sections: Vec<TextSection>,
+    /// The `http` and `json` code blocks, in order.
+    pub samples: Vec<CodeSample>,
     /// Errors and warnings found while rendering.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -493,6 +515,7 @@ impl<'a> Renderer<'_, 'a> {
             self.section = TextSection {
                 id: Some(id),
                 heading: Some(text),
+                level,
                 text: String::new(),
             };
         } else {
@@ -575,6 +598,16 @@ impl<'a> Renderer<'_, 'a> {
                 .at(self.ctx.source, first_line(self.ctx.source, &code.span))
                 .with_help("use one of: http, json, bash, javascript, python, toml, rust, text"),
             );
+        }
+        let lang = code.lang.to_ascii_lowercase();
+        if lang == "http" || lang == "json" {
+            self.out.samples.push(CodeSample {
+                lang,
+                info: code.info.clone(),
+                text: code.text.clone(),
+                span: first_line(self.ctx.source, &code.span),
+                section: self.section.id.clone(),
+            });
         }
         self.section.text.push_str(&code.text);
         self.section.text.push(' ');

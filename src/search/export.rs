@@ -151,7 +151,8 @@ pub fn files(built: &Built, docs: &[SearchDoc]) -> Result<BTreeMap<String, Vec<u
     };
     let (entries, tokens, max_norm) = postings(seg, &built.fields.numbered())?;
     let stem = Stem::default();
-    let vocab = vocabulary(seg, built.fields.word, &stem)?;
+    let page_of: Vec<u32> = docs.iter().map(|d| d.page).collect();
+    let vocab = vocabulary(seg, built.fields.word, &stem, &page_of)?;
 
     let entries: Vec<(String, Vec<u8>)> = entries
         .into_iter()
@@ -170,11 +171,11 @@ pub fn files(built: &Built, docs: &[SearchDoc]) -> Result<BTreeMap<String, Vec<u
     let (term_limit, per_pack) = pack_sizes(docs, &sizes, records.len(), record_bytes);
     let term_packs = split(entries, term_limit);
     let vocab_shards = split(
-        vocab.into_iter().map(|(word, term)| {
+        vocab.into_iter().map(|(word, (term, pages))| {
             let line = if term == word {
-                format!("{word}\n")
+                format!("{word}\t\t{pages}\n")
             } else {
-                format!("{word}\t{term}\n")
+                format!("{word}\t{term}\t{pages}\n")
             };
             (word, line.into_bytes())
         }),
@@ -210,7 +211,7 @@ pub fn files(built: &Built, docs: &[SearchDoc]) -> Result<BTreeMap<String, Vec<u
         h.update(name.as_bytes()).update(bytes)
     });
     let meta = Meta {
-        version: 2,
+        version: 3,
         docs: seg.max_doc(),
         fields: &FIELD_NAMES,
         boosts: &FIELD_BOOSTS,
@@ -390,15 +391,24 @@ fn fragment_packs(records: &[Vec<u8>], per_pack: usize) -> Vec<Vec<u8>> {
         .collect()
 }
 
-/// Every word of the vocabulary field with its indexed term.
-fn vocabulary(seg: &SegmentReader, word: Field, stem: &Stem) -> Result<BTreeMap<String, String>> {
+/// Every word of the vocabulary field with its indexed term and the number
+/// of pages that have it.
+fn vocabulary(
+    seg: &SegmentReader,
+    word: Field,
+    stem: &Stem,
+    page_of: &[u32],
+) -> Result<BTreeMap<String, (String, u32)>> {
     let inverted = seg.inverted_index(word)?;
     let mut stream = inverted.terms().stream()?;
     let mut vocab = BTreeMap::new();
     while stream.advance() {
         let word = String::from_utf8_lossy(stream.key()).into_owned();
         let term = stem.term(&word).into_owned();
-        vocab.insert(word, term);
+        vocab.insert(word, (term, 0));
+    }
+    for (w, (_, pages)) in vocab.iter_mut() {
+        *pages = super::index::pages_with(seg, word, w, page_of)?;
     }
     Ok(vocab)
 }

@@ -261,6 +261,52 @@ impl Kind {
     }
 }
 
+/// The page of each document of a one-segment index (the `page` fast field).
+pub fn page_of_docs(searcher: &tantivy::Searcher) -> Result<Vec<u32>> {
+    let Some(seg) = searcher.segment_readers().first() else {
+        return Ok(Vec::new());
+    };
+    let column = seg.fast_fields().u64("page")?;
+    Ok((0..seg.max_doc())
+        .map(|d| column.first(d).unwrap_or(0) as u32)
+        .collect())
+}
+
+/// How many distinct pages `page_of` names.
+pub fn page_count(page_of: &[u32]) -> u32 {
+    let mut pages = page_of.to_vec();
+    pages.sort_unstable();
+    pages.dedup();
+    pages.len() as u32
+}
+
+/// How many pages have `word` in `field` (the vocabulary's): distinct
+/// pages of its documents.
+pub fn pages_with(
+    seg: &tantivy::SegmentReader,
+    field: Field,
+    word: &str,
+    page_of: &[u32],
+) -> Result<u32> {
+    use tantivy::{DocSet as _, Term, TERMINATED};
+    let inverted = seg.inverted_index(field)?;
+    let term = Term::from_field_text(field, word);
+    let Some(mut postings) =
+        inverted.read_postings(&term, tantivy::schema::IndexRecordOption::Basic)?
+    else {
+        return Ok(0);
+    };
+    let mut pages = Vec::new();
+    let mut doc = postings.doc();
+    while doc != TERMINATED {
+        pages.push(page_of.get(doc as usize).copied().unwrap_or(u32::MAX));
+        doc = postings.advance();
+    }
+    pages.sort_unstable();
+    pages.dedup();
+    Ok(pages.len() as u32)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -52,6 +52,11 @@ pub trait Vocabulary {
     fn term(&self, word: &str) -> Option<String>;
     /// Corpus words that start with `prefix`, in byte order.
     fn starting_with(&self, prefix: &str) -> Vec<String>;
+    /// How many pages have the word (0: none). A paste keeps the words
+    /// specific to few pages: what is on most pages says nothing.
+    fn pages(&self, word: &str) -> u32;
+    /// How many pages the site has.
+    fn page_count(&self) -> u32;
 }
 
 /// One scoring clause: a term in a field, with its boost.
@@ -188,7 +193,7 @@ pub fn plan(query: &str, vocab: &dyn Vocabulary, syn: &BTreeMap<String, Vec<Stri
         let is_phrase = s > 0;
         let mut resolved: Vec<Resolved> = Vec::new();
         let all = runs(segment);
-        let kept = informative(&all, segment);
+        let kept = informative(&all, segment, vocab);
         // Which run each resolved word came from: in a paste, words of two
         // kept runs were not side by side, so only words of one run pair.
         let mut from_run: Vec<usize> = Vec::new();
@@ -196,7 +201,9 @@ pub fn plan(query: &str, vocab: &dyn Vocabulary, syn: &BTreeMap<String, Vec<Stri
             if kept.as_ref().is_some_and(|k| !k.contains(&i)) {
                 continue;
             }
-            let scale = if run.parts.len() > 1 {
+            // An identifier typed whole outweighs its words; a paste has
+            // dozens, none chosen by the reader, so there only words count.
+            let scale = if run.parts.len() > 1 && kept.is_none() {
                 let whole = segment[run.range.clone()].to_lowercase();
                 clauses.text(&whole, RUN);
                 RUN_PART
@@ -264,18 +271,28 @@ pub fn plan(query: &str, vocab: &dyn Vocabulary, syn: &BTreeMap<String, Vec<Stri
     out
 }
 
-/// For a paste (more than `MAX_QUERY_PARTS` words), the runs to search:
-/// each distinct run once, identifiers (several parts) first, then runs
-/// with a digit (codes, versions), then words of four letters or more, each
-/// class in the order of the text, while the words fit in
-/// `MAX_QUERY_PARTS`. `None` for an ordinary query: every run counts.
-fn informative(runs: &[analyzer::Run], text: &str) -> Option<std::collections::BTreeSet<usize>> {
+/// For a paste (more than `MAX_QUERY_PARTS` words), the runs to search,
+/// by how specific they are to a page (FORMAT.md, rule 2): each distinct
+/// run once; a run with a word the site does not have is left out (request
+/// ids, UUIDs, dates match nothing), and so is a run on more than half the
+/// pages (`content-type`, `HTTP/2`); the rest ordered by the number of
+/// pages of their rarest word with a letter (all-digit runs: of their
+/// commonest word), then identifiers before codes before words, then by
+/// position, while the words fit in `MAX_QUERY_PARTS`. Words of three
+/// characters or fewer count only inside identifiers or with a digit.
+/// `None` for an ordinary query: every run counts.
+fn informative(
+    runs: &[analyzer::Run],
+    text: &str,
+    vocab: &dyn Vocabulary,
+) -> Option<std::collections::BTreeSet<usize>> {
     let parts: usize = runs.iter().map(|r| r.parts.len()).sum();
     if parts <= MAX_QUERY_PARTS {
         return None;
     }
+    let total = vocab.page_count();
     let mut seen = std::collections::HashSet::new();
-    let mut ranked: Vec<(u8, usize)> = Vec::new();
+    let mut ranked: Vec<(u32, u8, usize)> = Vec::new();
     for (i, run) in runs.iter().enumerate() {
         let whole = text[run.range.clone()].to_lowercase();
         let class = if run.parts.len() > 1 {
@@ -287,14 +304,31 @@ fn informative(runs: &[analyzer::Run], text: &str) -> Option<std::collections::B
         } else {
             continue;
         };
-        if seen.insert(whole) {
-            ranked.push((class, i));
+        if !seen.insert(whole) {
+            continue;
         }
+        let words: Vec<(u32, bool)> = run
+            .parts
+            .iter()
+            .map(|p| {
+                let w = text[p.clone()].to_lowercase();
+                (vocab.pages(&w), w.bytes().any(|b| !b.is_ascii_digit()))
+            })
+            .collect();
+        if words.iter().any(|w| w.0 == 0) {
+            continue;
+        }
+        let lettered = words.iter().filter(|w| w.1).map(|w| w.0).min();
+        let spec = lettered.unwrap_or_else(|| words.iter().map(|w| w.0).max().unwrap_or(0));
+        if u64::from(spec) * 2 > u64::from(total) {
+            continue;
+        }
+        ranked.push((spec, class, i));
     }
     ranked.sort_unstable();
     let mut kept = std::collections::BTreeSet::new();
     let mut used = 0;
-    for (_, i) in ranked {
+    for (_, _, i) in ranked {
         let n = runs[i].parts.len();
         if used + n <= MAX_QUERY_PARTS {
             used += n;
@@ -379,6 +413,7 @@ impl SearchIndex {
             searcher: self.reader.searcher(),
             field: self.fields.word,
             stem: &self.stem,
+            page_of: std::cell::OnceCell::new(),
         };
         plan(query, &vocab, &self.syn)
     }
@@ -604,9 +639,33 @@ struct IndexVocabulary<'a> {
     searcher: Searcher,
     field: tantivy::schema::Field,
     stem: &'a Stem,
+    /// The page of each document and how many pages there are, read
+    /// when a paste first asks.
+    page_of: std::cell::OnceCell<(Vec<u32>, u32)>,
+}
+
+impl IndexVocabulary<'_> {
+    fn page_of(&self) -> &(Vec<u32>, u32) {
+        self.page_of.get_or_init(|| {
+            let page_of = super::index::page_of_docs(&self.searcher).unwrap_or_default();
+            let count = super::index::page_count(&page_of);
+            (page_of, count)
+        })
+    }
 }
 
 impl Vocabulary for IndexVocabulary<'_> {
+    fn pages(&self, word: &str) -> u32 {
+        let Some(seg) = self.searcher.segment_readers().first() else {
+            return 0;
+        };
+        super::index::pages_with(seg, self.field, word, &self.page_of().0).unwrap_or(0)
+    }
+
+    fn page_count(&self) -> u32 {
+        self.page_of().1
+    }
+
     fn term(&self, word: &str) -> Option<String> {
         let found = self.searcher.segment_readers().iter().any(|seg| {
             seg.inverted_index(self.field)
@@ -646,12 +705,23 @@ impl Vocabulary for IndexVocabulary<'_> {
     }
 }
 
-/// A vocabulary from a list of words, for the planners' unit tests.
+/// A vocabulary from a list of words, for the planners' unit tests: each
+/// word on one page of ten, `402`, `the` and `error` on six.
 #[cfg(test)]
 pub(crate) struct Words(pub Vec<&'static str>);
 
 #[cfg(test)]
 impl Vocabulary for Words {
+    fn pages(&self, word: &str) -> u32 {
+        match word {
+            _ if !self.0.contains(&word) => 0,
+            "402" | "the" | "error" => 6,
+            _ => 1,
+        }
+    }
+    fn page_count(&self) -> u32 {
+        10
+    }
     fn term(&self, word: &str) -> Option<String> {
         self.0
             .contains(&word)
@@ -746,23 +816,34 @@ mod tests {
         assert_eq!(segments("a \"b\" \"c\"").1.len(), 2);
         assert!(segments("\"a\" \"b\" \"c\"").1.is_empty());
         assert!(segments("id=\"a b\"").1.is_empty());
-        // A long paste: identifiers and codes survive however much noise
-        // comes first; words of three letters or fewer do not.
-        let noise = "the and for you was are ".repeat(200);
+        // A long paste keeps the words specific to few pages, however
+        // much noise comes first: words the site lacks (ids, `the` is
+        // not in this vocabulary) are dropped, and so is `402`, on six
+        // pages of ten; `card_declined` counts by its words, not whole.
+        let noise = "the and req_8f7a6b x-request-id ".repeat(200);
         let paste = format!("{noise} payment required 402 card_declined {noise}");
         let p = plan(&paste, &vocab(), &syn());
-        assert!(has(&p, 0, "card_declined").is_some());
-        assert!(has(&p, 0, "402").is_some());
-        assert!(has(&p, 0, "payment").is_some());
-        // Words of different runs of a paste do not pair.
-        assert!(
-            has(&p, 3, "payment requir").is_none() || has(&p, 3, "payment requir") == Some(0.5)
-        );
+        assert!(has(&p, 0, "card_declined").is_none());
+        assert_eq!(has(&p, 0, "card"), Some(3.0));
+        assert_eq!(has(&p, 0, "declin"), Some(3.0));
+        assert_eq!(has(&p, 0, "payment"), Some(3.0));
+        // `402` comes back only as the synonym of "payment required".
+        assert_eq!(has(&p, 0, "402"), Some(1.5));
+        // Words of one run pair; words of two runs were not side by side.
+        assert_eq!(has(&p, 3, "card declin"), Some(1.0));
+        assert_eq!(has(&p, 3, "payment requir"), None);
         let runs = analyzer::runs(&paste);
-        let kept = informative(&runs, &paste).unwrap();
-        let parts: usize = kept.iter().map(|i| runs[*i].parts.len()).sum();
-        assert!(parts <= MAX_QUERY_PARTS);
-        assert!(informative(&analyzer::runs("a b c"), "a b c").is_none());
+        let kept = informative(&runs, &paste, &vocab()).unwrap();
+        let words: Vec<&str> = kept
+            .iter()
+            .map(|&i| &paste[runs[i].range.clone()])
+            .collect();
+        assert_eq!(words, ["payment", "required", "card_declined"]);
+        // The budget: the rarest first, then identifiers, in text order.
+        let many: String = (0..40).map(|_| "payment card_declined quota ").collect();
+        let runs = analyzer::runs(&many);
+        assert_eq!(informative(&runs, &many, &vocab()).unwrap().len(), 3);
+        assert!(informative(&analyzer::runs("a b c"), "a b c", &vocab()).is_none());
     }
 
     #[test]

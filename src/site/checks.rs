@@ -10,8 +10,10 @@ use crate::config::Config;
 use crate::content::{Library, PageId};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
 use crate::markdown::Rendered;
+use crate::tree::paste;
 
 use super::plan::alias_path;
+use super::trees::TriageFile;
 
 /// Every `page.md#anchor` link must name an id that the target page defines.
 pub fn anchors(library: &Library, rendered: &[Arc<Rendered>], diags: &mut Diagnostics) {
@@ -136,5 +138,87 @@ pub fn outputs(
                 ),
             );
         }
+    }
+}
+
+/// Every example response a tree's guide shows is a paste a reader could
+/// make, so it must lead to a remedy that links that guide: a fenced
+/// `http` block with a status line, or a `json` block holding an object.
+/// A block whose info string says `no-triage` is left out. Warnings, at
+/// the fence: the site still builds.
+pub fn examples(
+    library: &Library,
+    rendered: &[Arc<Rendered>],
+    triage: &BTreeMap<PageId, TriageFile>,
+    diags: &mut Diagnostics,
+) {
+    // For each guide page, the trees that link it.
+    let mut trees_of: BTreeMap<PageId, Vec<&TriageFile>> = BTreeMap::new();
+    for file in triage.values() {
+        let Some(model) = &file.data.evidence else {
+            continue;
+        };
+        for p in &model.pages {
+            if let Some(&id) = library.by_path.get(&p.path) {
+                trees_of.entry(id).or_default().push(file);
+            }
+        }
+    }
+    for (&id, files) in &trees_of {
+        let page = &library.pages[id];
+        for sample in &rendered[id.index()].samples {
+            if sample.info.split([',', ' ']).any(|a| a == "no-triage") || !is_response(sample) {
+                continue;
+            }
+            let mut outcomes = Vec::new();
+            let linked = files.iter().any(|f| {
+                let t = crate::triage::walk_text(&f.data, &sample.text);
+                let ok = f.data.evidence.as_ref().is_some_and(|m| {
+                    m.remedies.iter().any(|r| {
+                        r.id == t.node
+                            && r.pages
+                                .iter()
+                                .any(|&p| m.pages[p as usize].path == page.path)
+                    })
+                });
+                let heading = f.data.headings.get(&t.node).cloned().unwrap_or_default();
+                let kind = if f.data.questions.contains_key(&t.node) {
+                    "stops at the question"
+                } else {
+                    "leads to"
+                };
+                outcomes.push(format!("{kind} \"{heading}\" in {}", f.data.title));
+                ok
+            });
+            if linked {
+                continue;
+            }
+            diags.push(
+                Diagnostic::warning(format!(
+                    "this example response {}, not to a remedy that links this page",
+                    outcomes.join("; ")
+                ))
+                .at(&page.source, sample.span.clone())
+                .with_label("pasted into the tree")
+                .with_help(
+                    "readers paste responses like this one: give the tree an answer whose `when` matches it, or name its distinctive values on this page; if readers would not paste it, write `no-triage` after the language (```http no-triage)",
+                ),
+            );
+        }
+    }
+}
+
+/// Whether a code sample shows a response: an `http` block with a status
+/// line, or a `json` block holding an object.
+fn is_response(sample: &crate::markdown::CodeSample) -> bool {
+    match sample.lang.as_str() {
+        "http" => sample
+            .text
+            .lines()
+            .any(|l| l.trim_start().starts_with("HTTP/") && paste::parse(l).status.is_some()),
+        _ => matches!(
+            paste::parse_json(sample.text.trim_start()),
+            Some(paste::Json::Obj(_))
+        ),
     }
 }

@@ -30,6 +30,8 @@ pub struct Content {
     pub tree_views: Vec<Option<TreeView>>,
     /// The tree remedies that link to each page.
     pub reached_from: BTreeMap<PageId, Vec<ReachedFrom>>,
+    /// Each tree's triage data, published beside its page.
+    pub triage: BTreeMap<PageId, trees::TriageFile>,
 }
 
 /// Pages rendered by earlier builds, by content path, with what their
@@ -112,6 +114,7 @@ pub fn render(loaded: &Loaded, memo: &mut Memo, diags: &mut Diagnostics) -> Cont
         hashes: Vec::with_capacity(entries.len()),
         tree_views: Vec::with_capacity(entries.len()),
         reached_from: trees::reached_from(library),
+        triage: BTreeMap::new(),
     };
     for (page, m) in library.pages.iter().zip(entries) {
         diags.extend(m.rendered.diagnostics.iter().cloned());
@@ -122,7 +125,36 @@ pub fn render(loaded: &Loaded, memo: &mut Memo, diags: &mut Diagnostics) -> Cont
     }
     memo.links = fingerprint;
     trees::fill_guide_titles(library, &content.rendered, &mut content.tree_views);
+    content.triage = trees::publish_triage(library, &content.rendered, &mut content.tree_views);
     content
+}
+
+/// Every page's text as rendering reads it, without highlighting and
+/// without tree pages (left empty): what evidence needs, made quickly for
+/// `remedy triage`, which builds nothing.
+pub fn text_only(library: &Library, flavor: &Flavor) -> Vec<Arc<Rendered>> {
+    let links = SiteLinks::new(library);
+    let plain = Highlighter::plain();
+    library
+        .pages
+        .par_iter()
+        .map(|page| {
+            if page.tree().is_some() {
+                return Arc::new(Rendered::default());
+            }
+            Arc::new(markdown::render_flavored(
+                &markdown::Context {
+                    source: &page.source,
+                    body_offset: page.body_offset,
+                    rel_path: &page.rel_path,
+                    root: &relative_root(page),
+                    links: &links,
+                    highlighter: &plain,
+                },
+                flavor,
+            ))
+        })
+        .collect()
 }
 
 /// Renders one page's Markdown (or decision tree), noting every question

@@ -86,6 +86,18 @@ fn load_library_cached(config: &Config, diags: &mut Diagnostics, cache: &mut Fil
     }
 }
 
+/// The triage data of the tree page `page`, made from the project as a
+/// build makes it (`remedy triage` builds nothing, so it reads the pages'
+/// text itself, without highlighting).
+pub fn triage_data(
+    config: &Config,
+    library: &Library,
+    page: crate::content::PageId,
+) -> Option<crate::tree::triage::Data> {
+    let rendered = content::text_only(library, &config.markdown);
+    trees::triage_data(library, &rendered, page)
+}
+
 /// The stage's value if it produced one and no error was found so far.
 fn stop_on_errors<T>(value: Option<T>, diags: &mut Diagnostics) -> Result<T, Failure> {
     match value {

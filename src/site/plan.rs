@@ -98,6 +98,9 @@ pub fn plan(loaded: &Loaded, content: &Content, diags: &mut Diagnostics) -> Plan
         page_files: library.pages.iter().map(Page::output_file).collect(),
     };
     plan.extra.extend(book_files.files);
+    for t in content.triage.values() {
+        plan.extra.insert(t.file.clone(), t.bytes.clone());
+    }
     match plan.context(loaded, content).render_404() {
         Ok(html) => {
             plan.extra.insert("404.html".into(), html.into_bytes());

@@ -175,6 +175,12 @@ impl Session {
         let content = content::render(loaded, &mut self.memo, &mut diags);
         checks::anchors(&loaded.library, &content.rendered, &mut diags);
         checks::aliases(&loaded.library, &mut diags);
+        checks::examples(
+            &loaded.library,
+            &content.rendered,
+            &content.triage,
+            &mut diags,
+        );
         timings.stage("render Markdown, check links");
         let content = stop_on_errors(Some(content), &mut diags)?;
 

@@ -6,9 +6,12 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::content::{Library, PageId};
+use crate::fingerprint::Fnv64;
 use crate::markdown::Rendered;
 use crate::render::ReachedFrom;
+use crate::tree::evidence::{Model, PageText};
 use crate::tree::render::TreeView;
+use crate::tree::triage::Data;
 
 /// Names each guide link "Guide title › Heading" from the rendered guides.
 pub fn fill_guide_titles(
@@ -72,4 +75,76 @@ pub fn reached_from(library: &Library) -> BTreeMap<PageId, Vec<ReachedFrom>> {
         list.dedup();
     }
     map
+}
+
+/// A tree's triage data as published beside its page.
+pub struct TriageFile {
+    /// What the engines read (also what the example check walks).
+    pub data: Data,
+    /// Output path (`troubleshoot/402/triage-data.js`).
+    pub file: String,
+    /// The script: `__remedyTriage(DATA);`.
+    pub bytes: Vec<u8>,
+}
+
+/// The data file's name, beside the tree page.
+pub const TRIAGE_FILE: &str = "triage-data.js";
+
+/// The triage data of the tree page `tree_page`, with its evidence read
+/// from every page's rendered text.
+pub fn triage_data(
+    library: &Library,
+    rendered: &[Arc<Rendered>],
+    tree_page: PageId,
+) -> Option<Data> {
+    let page = &library.pages[tree_page];
+    let tree = page.tree()?;
+    let texts: Vec<PageText<'_>> = library
+        .ids()
+        .filter(|&i| library.pages[i].tree().is_none())
+        .map(|i| {
+            let p = &library.pages[i];
+            PageText {
+                file: &p.rel_path,
+                path: &p.path,
+                title: &p.meta.title,
+                description: p.meta.description.as_deref(),
+                hosts: p.meta.hosts.iter().map(|h| h.get_ref().clone()).collect(),
+                sections: &rendered[i.index()].sections,
+            }
+        })
+        .collect();
+    let model = Model::build(tree, &texts);
+    Some(Data::new(tree, &page.path, Some(model)))
+}
+
+/// Every tree's data file; each tree view learns its file's URL (with a
+/// content hash, so a browser never runs a stale copy).
+pub fn publish_triage(
+    library: &Library,
+    rendered: &[Arc<Rendered>],
+    views: &mut [Option<TreeView>],
+) -> BTreeMap<PageId, TriageFile> {
+    let mut out = BTreeMap::new();
+    for id in library.ids() {
+        let Some(data) = triage_data(library, rendered, id) else {
+            continue;
+        };
+        let bytes = format!("__remedyTriage({});\n", data.to_script_json()).into_bytes();
+        if let Some(view) = views[id.index()].as_mut() {
+            view.triage = Some(format!(
+                "{TRIAGE_FILE}?v={}",
+                Fnv64::default().update(&bytes).short()
+            ));
+        }
+        out.insert(
+            id,
+            TriageFile {
+                file: format!("{}{TRIAGE_FILE}", library.pages[id].path),
+                data,
+                bytes,
+            },
+        );
+    }
+    out
 }

@@ -32,6 +32,7 @@
 //! ]
 //! ```
 
+pub mod evidence;
 pub mod map;
 pub mod paste;
 pub mod render;

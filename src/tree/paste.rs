@@ -73,6 +73,11 @@ pub struct Paste {
     pub body: String,
     /// The JSON (or Python dict) found in the body.
     pub json: Option<Json>,
+    /// The hosts the request went to, lowercased, without port: `Host:`
+    /// request headers (`curl -v`'s `> Host:`, or a request pasted above
+    /// the response) and the URLs of request lines (`curl ... URL`,
+    /// `POST URL`, an SDK's `HTTP Request: POST URL`).
+    pub hosts: Vec<String>,
 }
 
 /// Reads a paste. Never fails: what cannot be read is left out.
@@ -124,6 +129,7 @@ pub fn parse(input: &str) -> Paste {
             }
         }
     }
+    paste.hosts = request_hosts(&lines[..status_at.unwrap_or(0)], &lines, &paste.sent);
     let trimmed = paste.body.trim_ascii_start();
     let json_at = if trimmed.starts_with('[') {
         Some(paste.body.len() - trimmed.len())
@@ -145,6 +151,68 @@ pub fn parse(input: &str) -> Paste {
         }
     }
     paste
+}
+
+/// See [`Paste::hosts`]. `before` is the lines above the status line.
+fn request_hosts(before: &[&str], lines: &[&str], sent: &[(String, String)]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |value: &str| {
+        let host = host_of(value);
+        if !host.is_empty() && !out.contains(&host) {
+            out.push(host);
+        }
+    };
+    for (name, value) in sent {
+        if name == "host" || name == ":authority" {
+            add(value);
+        }
+    }
+    for l in before {
+        if let Some((name, value)) = header(l.trim_ascii_start()) {
+            if name == "host" {
+                add(&value);
+            }
+        }
+    }
+    for l in lines {
+        // Linear in the line: a URL counts once a `curl` or a method word
+        // came before it on the same line.
+        let mut request = false;
+        for w in l.split_ascii_whitespace() {
+            let bare = w.trim_start_matches(['>', '$', '"', '\'', '(']);
+            if bare == "curl"
+                || matches!(
+                    bare,
+                    "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS"
+                )
+            {
+                request = true;
+                continue;
+            }
+            if !request {
+                continue;
+            }
+            if let Some(at) = w.find("://") {
+                let scheme = w[..at]
+                    .trim_start_matches(|c: char| !c.is_ascii_alphabetic())
+                    .to_ascii_lowercase();
+                if scheme == "http" || scheme == "https" {
+                    add(&w[at + 3..]);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The host at the start of `s` (a `Host:` value or what follows `://`):
+/// up to a port, path, query, quote or space; lowercased.
+fn host_of(s: &str) -> String {
+    let end = s
+        .bytes()
+        .position(|b| !(b.is_ascii_alphanumeric() || b == b'.' || b == b'-'))
+        .unwrap_or(s.len());
+    s[..end].trim_end_matches('.').to_ascii_lowercase()
 }
 
 /// The first `max` characters of `s`.

@@ -77,9 +77,10 @@ pub struct TreeView {
     pub nodes: Vec<NodeView>,
     /// The overview map (inline SVG).
     pub svg: String,
-    /// The answers' signals as JSON for the paste box (`triage.js`);
-    /// `None` when no answer has one, and the page shows no box.
-    pub signals: Option<String>,
+    /// The URL of the tree's triage data (`triage-data.js?v=...`),
+    /// relative to the tree page, for the paste box; filled in once every
+    /// page is rendered (its evidence reads them all).
+    pub triage: Option<String>,
 }
 
 /// Renders a tree page. `rel_path` is the tree file relative to the content
@@ -197,6 +198,7 @@ pub fn render(
         out.sections.push(markdown::TextSection {
             id: Some(node.id.clone()),
             heading: Some(view.heading.clone()),
+            level: 2,
             text: std::iter::once(text.as_str())
                 .chain(view.answers.iter().map(|a| a.label.as_str()))
                 .collect::<Vec<_>>()
@@ -210,7 +212,7 @@ pub fn render(
         remedies: tree.nodes.iter().filter(|n| n.is_remedy()).count(),
         nodes,
         svg: super::map::svg(tree),
-        signals: super::triage::page_json(tree),
+        triage: None,
     };
     (out, view)
 }

@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod chrome;
+pub mod corpus;
 pub mod server;
 pub mod site;
 pub mod tools;

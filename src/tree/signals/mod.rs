@@ -80,7 +80,7 @@ pub(super) struct RawWhen {
 }
 
 /// A value a header or JSON value is compared with.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Scalar {
     /// Text.
@@ -92,8 +92,8 @@ pub enum Scalar {
 }
 
 /// What is checked about a header or a JSON value.
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "op", rename_all = "lowercase")]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "lowercase", try_from = "WireTest")]
 pub enum Test {
     /// It is there (a JSON value: and not null).
     Present,
@@ -119,8 +119,41 @@ pub enum Test {
     },
 }
 
+/// A [`Test`] as published in a tree's triage data: patterns as text,
+/// compiled again (and held to the same subset) when read back.
+#[derive(Deserialize)]
+#[serde(tag = "op", rename_all = "lowercase")]
+enum WireTest {
+    Present,
+    Equals { value: Scalar },
+    In { values: Vec<Scalar> },
+    Matches { source: String, ci: bool },
+}
+
+impl TryFrom<WireTest> for Test {
+    type Error = String;
+
+    fn try_from(w: WireTest) -> Result<Test, String> {
+        Ok(match w {
+            WireTest::Present => Test::Present,
+            WireTest::Equals { value } => Test::Equals { value },
+            WireTest::In { values } => Test::In { values },
+            WireTest::Matches { source, ci } => {
+                check_pattern(&source).map_err(|why| format!("pattern `{source}` {why}"))?;
+                let full = if ci {
+                    format!("(?i){source}")
+                } else {
+                    source.clone()
+                };
+                let regex = regex::Regex::new(&full).map_err(|e| e.to_string())?;
+                Test::Matches { source, ci, regex }
+            }
+        })
+    }
+}
+
 /// One compiled condition.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "t", rename_all = "lowercase")]
 pub enum Signal {
     /// The status code is one of these.

@@ -53,12 +53,14 @@ function packIndex(b) {
   }
   return { b, at };
 }
+// A vocabulary shard: word -> [term, pages], from `word\tterm\tpages`
+// lines (the term left empty when it is the word).
 function vocabOf(b) {
   const out = dict();
   for (const line of utf8(b).split("\n")) {
     if (!line) continue;
-    const tab = line.indexOf("\t");
-    if (tab < 0) out[line] = ""; else out[line.slice(0, tab)] = line.slice(tab + 1);
+    const [w, t, n] = line.split("\t");
+    out[w] = [t || w, +n];
   }
   return out;
 }
@@ -122,12 +124,15 @@ function createEngine(opts) {
     const v = (await keys()).v, first = shardOf(v, lo, cmp), loads = [get("v" + first)];
     for (let i = first + 1; i < v.length && cmp(v[i], hi) < 0; i++) loads.push(get("v" + i));
     const out = dict();
-    for (const s of await Promise.all(loads)) for (const w in s) if (cmp(w, lo) >= 0 && cmp(w, hi) < 0) out[w] = s[w] || w;
+    for (const s of await Promise.all(loads)) for (const w in s) if (cmp(w, lo) >= 0 && cmp(w, hi) < 0) out[w] = s[w][0];
     return out;
   }
   const near = (terms, ws) => ({ terms, words: ws, weight: 0.5, tw: terms.map(() => 0.5) });
   // A word's indexed term, or null when the vocabulary lacks it.
-  const termOf = (w) => keys().then((k) => get("v" + shardOf(k.v, w, cmp))).then((v) => (own(v, w) ? v[w] || w : null));
+  const entryOf = (w) => keys().then((k) => get("v" + shardOf(k.v, w, cmp))).then((v) => (own(v, w) ? v[w] : null));
+  const termOf = (w) => entryOf(w).then((e) => (e ? e[0] : null));
+  // How many pages have the word (0: none).
+  const pagesOf = (w) => entryOf(w).then((e) => (e ? e[1] : 0));
 
   // Word families (src/search/morph.rs): derivational suffixes taken off,
   // longest first, and the spellings the root may have had.
@@ -214,30 +219,13 @@ function createEngine(opts) {
       for (const r of matches(RUN, q.slice(a, b), a)) seg.all.push({ w: r.w, parts: matches(PART, r.w, r.at) });
       return seg;
     };
-    // A paste (more than MAXPARTS words): each distinct run once,
-    // identifiers first, then runs with a digit, then words of 4+ letters,
-    // in text order within a class, while the words fit (query.rs).
+    // A paste (more than MAXPARTS words) picks its runs once the
+    // vocabulary says how many pages have each word (choose, below).
     const finish = (seg) => {
-      let runs = seg.all;
       seg.parts = [];
       seg.runs = [];
-      if (runs.reduce((n, r) => n + r.parts.length, 0) > MAXPARTS) {
-        const seen = new Set(), ranked = [];
-        runs.forEach((r, i) => {
-          const c = r.parts.length > 1 ? 0 : /[0-9]/.test(r.w) ? 1 : Array.from(r.w).length >= 4 ? 2 : -1;
-          if (c >= 0 && !seen.has(r.w)) { seen.add(r.w); ranked.push([c, i]); }
-        });
-        ranked.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-        const kept = new Set();
-        let used = 0;
-        for (const [, i] of ranked) if (used + runs[i].parts.length <= MAXPARTS) { used += runs[i].parts.length; kept.add(i); }
-        runs = runs.filter((_, i) => kept.has(i));
-        seg.paste = true;
-      }
-      runs.forEach((r, i) => {
-        if (r.parts.length > 1) { seg.runs.push(r.w); for (const p of r.parts) p.scale = RUN_PART; }
-        for (const p of r.parts) { p.run = i; seg.parts.push(p); }
-      });
+      if (seg.all.reduce((n, r) => n + r.parts.length, 0) > MAXPARTS) seg.paste = true;
+      else use(seg, seg.all);
       return seg;
     };
     let from = 0;
@@ -249,9 +237,44 @@ function createEngine(opts) {
     return [finish(add(outside, from, q.length)), ...segs];
   }
 
+  // The runs a segment searches; an identifier typed whole also counts
+  // whole (rule 4), not in a paste, where none was typed by the reader.
+  function use(seg, runs) {
+    runs.forEach((r, i) => {
+      if (r.parts.length > 1 && !seg.paste) { seg.runs.push(r.w); for (const p of r.parts) p.scale = RUN_PART; }
+      for (const p of r.parts) { p.run = i; seg.parts.push(p); }
+    });
+  }
+  // Rule 2 for a paste (query.rs, `informative`): each distinct run once,
+  // none with a word the site lacks or on more than half the pages, the
+  // rarest first (by the pages of its rarest word with a letter; all-digit
+  // runs by their commonest word), then identifiers, codes, words, then
+  // position, while the words fit in MAXPARTS.
+  async function choose(seg) {
+    const total = (await pageFirsts()).length, seen = new Set(), ranked = [];
+    const counts = await Promise.all(seg.all.map((r) => Promise.all(r.parts.map((p) => pagesOf(p.w)))));
+    seg.all.forEach((r, i) => {
+      const c = r.parts.length > 1 ? 0 : /[0-9]/.test(r.w) ? 1 : Array.from(r.w).length >= 4 ? 2 : -1;
+      if (c < 0 || seen.has(r.w)) return;
+      seen.add(r.w);
+      const n = counts[i];
+      if (n.some((x) => x === 0)) return;
+      const lettered = n.filter((_, k) => /[^0-9]/.test(r.parts[k].w));
+      const spec = lettered.length ? Math.min(...lettered) : Math.max(...n);
+      if (spec * 2 > total) return;
+      ranked.push([spec, c, i]);
+    });
+    ranked.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+    const kept = new Set();
+    let used = 0;
+    for (const [, , i] of ranked) if (used + seg.all[i].parts.length <= MAXPARTS) { used += seg.all[i].parts.length; kept.add(i); }
+    use(seg, seg.all.filter((_, i) => kept.has(i)));
+  }
+
   async function search(query, o) {
     const q = Array.from(String(query == null ? "" : query)).slice(0, MAXQ).join("").toLowerCase();
     const m = await meta(), segs = parse(q);
+    await Promise.all(segs.filter((s) => s.paste).map(choose));
     let last = -1;
     for (const s of segs) for (const p of s.parts) last = Math.max(last, p.end);
     const prefix = o.typing && !/[\s"]$/.test(q);

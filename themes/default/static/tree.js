@@ -85,8 +85,8 @@
       var note = notes[path[i] + " " + path[i + 1]];
       if (note) {
         var why = document.createElement("span");
-        why.className = "tree-signal";
-        why.textContent = "from the paste: " + note;
+        why.className = note.evidence ? "tree-signal tree-evidence" : "tree-signal";
+        why.textContent = (note.evidence ? "likely, from the guides: " : "from the paste: ") + note.text;
         li.appendChild(why);
       }
       trailList.appendChild(li);

@@ -1,0 +1,416 @@
+//! Evidence: what a paste has in common with the guides under each remedy,
+//! for the questions no signal decides.
+//!
+//! Signals know the shapes their author thought of. Evidence knows what the
+//! site itself says: every remedy links guides, and a guide that shows
+//! `insufficient_credits`, `api.cohere.com` or a problem `type` URI is
+//! evidence for its remedies when a paste shows the same. How much a term
+//! counts is how specific it is to a *page* (not a section): a term on one
+//! page of 60 weighs ln 60 ≈ 4.1, one on every page weighs nothing, so
+//! `date`, `content-type`, `HTTP/2` or a UUID (on no page) add little or
+//! nothing.
+//!
+//! A remedy's score is the sum, over the distinct terms of the paste, of
+//! the term's weight once if one of its guide pages has the term and twice
+//! if the section a guide link points at (or the remedy's own text) has it,
+//! plus a bonus when a host the paste names is one its pages declare
+//! (`hosts` in front matter). A remedy whose pages declare hosts is ruled
+//! out when the paste says which host the request went to and that host is
+//! not one of them: a response from a service the site does not cover never
+//! lands on another service's remedy.
+//!
+//! Weights and scores are integers (hundredths), so the browser's copy of
+//! this arithmetic (`triage-engine.js`) adds up to exactly the same numbers.
+//! The model is built once per tree at build time and published with the
+//! tree page (`FORMAT.md` in this folder); `remedy triage` builds the same
+//! one.
+
+pub mod terms;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::paste::Paste;
+use super::{NodeKind, Tree};
+use crate::markdown::TextSection;
+
+/// How evidence decides. Calibrated on the tuning half of `tests/triage/`
+/// (see the README's "Evidence" section); published with the model so the
+/// browser reads the same numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Params {
+    /// Terms lighter than this (on most pages) are left out of the model.
+    pub min_weight: u32,
+    /// Score of a paste host that a page declares exactly.
+    pub host_exact: u32,
+    /// Score of a paste host on the same site as a declared one.
+    pub host_site: u32,
+    /// The best remedy needs at least this score to decide a question.
+    pub min_score: u32,
+    /// ... and at least this much more than the best remedy under any other answer.
+    pub margin: u32,
+    /// ... and at least this percentage of it.
+    pub ratio: u32,
+    /// Remedies listed when the walk stops at a question.
+    pub candidates: u32,
+}
+
+/// The calibrated parameters.
+pub const PARAMS: Params = Params {
+    min_weight: 30,
+    host_exact: 800,
+    host_site: 400,
+    min_score: 1200,
+    margin: 400,
+    ratio: 150,
+    candidates: 5,
+};
+
+/// A page as evidence reads it. Tree pages are left out by the caller.
+pub struct PageText<'a> {
+    /// Content path (`providers/stripe.md`), as remedies name their guides.
+    pub file: &'a str,
+    /// Site path (`providers/stripe/`).
+    pub path: &'a str,
+    /// Title and description.
+    pub title: &'a str,
+    /// Front matter's description, if any.
+    pub description: Option<&'a str>,
+    /// Front matter's `hosts`.
+    pub hosts: Vec<String>,
+    /// The rendered text by section.
+    pub sections: &'a [TextSection],
+}
+
+/// A guide page of the model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page {
+    /// Site path.
+    pub path: String,
+    /// Title.
+    pub title: String,
+    /// Declared hosts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hosts: Vec<String>,
+}
+
+/// A remedy of the model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Remedy {
+    /// The node's id in the tree.
+    pub id: String,
+    /// Its guide pages (indexes into [`Model::pages`]).
+    pub pages: Vec<u32>,
+    /// Its sections (indexes of the units in [`Term::units`]): the sections
+    /// its guide links point at, and its own text.
+    pub units: Vec<u32>,
+}
+
+/// One term of the model: its weight and where it stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Term {
+    /// `round(100 * ln(N / df))`, N pages, df of them with the term.
+    pub w: u32,
+    /// Guide pages with the term.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub p: Vec<u32>,
+    /// Units (sections linked by remedies, remedies' own texts) with it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub u: Vec<u32>,
+}
+
+/// The evidence model of one tree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Model {
+    /// How it decides.
+    pub params: Params,
+    /// Pages the site has (tree pages apart): what weights are relative to.
+    pub site_pages: u32,
+    /// The tree's guide pages.
+    pub pages: Vec<Page>,
+    /// Every remedy of the tree, in tree order.
+    pub remedies: Vec<Remedy>,
+    /// Terms, sorted.
+    pub terms: BTreeMap<String, Term>,
+}
+
+/// What a paste offers as evidence.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Features {
+    /// Distinct terms, in order of first appearance.
+    pub terms: Vec<String>,
+    /// Hosts named anywhere.
+    pub hosts: Vec<String>,
+    /// Hosts the request went to ([`Paste::hosts`]).
+    pub request_hosts: Vec<String>,
+}
+
+impl Features {
+    /// Reads `text` (already cut to [`super::paste::MAX_PASTE_CHARS`]) and
+    /// its parsed `paste`.
+    pub fn read(text: &str, paste: &Paste) -> Features {
+        Features {
+            terms: terms::distinct_terms(text),
+            hosts: terms::hosts(text),
+            request_hosts: paste.hosts.clone(),
+        }
+    }
+}
+
+/// How one remedy fares against a paste.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Score {
+    /// The total, in hundredths.
+    pub total: u32,
+    /// Terms that counted, heaviest first (ties: alphabetical).
+    pub terms: Vec<(String, u32)>,
+    /// A paste host one of its pages declares (or shares a site with).
+    pub host: Option<String>,
+    /// False when the paste's request went to a host none of its pages
+    /// declare.
+    pub eligible: bool,
+}
+
+impl Model {
+    /// Builds the model of `tree` from every page of the site.
+    pub fn build(tree: &Tree, pages: &[PageText<'_>]) -> Model {
+        let index: HashMap<&str, usize> =
+            pages.iter().enumerate().map(|(i, p)| (p.file, i)).collect();
+        // Guide pages, in order of first use; units (linked sections and
+        // remedies' own texts) with their terms.
+        let mut guide_of: BTreeMap<usize, u32> = BTreeMap::new();
+        let mut model_pages: Vec<Page> = Vec::new();
+        let mut unit_of: HashMap<(usize, Option<&str>), u32> = HashMap::new();
+        let mut unit_terms: Vec<HashSet<String>> = Vec::new();
+        let mut remedies = Vec::new();
+        for node in &tree.nodes {
+            let NodeKind::Remedy {
+                title,
+                body,
+                guides,
+                ..
+            } = &node.kind
+            else {
+                continue;
+            };
+            let mut r = Remedy {
+                id: node.id.clone(),
+                pages: Vec::new(),
+                units: Vec::new(),
+            };
+            for g in guides {
+                let Some(&p) = index.get(g.file.as_str()) else {
+                    continue;
+                };
+                let gi = *guide_of.entry(p).or_insert_with(|| {
+                    model_pages.push(Page {
+                        path: pages[p].path.to_string(),
+                        title: pages[p].title.to_string(),
+                        hosts: pages[p].hosts.clone(),
+                    });
+                    model_pages.len() as u32 - 1
+                });
+                if !r.pages.contains(&gi) {
+                    r.pages.push(gi);
+                }
+                let key = (p, g.anchor.as_deref());
+                let unit = *unit_of.entry(key).or_insert_with(|| {
+                    unit_terms.push(section_terms(&pages[p], g.anchor.as_deref()));
+                    unit_terms.len() as u32 - 1
+                });
+                if !r.units.contains(&unit) {
+                    r.units.push(unit);
+                }
+            }
+            let own = format!(
+                "{title} {} {}",
+                node.short.as_deref().unwrap_or(""),
+                body.text
+            );
+            unit_terms.push(terms::distinct_terms(&own).into_iter().collect());
+            r.units.push(unit_terms.len() as u32 - 1);
+            remedies.push(r);
+        }
+        // The terms that can count: those of guide pages and units.
+        let guide_terms: Vec<HashSet<String>> =
+            guide_of.keys().map(|&p| page_terms(&pages[p])).collect();
+        let mut vocabulary: HashSet<&str> = HashSet::new();
+        for set in guide_terms.iter().chain(&unit_terms) {
+            vocabulary.extend(set.iter().map(String::as_str));
+        }
+        // Document frequencies over every page, for those terms only.
+        let mut df: HashMap<&str, u32> = HashMap::new();
+        for (i, page) in pages.iter().enumerate() {
+            let set = match guide_of.get(&i) {
+                Some(&g) => guide_terms[g as usize].clone(),
+                None => page_terms(page),
+            };
+            for t in set {
+                if let Some(&v) = vocabulary.get(t.as_str()) {
+                    *df.entry(v).or_default() += 1;
+                }
+            }
+        }
+        let n = pages.len().max(1) as f64;
+        let mut terms_out: BTreeMap<String, Term> = BTreeMap::new();
+        for &t in &vocabulary {
+            let d = df.get(t).copied().unwrap_or(0).max(1) as f64;
+            let w = (100.0 * (n / d).ln()).round().max(0.0) as u32;
+            if w < PARAMS.min_weight {
+                continue;
+            }
+            let p: Vec<u32> = (0..guide_terms.len() as u32)
+                .filter(|&g| guide_terms[g as usize].contains(t))
+                .collect();
+            let u: Vec<u32> = (0..unit_terms.len() as u32)
+                .filter(|&x| unit_terms[x as usize].contains(t))
+                .collect();
+            terms_out.insert(t.to_string(), Term { w, p, u });
+        }
+        Model {
+            params: PARAMS,
+            site_pages: pages.len() as u32,
+            pages: model_pages,
+            remedies,
+            terms: terms_out,
+        }
+    }
+
+    /// Checks a model read back from a file: every index in range.
+    pub fn check(&self) -> Result<(), String> {
+        let pages = self.pages.len() as u32;
+        let units = self
+            .remedies
+            .iter()
+            .flat_map(|r| r.units.iter().copied())
+            .max()
+            .map_or(0, |u| u + 1);
+        let bad_page = self
+            .remedies
+            .iter()
+            .flat_map(|r| &r.pages)
+            .any(|&p| p >= pages)
+            || self.terms.values().flat_map(|t| &t.p).any(|&p| p >= pages);
+        let bad_unit = self.terms.values().flat_map(|t| &t.u).any(|&u| u >= units);
+        if bad_page || bad_unit {
+            return Err("triage data has an evidence index out of range".into());
+        }
+        Ok(())
+    }
+
+    /// Scores every remedy (in [`Model::remedies`] order) against `f`.
+    pub fn score(&self, f: &Features) -> Vec<Score> {
+        let mut out = vec![
+            Score {
+                eligible: true,
+                ..Score::default()
+            };
+            self.remedies.len()
+        ];
+        let mut by_page: Vec<Vec<usize>> = vec![Vec::new(); self.pages.len()];
+        let mut by_unit: HashMap<u32, Vec<usize>> = HashMap::new();
+        for (r, rem) in self.remedies.iter().enumerate() {
+            for &p in &rem.pages {
+                by_page[p as usize].push(r);
+            }
+            for &u in &rem.units {
+                by_unit.entry(u).or_default().push(r);
+            }
+        }
+        let mut level = vec![0u32; self.remedies.len()];
+        for t in &f.terms {
+            let Some(term) = self.terms.get(t) else {
+                continue;
+            };
+            level.iter_mut().for_each(|l| *l = 0);
+            for &p in &term.p {
+                for &r in &by_page[p as usize] {
+                    level[r] = level[r].max(1);
+                }
+            }
+            for u in &term.u {
+                for &r in by_unit.get(u).map(Vec::as_slice).unwrap_or_default() {
+                    level[r] = 2;
+                }
+            }
+            for (r, &l) in level.iter().enumerate() {
+                if l > 0 {
+                    out[r].total += term.w * l;
+                    out[r].terms.push((t.clone(), term.w * l));
+                }
+            }
+        }
+        for (r, rem) in self.remedies.iter().enumerate() {
+            let declared: Vec<&str> = rem
+                .pages
+                .iter()
+                .flat_map(|&p| self.pages[p as usize].hosts.iter().map(String::as_str))
+                .collect();
+            let exact = |h: &str| declared.iter().any(|d| terms::host_matches(d, h));
+            let same_site = |h: &str| {
+                declared
+                    .iter()
+                    .any(|d| terms::site(d.trim_start_matches("*.")) == terms::site(h))
+            };
+            let s = &mut out[r];
+            if let Some(h) = f.hosts.iter().find(|h| exact(h)) {
+                s.total += self.params.host_exact;
+                s.host = Some(h.clone());
+            } else if let Some(h) = f.hosts.iter().find(|h| same_site(h)) {
+                s.total += self.params.host_site;
+                s.host = Some(h.clone());
+            }
+            s.eligible = declared.is_empty()
+                || f.request_hosts.is_empty()
+                || f.request_hosts.iter().any(|h| exact(h) || same_site(h));
+            s.terms
+                .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        }
+        out
+    }
+}
+
+/// Every term of a page: title, description, hosts and all its text.
+fn page_terms(page: &PageText<'_>) -> HashSet<String> {
+    let mut text = String::new();
+    text.push_str(page.title);
+    text.push(' ');
+    text.push_str(page.description.unwrap_or(""));
+    for h in &page.hosts {
+        text.push(' ');
+        text.push_str(h);
+    }
+    for s in page.sections {
+        text.push(' ');
+        text.push_str(s.heading.as_deref().unwrap_or(""));
+        text.push(' ');
+        text.push_str(&s.text);
+    }
+    terms::distinct_terms(&text).into_iter().collect()
+}
+
+/// The terms of the section `anchor` points at, with its subsections (the
+/// whole page without an anchor, or when the anchor is not a section's).
+fn section_terms(page: &PageText<'_>, anchor: Option<&str>) -> HashSet<String> {
+    let Some(at) = anchor.and_then(|a| {
+        page.sections
+            .iter()
+            .position(|s| s.id.as_deref() == Some(a))
+    }) else {
+        return page_terms(page);
+    };
+    let level = page.sections[at].level;
+    let mut text = String::new();
+    for s in std::iter::once(&page.sections[at]).chain(
+        page.sections[at + 1..]
+            .iter()
+            .take_while(|s| s.level > level),
+    ) {
+        text.push_str(s.heading.as_deref().unwrap_or(""));
+        text.push(' ');
+        text.push_str(&s.text);
+        text.push(' ');
+    }
+    terms::distinct_terms(&text).into_iter().collect()
+}

@@ -1,0 +1,216 @@
+//! The words evidence is made of, read the same way from a guide page and
+//! from a paste (and by `triage-engine.js` in the browser, which follows
+//! this file rule for rule).
+//!
+//! A *run* is ASCII letters and digits, with single `_`, `-` or `.` joiners
+//! between them: `insufficient_quota`, `api.cohere.com`, `x-request-id`,
+//! `E_ApiResponseCodes.ENDPOINT_PERMISSION_DENIED`. A run yields itself,
+//! lowercased; a run with joiners also yields its `.`-separated segments and
+//! its alphanumeric parts, so `error.type` in a paste meets `type` on a
+//! page. Anything else, non-ASCII letters included, separates runs: error
+//! identifiers are ASCII, and one rule both engines read alike beats a
+//! Unicode class each engine reads its own way.
+
+use std::collections::HashSet;
+
+/// Terms shorter than this say nothing (`a`, `v`).
+pub const MIN_TERM: usize = 2;
+/// Terms longer than this are tokens, hashes or base64, never evidence.
+pub const MAX_TERM: usize = 64;
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+}
+
+fn is_joiner(b: u8) -> bool {
+    matches!(b, b'_' | b'-' | b'.')
+}
+
+/// The runs of `text`, lowercased, in order (repeats included).
+pub fn runs(text: &str) -> impl Iterator<Item = String> + '_ {
+    let b = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() && !is_word(b[i]) {
+            i += 1;
+        }
+        if i >= b.len() {
+            return None;
+        }
+        let start = i;
+        loop {
+            while i < b.len() && is_word(b[i]) {
+                i += 1;
+            }
+            if i + 1 < b.len() && is_joiner(b[i]) && is_word(b[i + 1]) {
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        Some(text[start..i].to_ascii_lowercase())
+    })
+}
+
+/// The terms one run yields: itself, its `.` segments, its parts; each once,
+/// in that order, within the length bounds.
+pub fn run_terms(run: &str, out: &mut Vec<String>) {
+    let mut push = |t: &str| {
+        if (MIN_TERM..=MAX_TERM).contains(&t.len()) && !out.iter().any(|o| o == t) {
+            out.push(t.to_string());
+        }
+    };
+    push(run);
+    if !run.bytes().any(is_joiner) {
+        return;
+    }
+    if run.contains('.') {
+        for seg in run.split('.') {
+            push(seg);
+        }
+    }
+    for part in run.split(|c: char| is_joiner(c as u8)) {
+        push(part);
+    }
+}
+
+/// Every distinct term of `text`, in order of first appearance.
+pub fn distinct_terms(text: &str) -> Vec<String> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    let mut one = Vec::new();
+    for run in runs(text) {
+        one.clear();
+        run_terms(&run, &mut one);
+        for t in one.drain(..) {
+            if seen.insert(t.clone()) {
+                out.push(t);
+            }
+        }
+    }
+    out
+}
+
+/// A run that reads as a host name: two or more labels of letters, digits
+/// and inner hyphens, the last one letters only (`api.cohere.com`, not
+/// `response.ok`'s look-alikes such as `1.1` or `error_code.x`).
+pub fn is_host(run: &str) -> bool {
+    let labels: Vec<&str> = run.split('.').collect();
+    labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+        })
+        && labels.last().is_some_and(|l| {
+            (2..=24).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_alphabetic())
+        })
+}
+
+/// The hosts named anywhere in `text` (URLs, bare domains), distinct, in order.
+pub fn hosts(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for run in runs(text) {
+        if is_host(&run) && !out.contains(&run) {
+            out.push(run);
+        }
+    }
+    out
+}
+
+/// The registrable part of a host, roughly: its last two labels, or three
+/// when the second-to-last is a short second-level label under a country
+/// code (`example.co.uk`). Hosts of one site share it.
+pub fn site(host: &str) -> &str {
+    let labels: Vec<&str> = host.split('.').collect();
+    let n = labels.len();
+    let take = if n >= 3 && labels[n - 1].len() == 2 && labels[n - 2].len() <= 3 {
+        3
+    } else {
+        2
+    };
+    if n <= take {
+        return host;
+    }
+    let skip: usize = labels[..n - take].iter().map(|l| l.len() + 1).sum();
+    &host[skip..]
+}
+
+/// Whether a declared host (`api.x.com`, or `*.x.com` for its subdomains)
+/// names `host` exactly.
+pub fn host_matches(declared: &str, host: &str) -> bool {
+    match declared.strip_prefix("*.") {
+        Some(base) => {
+            host.len() > base.len() + 1 && host.ends_with(base) && {
+                host.as_bytes()[host.len() - base.len() - 1] == b'.'
+            }
+        }
+        None => declared == host,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_join_identifiers_hosts_and_headers() {
+        let r: Vec<String> =
+            runs("error.type: \"insufficient_quota\" at api.cohere.com. X-Request-Id: req_1")
+                .collect();
+        assert_eq!(
+            r,
+            [
+                "error.type",
+                "insufficient_quota",
+                "at",
+                "api.cohere.com",
+                "x-request-id",
+                "req_1"
+            ]
+        );
+        // Joiners need a word on both sides; other characters split.
+        let r: Vec<String> = runs("__a--b c/d e:f g.h. é").collect();
+        assert_eq!(r, ["a", "b", "c", "d", "e", "f", "g.h"]);
+    }
+
+    #[test]
+    fn a_run_yields_itself_its_segments_and_its_parts() {
+        let mut out = Vec::new();
+        run_terms("e_apiresponsecodes.endpoint_permission_denied", &mut out);
+        assert_eq!(
+            out,
+            [
+                "e_apiresponsecodes.endpoint_permission_denied",
+                "e_apiresponsecodes",
+                "endpoint_permission_denied",
+                "apiresponsecodes",
+                "endpoint",
+                "permission",
+                "denied"
+            ]
+        );
+        assert_eq!(
+            distinct_terms("HTTP/2 402 402 card_declined"),
+            ["http", "402", "card_declined", "card", "declined"]
+        );
+        // Bounds: one letter, and 65 characters, are not terms.
+        assert!(distinct_terms(&format!("a {}", "x".repeat(65))).is_empty());
+    }
+
+    #[test]
+    fn hosts_and_sites() {
+        assert_eq!(
+            hosts("POST https://api.cohere.com/v2/chat see docs.cohere.com, response.ok 1.1 error.type"),
+            ["api.cohere.com", "docs.cohere.com", "response.ok", "error.type"]
+        );
+        assert_eq!(site("api.cohere.com"), "cohere.com");
+        assert_eq!(site("shop.example.co.uk"), "example.co.uk");
+        assert_eq!(site("example.com"), "example.com");
+        assert!(host_matches("*.myshopify.com", "acme.myshopify.com"));
+        assert!(!host_matches("*.myshopify.com", "myshopify.com"));
+        assert!(!host_matches("*.myshopify.com", "evilmyshopify.com"));
+        assert!(host_matches("api.stripe.com", "api.stripe.com"));
+    }
+}
