@@ -11,7 +11,14 @@
 //! - no link points at a moving branch (`/blob/main/`, `/tree/master/`, ...)
 //!   of a repository: specs change, so a citation pins a commit;
 //! - a source that is a user report (an issue thread, a forum post, a gist)
-//!   says so in its Sources label, so it is not mistaken for documentation.
+//!   says so in its Sources label, so it is not mistaken for documentation;
+//! - every provider page declares the `hosts` its service answers from (an
+//!   empty list only with a comment saying why there is none);
+//! - every fenced `http` block is a well-formed message (a status or request
+//!   line, then `Name: value` headers, and a JSON body that parses) and
+//!   every fenced `json` block parses: readers paste these examples, and
+//!   triage reads them;
+//! - no "Last checked" anywhere in `content/` gives only a month.
 //!
 //! That every tree remedy links to a guide section that exists is checked
 //! where it always was: the build fails on a broken guide link
@@ -228,8 +235,9 @@ fn unlabelled_reports(markdown: &str) -> Vec<String> {
 const MOVING_BRANCHES: &[&str] = &["main", "master", "HEAD", "develop", "trunk", "gh-pages"];
 
 /// URLs in `text` (Markdown or TOML) that point at a moving branch of a
-/// GitHub repository: `github.com/o/r/{blob,tree,raw,...}/<branch>/...` or
-/// `raw.githubusercontent.com/o/r/<branch>/...`.
+/// GitHub repository: `github.com/o/r/{blob,tree,raw,...}/<branch>/...`,
+/// `raw.githubusercontent.com/o/r/<branch>/...`, or the repository's front
+/// page `github.com/o/r` (its default branch).
 fn moving_branch_links(text: &str) -> Vec<String> {
     let mut found = Vec::new();
     for (index, line) in text.lines().enumerate() {
@@ -247,6 +255,10 @@ fn moving_branch_links(text: &str) -> Vec<String> {
                     Some(*branch)
                 }
                 ["raw.githubusercontent.com", _, _, branch, ..] => Some(*branch),
+                // A repository's front page shows its default branch.
+                ["github.com", _, repo] | ["github.com", _, repo, ""] if !repo.is_empty() => {
+                    Some("HEAD")
+                }
                 _ => None,
             };
             if branch.is_some_and(|b| MOVING_BRANCHES.contains(&b)) {
@@ -268,9 +280,9 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// The date of a `Last checked:` line: `YYYY-MM-DD`, or `YYYY-MM` for pages
-/// checked before day precision was kept, and nothing else on the line. It
-/// is the day the sources were read, so it cannot lie in the future.
+/// The date of a `Last checked:` line: `YYYY-MM-DD` and nothing else on the
+/// line (a month is not enough: say which day the sources were read). It is
+/// the day the sources were read, so it cannot lie in the future.
 fn parse_last_checked(line: &str, today: i64) -> Result<(), String> {
     let value = line
         .strip_prefix("Last checked: ")
@@ -282,7 +294,11 @@ fn parse_last_checked(line: &str, today: i64) -> Result<(), String> {
         .collect::<Option<Vec<_>>>()
         .ok_or_else(|| format!("`{value}` is not a bare date (YYYY-MM-DD): write only the day the sources were read"))?;
     let (y, m, d) = match (parts.as_slice(), numbers.as_slice()) {
-        ([ys, ms], [y, m]) if ys.len() == 4 && ms.len() == 2 => (*y, *m, 1),
+        ([ys, ms], [_, _]) if ys.len() == 4 && ms.len() == 2 => {
+            return Err(format!(
+                "`{value}` gives only a month: write the day the sources were read (YYYY-MM-DD)"
+            ))
+        }
         ([ys, ms, ds], [y, m, d]) if ys.len() == 4 && ms.len() == 2 && ds.len() == 2 => {
             (*y, *m, *d)
         }
@@ -318,6 +334,188 @@ fn check_last_checked(markdown: &str, today: i64) -> Result<(), String> {
         [line] => parse_last_checked(line.trim(), today),
         _ => Err(format!("{} `Last checked` lines; keep one", lines.len())),
     }
+}
+
+/// The TOML front matter of a page (between the `+++` lines), if any.
+fn front_matter(markdown: &str) -> Option<&str> {
+    let rest = markdown.strip_prefix("+++\n")?;
+    let end = rest.find("\n+++")?;
+    Some(&rest[..end + 1])
+}
+
+/// Why a provider page's `hosts` is missing or unexplained, if it is. A
+/// service that has no host of its own (a self-hosted server, a proxy that
+/// answers from its customers' sites) writes `hosts = []` with a comment on
+/// that line saying so.
+fn hosts_problem(markdown: &str) -> Option<String> {
+    let Some(fm) = front_matter(markdown) else {
+        return Some("no +++ front matter".to_string());
+    };
+    let table: toml::Table = match fm.parse() {
+        Ok(table) => table,
+        Err(e) => return Some(format!("front matter does not parse: {e}")),
+    };
+    let Some(hosts) = table.get("hosts") else {
+        return Some(
+            "no `hosts`: list the hosts the service answers from (its API base URL)".to_string(),
+        );
+    };
+    let Some(hosts) = hosts.as_array() else {
+        return Some("`hosts` is not a list".to_string());
+    };
+    if hosts.iter().any(|h| h.as_str().is_none_or(str::is_empty)) {
+        return Some("`hosts` holds something other than host names".to_string());
+    }
+    let explained = fm
+        .lines()
+        .any(|l| l.trim_start().starts_with("hosts") && l.contains('#'));
+    if hosts.is_empty() && !explained {
+        return Some(
+            "`hosts = []` without a comment saying why the service has no host".to_string(),
+        );
+    }
+    None
+}
+
+/// Fenced code blocks of a Markdown text: the line of the opening fence
+/// (counting from 1), the first word of its info string, and its body.
+fn code_blocks(markdown: &str) -> Vec<(usize, String, String)> {
+    let mut blocks = Vec::new();
+    let mut open: Option<(usize, &str, String, String)> = None;
+    for (index, line) in markdown.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if let Some((start, marker, lang, mut body)) = open.take() {
+            if trimmed.trim_end() == marker {
+                blocks.push((start, lang, body));
+            } else {
+                body.push_str(line);
+                body.push('\n');
+                open = Some((start, marker, lang, body));
+            }
+            continue;
+        }
+        for marker in ["```", "~~~"] {
+            if let Some(info) = trimmed.strip_prefix(marker) {
+                let lang = info.split_whitespace().next().unwrap_or("").to_string();
+                open = Some((index + 1, marker, lang, String::new()));
+                break;
+            }
+        }
+    }
+    blocks
+}
+
+/// `HTTP/1.1 402 Payment Required`, `HTTP/2 402`: a status line.
+fn is_status_line(line: &str) -> bool {
+    let mut parts = line.split(' ');
+    let version = parts.next().unwrap_or("");
+    let code = parts.next().unwrap_or("");
+    matches!(
+        version,
+        "HTTP/1.0" | "HTTP/1.1" | "HTTP/2" | "HTTP/2.0" | "HTTP/3"
+    ) && code.len() == 3
+        && code.chars().all(|c| c.is_ascii_digit())
+        && ('1'..='5').contains(&code.chars().next().unwrap())
+}
+
+/// `GET /v1/quote HTTP/1.1`: a request line.
+fn is_request_line(line: &str) -> bool {
+    let parts: Vec<&str> = line.split(' ').collect();
+    matches!(parts.as_slice(), [method, target, version]
+        if !method.is_empty()
+            && method.chars().all(|c| c.is_ascii_uppercase())
+            && !target.is_empty()
+            && version.starts_with("HTTP/"))
+}
+
+/// Why the body of an `http` block is not a message a reader could have
+/// pasted, if it is not: a status line (or a request line), then header
+/// lines `Name: value` up to a blank line (no folded continuation lines),
+/// and a body that parses when a header says it is JSON.
+fn http_block_problem(block: &str) -> Option<String> {
+    let mut lines = block.lines();
+    let start = lines.next().unwrap_or("");
+    if !is_status_line(start) && !is_request_line(start) {
+        return Some(format!(
+            "`{start}` is neither a status line (`HTTP/1.1 402 Payment Required`) nor a request line"
+        ));
+    }
+    let mut json = false;
+    for line in lines.by_ref() {
+        if line.trim().is_empty() {
+            break;
+        }
+        let Some((name, value)) = line.split_once(':') else {
+            return Some(format!("`{line}` is not a `Name: value` header line"));
+        };
+        let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+        if name.is_empty() || !name.chars().all(token) {
+            return Some(format!("`{line}` is not a `Name: value` header line"));
+        }
+        if name.eq_ignore_ascii_case("content-type") && value.to_ascii_lowercase().contains("json")
+        {
+            json = true;
+        }
+    }
+    let body: String = lines.collect::<Vec<_>>().join("\n");
+    if json && !body.trim().is_empty() {
+        if let Err(e) = serde_json::from_str::<serde_json::Value>(&body) {
+            return Some(format!("the JSON body does not parse: {e}"));
+        }
+    }
+    None
+}
+
+/// Problems of the `http` and `json` blocks of a page, as `line: problem`.
+fn example_problems(markdown: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (line, lang, body) in code_blocks(markdown) {
+        let problem = match lang.as_str() {
+            "http" => http_block_problem(&body),
+            "json" => serde_json::from_str::<serde_json::Value>(&body)
+                .err()
+                .map(|e| format!("the json block does not parse: {e}")),
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            problems.push(format!("{line}: {problem}"));
+        }
+    }
+    problems
+}
+
+/// Month names, lowercase, as `month_precision_checks` looks for them.
+const MONTHS: &str =
+    "january february march april may june july august september october november december";
+
+/// "Last checked" mentions anywhere in a text that give a month, not a day:
+/// `Last checked: 2026-11`, `last checked in November 2026`, as `line: text`.
+fn month_precision_checks(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let lower = line.to_lowercase();
+        for (pos, _) in lower.match_indices("last checked") {
+            let rest = lower[pos + "last checked".len()..]
+                .trim_start_matches(|c: char| c == ':' || c == '*' || c.is_whitespace());
+            let rest = rest.strip_prefix("in ").unwrap_or(rest);
+            let digits = |b: &[u8]| b.iter().all(u8::is_ascii_digit);
+            let b = rest.as_bytes();
+            let iso_month = b.len() >= 7
+                && digits(&b[..4])
+                && b[4] == b'-'
+                && digits(&b[5..7])
+                && !(b.len() >= 10 && b[7] == b'-' && digits(&b[8..10]));
+            let named_month = MONTHS.split(' ').any(|m| {
+                rest.strip_prefix(m)
+                    .map(|r| r.trim_start_matches([' ', ',']).as_bytes())
+                    .is_some_and(|r| r.len() >= 4 && digits(&r[..4]))
+            });
+            if iso_month || named_month {
+                found.push(format!("{}: {}", index + 1, line.trim()));
+            }
+        }
+    }
+    found
 }
 
 #[test]
@@ -430,6 +628,17 @@ fn moving_branches_are_flagged_and_commits_are_not() {
     let hits = moving_branch_links(text);
     assert_eq!(hits.len(), 3, "{hits:?}");
     assert!(hits[0].starts_with("1: ") && hits[2].starts_with("3: "));
+    // A repository's front page is its default branch; an issue is not.
+    let text = "[repo](https://github.com/o/spec) and [slash](https://github.com/o/spec/)\n\
+                [user](https://github.com/o) [pr](https://github.com/o/spec/pull/3)\n";
+    let hits = moving_branch_links(text);
+    assert_eq!(
+        hits,
+        [
+            "1: https://github.com/o/spec",
+            "1: https://github.com/o/spec/"
+        ]
+    );
 }
 
 #[test]
@@ -437,8 +646,8 @@ fn last_checked_must_be_a_bare_past_date() {
     let today = days_from_civil(2026, 12, 1);
     assert_eq!(days_from_civil(1970, 1, 1), 0);
     assert!(check_last_checked("x\n\nLast checked: 2026-12-01\n", today).is_ok());
-    assert!(check_last_checked("Last checked: 2026-11\n", today).is_ok());
     let bad = [
+        "Last checked: 2026-11\n",
         "Last checked: 2026-09-09 (date of draft-httpauth-payment-01)\n",
         "Last checked: 2027-01-01\n",
         "Last checked: 2026-13-01\n",
@@ -498,4 +707,126 @@ fn report_links_without_the_word_report_are_flagged() {
         "https://github.com/owner/repo/blob/0123abc/spec.md"
     ));
     assert!(is_report_url("https://github.com/owner/repo/pull/7"));
+}
+
+#[test]
+fn every_provider_page_declares_its_hosts() {
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for page in files(".md") {
+        let r = rel(&page);
+        if !r.starts_with("providers/") || r.ends_with("_index.md") {
+            continue;
+        }
+        checked += 1;
+        if let Some(problem) = hosts_problem(&fs::read_to_string(&page).unwrap()) {
+            problems.push(format!("{r}: {problem}"));
+        }
+    }
+    assert!(checked >= 15, "only {checked} provider pages");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn missing_or_unexplained_hosts_are_flagged() {
+    let page = |fm: &str| format!("+++\ntitle = \"x\"\n{fm}+++\n\nText.\n");
+    assert_eq!(
+        hosts_problem(&page("hosts = [\"api.x.com\", \"*.x.net\"]\n")),
+        None
+    );
+    assert_eq!(
+        hosts_problem(&page(
+            "hosts = []  # self-hosted: answers from the operator's server\n"
+        )),
+        None
+    );
+    assert!(hosts_problem(&page("")).unwrap().contains("no `hosts`"));
+    assert!(hosts_problem(&page("hosts = []\n"))
+        .unwrap()
+        .contains("comment"));
+    assert!(hosts_problem(&page("hosts = \"api.x.com\"\n")).is_some());
+    assert!(hosts_problem(&page("hosts = [\"\"]\n")).is_some());
+    assert!(hosts_problem("No front matter.\n").is_some());
+}
+
+#[test]
+fn example_responses_and_json_blocks_parse() {
+    let mut blocks = 0;
+    let mut problems = Vec::new();
+    for page in files(".md") {
+        let text = fs::read_to_string(&page).unwrap();
+        blocks += code_blocks(&text)
+            .iter()
+            .filter(|(_, lang, _)| lang == "http" || lang == "json")
+            .count();
+        for problem in example_problems(&text) {
+            problems.push(format!("{}:{problem}", rel(&page)));
+        }
+    }
+    assert!(
+        blocks > 40,
+        "only {blocks} http and json blocks: is the reader broken?"
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn malformed_example_responses_are_flagged() {
+    let good =
+        "Text.\n\n```http\nHTTP/1.1 402 Payment Required\nContent-Type: application/json\n\n\
+                {\"error\": {\"code\": \"insufficient_quota\"}}\n```\n\n\
+                ```http\nHTTP/2 402\ncrawler-price: USD 0.01\n```\n\n\
+                ```http\nGET /v1/quote HTTP/1.1\nHost: api.example.com\n```\n\n\
+                ```json\n{\"message\": \"ok\"}\n```\n\n```text\nnot checked\n```\n";
+    assert_eq!(example_problems(good), Vec::<String>::new());
+    assert_eq!(code_blocks(good).len(), 5);
+    let bad = [
+        // A header without its status line.
+        "```http\nAllow: GET, HEAD\n```\n",
+        // A status code that is not three digits.
+        "```http\nHTTP/1.1 4020 Payment Required\n```\n",
+        // A folded (continuation) header line.
+        "```http\nHTTP/1.1 402 Payment Required\nWWW-Authenticate: Payment id=\"1\",\n    realm=\"x\"\n```\n",
+        // A header line without a colon.
+        "```http\nHTTP/1.1 402 Payment Required\nContent-Type application/json\n```\n",
+        // A JSON body with a trailing comma.
+        "```http\nHTTP/1.1 402 Payment Required\nContent-Type: application/json\n\n{\"a\": 1,}\n```\n",
+        // A json block with a comment in it.
+        "```json\n{\"a\": 1} // the body\n```\n",
+        "```json\n{\"error\": ...}\n```\n",
+    ];
+    for page in bad {
+        let problems = example_problems(page);
+        assert_eq!(problems.len(), 1, "{page:?}: {problems:?}");
+        assert!(problems[0].starts_with("1: "), "{problems:?}");
+    }
+}
+
+#[test]
+fn no_last_checked_gives_only_a_month() {
+    let mut problems = Vec::new();
+    let mut sources = files(".md");
+    sources.extend(files(".toml"));
+    for file in sources {
+        for hit in month_precision_checks(&fs::read_to_string(&file).unwrap()) {
+            problems.push(format!(
+                "{}:{hit}: give the day the sources were read (YYYY-MM-DD)",
+                rel(&file)
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn month_precision_last_checked_is_flagged_anywhere() {
+    let text = "Last checked: 2026-12-01\n\
+                Intro. Last checked: 2026-11.\n\
+                **Last checked:** 2026-10\n\
+                The table was last checked in November 2026.\n\
+                Last checked: 7 December 2026\n\
+                \"Last checked\" is the day the sources were read.\n";
+    let hits = month_precision_checks(text);
+    assert_eq!(hits.len(), 3, "{hits:?}");
+    assert!(hits[0].starts_with("2: ") && hits[1].starts_with("3: ") && hits[2].starts_with("4: "));
 }
