@@ -91,3 +91,94 @@ impl Site {
             .collect()
     }
 }
+
+/// What a pasted response leads to in one of the site's trees, for the top
+/// of `remedy search`'s results (the search box shows the same card).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PasteOutcome {
+    /// The tree's title.
+    pub tree: String,
+    /// The node reached: a remedy, or the question that needs the reader.
+    pub node: String,
+    /// Its heading.
+    pub heading: String,
+    /// True for a remedy.
+    pub remedy: bool,
+    /// Questions the paste answered.
+    pub answered: usize,
+    /// What decided the last answer, in words (at a remedy).
+    pub because: Option<String>,
+    /// The step's URL.
+    pub url: String,
+    /// At a question: the likeliest remedies under it, `(heading, url)`.
+    pub candidates: Vec<(String, String)>,
+}
+
+impl Site {
+    /// Walks every tree of the built site with `query` when it reads as a
+    /// pasted response (a status line with headers or a body, JSON, or
+    /// several headers); the first tree that reaches a remedy, else the one
+    /// that answered most. `None` for an ordinary query or a site without
+    /// trees (an unreadable data file is skipped: search still answers).
+    pub fn triage(&self, query: &str) -> Option<PasteOutcome> {
+        let text = crate::tree::paste::cap(query, crate::tree::paste::MAX_PASTE_CHARS);
+        if !crate::tree::paste::parse(text).looks_like_response() {
+            return None;
+        }
+        let meta = std::fs::read_to_string(self.dir.join("search/meta.js")).ok()?;
+        let json = meta
+            .trim()
+            .strip_prefix("__remedySearch(\"meta\",")?
+            .strip_suffix(");")?;
+        let meta: serde_json::Value = serde_json::from_str(json).ok()?;
+        let mut best: Option<PasteOutcome> = None;
+        for url in meta
+            .get("triage")?
+            .as_array()?
+            .iter()
+            .filter_map(|u| u.as_str())
+        {
+            let file = url.split('?').next().unwrap_or(url);
+            let Ok(script) = std::fs::read_to_string(self.dir.join(file)) else {
+                continue;
+            };
+            let Ok(data) = crate::tree::triage::Data::from_script(&script) else {
+                continue;
+            };
+            let walked = crate::triage::walk_text(&data, text);
+            let step = |id: &str| format!("{}{}#{id}", self.base, data.path);
+            let outcome = PasteOutcome {
+                candidates: walked
+                    .candidates
+                    .iter()
+                    .take(3)
+                    .map(|c| {
+                        (
+                            data.headings.get(&c.node).cloned().unwrap_or_default(),
+                            step(&c.node),
+                        )
+                    })
+                    .collect(),
+                tree: data.title.clone(),
+                heading: data.headings.get(&walked.node).cloned().unwrap_or_default(),
+                remedy: !data.questions.contains_key(&walked.node),
+                answered: walked.steps.len(),
+                because: walked
+                    .steps
+                    .last()
+                    .filter(|_| !data.questions.contains_key(&walked.node))
+                    .map(|s| s.signal.clone()),
+                url: step(&walked.node),
+                node: walked.node,
+            };
+            let better = match &best {
+                None => true,
+                Some(b) => (outcome.remedy, outcome.answered) > (b.remedy, b.answered),
+            };
+            if better {
+                best = Some(outcome);
+            }
+        }
+        best.filter(|b| b.answered > 0)
+    }
+}

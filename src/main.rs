@@ -411,9 +411,40 @@ fn search(args: SearchArgs, colors: &Colors) -> Result<(), Failure> {
         serde_json::to_writer_pretty(&mut out, &site.json(&hits)).map_err(std::io::Error::from)?;
         writeln!(out)?;
     } else {
+        if let Some(t) = site.triage(&query) {
+            print_outcome(&mut out, &t)?;
+        }
         print_hits(&mut out, &hits, &site.base, &query)?;
     }
     Ok(())
+}
+
+/// The card above the results when the query is a pasted response.
+fn print_outcome(
+    out: &mut impl termcolor::WriteColor,
+    t: &remedy::lookup::PasteOutcome,
+) -> std::io::Result<()> {
+    use termcolor::ColorSpec;
+    out.set_color(ColorSpec::new().set_bold(true))?;
+    if t.remedy {
+        write!(out, "This looks like: {}", t.heading)?;
+    } else {
+        write!(
+            out,
+            "The paste answers {} question(s) of {}; next: {}",
+            t.answered, t.tree, t.heading
+        )?;
+    }
+    out.reset()?;
+    writeln!(out)?;
+    if let Some(b) = &t.because {
+        writeln!(out, "   from the paste: {b}")?;
+    }
+    writeln!(out, "   {}", t.url)?;
+    for (heading, url) in &t.candidates {
+        writeln!(out, "   likely: {heading}\n     {url}")?;
+    }
+    writeln!(out)
 }
 
 fn print_hits(

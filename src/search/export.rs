@@ -82,6 +82,9 @@ struct Meta<'a> {
     /// Pages per fragment pack.
     pack: usize,
     hash: String,
+    /// The site's decision trees' triage data, from the site root, for the
+    /// search box to read a pasted response (`src/tree/FORMAT.md`).
+    triage: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -143,7 +146,11 @@ fn shortest_above<'a>(key: &'a str, below: &str) -> &'a str {
 }
 
 /// The browser files, keyed by their path under `search/`.
-pub fn files(built: &Built, docs: &[SearchDoc]) -> Result<BTreeMap<String, Vec<u8>>> {
+pub fn files(
+    built: &Built,
+    docs: &[SearchDoc],
+    triage: &[String],
+) -> Result<BTreeMap<String, Vec<u8>>> {
     let searcher = built.reader.searcher();
     // Doc ids in the postings are the segment's: the index is one segment.
     let [seg] = searcher.segment_readers() else {
@@ -223,6 +230,7 @@ pub fn files(built: &Built, docs: &[SearchDoc]) -> Result<BTreeMap<String, Vec<u
         codes: code_counts(docs),
         pack: per_pack,
         hash: hash.short(),
+        triage,
     };
     let mut out = packed;
     out.insert(

@@ -343,10 +343,11 @@ mod tests {
     fn split_build_exports_like_a_single_build() {
         let docs = docs(600);
         let one =
-            super::super::export::files(&build_split(&docs, false, &|| false).unwrap(), &docs)
+            super::super::export::files(&build_split(&docs, false, &|| false).unwrap(), &docs, &[])
                 .unwrap();
-        let two = super::super::export::files(&build_split(&docs, true, &|| false).unwrap(), &docs)
-            .unwrap();
+        let two =
+            super::super::export::files(&build_split(&docs, true, &|| false).unwrap(), &docs, &[])
+                .unwrap();
         assert_eq!(one.len(), two.len());
         for (name, bytes) in &one {
             assert!(two.get(name) == Some(bytes), "{name} differs");

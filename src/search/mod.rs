@@ -51,13 +51,14 @@ pub type Files = BTreeMap<String, Vec<u8>>;
 
 /// The tantivy index and the browser index, with how long indexing and
 /// exporting took (for `--verbose`).
-pub fn files(docs: &[SearchDoc]) -> Result<(Files, [Duration; 2])> {
-    files_until(docs, &|| false)
+pub fn files(docs: &[SearchDoc], triage: &[String]) -> Result<(Files, [Duration; 2])> {
+    files_until(docs, triage, &|| false)
 }
 
 /// [`files`], giving up with [`index::Cancelled`] soon after `stop` returns true.
 pub fn files_until(
     docs: &[SearchDoc],
+    triage: &[String],
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<(Files, [Duration; 2])> {
     let start = Instant::now();
@@ -70,7 +71,7 @@ pub fn files_until(
     for (name, bytes) in index::files(&built)? {
         out.insert(format!("{INDEX_DIR}/{name}"), bytes);
     }
-    for (name, bytes) in export::files(&built, docs)? {
+    for (name, bytes) in export::files(&built, docs, triage)? {
         out.insert(format!("search/{name}"), bytes);
     }
     Ok((out, [indexed, start.elapsed() - indexed]))

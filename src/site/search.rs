@@ -35,7 +35,17 @@ pub fn documents(pages: &[Page], rendered: &[Arc<Rendered>]) -> Vec<SearchDoc> {
         for (i, section) in r.sections.iter().enumerate() {
             let mut body = section.text.trim().to_string();
             if i == 0 && section.id.is_none() {
-                // The description is what a reader sees first in lists.
+                // The description is what a reader sees first in lists; the
+                // hosts let a pasted URL or `Host:` line find the page.
+                let hosts: Vec<&str> = page
+                    .meta
+                    .hosts
+                    .iter()
+                    .map(|h| h.get_ref().as_str())
+                    .collect();
+                if !hosts.is_empty() {
+                    body = format!("{body}\n{}", hosts.join(" "));
+                }
                 if let Some(d) = &page.meta.description {
                     body = format!("{d}\n{body}").trim().to_string();
                 }

@@ -252,6 +252,7 @@ impl Session {
             self.search_input = Some(Arc::new((
                 loaded.library.pages.clone(),
                 content.rendered.clone(),
+                content.triage.values().map(|t| t.url.clone()).collect(),
             )));
         } else {
             self.search_input = None;
@@ -282,8 +283,9 @@ impl Session {
     }
 }
 
-/// What the search documents are made from: a build's pages and bodies.
-type SearchInput = (Vec<Page>, Vec<Arc<Rendered>>);
+/// What the search documents are made from: a build's pages and bodies,
+/// and its trees' triage data URLs (listed in the search metadata).
+type SearchInput = (Vec<Page>, Vec<Arc<Rendered>>, Vec<String>);
 
 /// Indexes a site and writes its search files, unless a newer build has
 /// been written in the meantime.
@@ -303,9 +305,9 @@ impl SearchJob {
     /// Builds the index and writes its files; gives up soon after `stop`
     /// returns true. Returns whether the files were written.
     pub fn run(self, stop: &(dyn Fn() -> bool + Sync)) -> Result<bool, Diagnostic> {
-        let (pages, rendered) = &*self.input;
+        let (pages, rendered, triage) = &*self.input;
         let docs = search::documents(pages, rendered);
-        let files = match crate::search::files_until(&docs, stop) {
+        let files = match crate::search::files_until(&docs, triage, stop) {
             Ok((files, _)) => files,
             Err(e) if e.is::<crate::search::index::Cancelled>() => return Ok(false),
             Err(e) => {

@@ -83,6 +83,9 @@ pub struct TriageFile {
     pub data: Data,
     /// Output path (`troubleshoot/402/triage-data.js`).
     pub file: String,
+    /// Its URL from the site root, with a content hash
+    /// (`troubleshoot/402/triage-data.js?v=...`), for the search box.
+    pub url: String,
     /// The script: `__remedyTriage(DATA);`.
     pub bytes: Vec<u8>,
 }
@@ -131,16 +134,19 @@ pub fn publish_triage(
             continue;
         };
         let bytes = format!("__remedyTriage({});\n", data.to_script_json()).into_bytes();
+        let versioned = format!(
+            "{TRIAGE_FILE}?v={}",
+            Fnv64::default().update(&bytes).short()
+        );
         if let Some(view) = views[id.index()].as_mut() {
-            view.triage = Some(format!(
-                "{TRIAGE_FILE}?v={}",
-                Fnv64::default().update(&bytes).short()
-            ));
+            view.triage = Some(versioned.clone());
         }
+        let path = &library.pages[id].path;
         out.insert(
             id,
             TriageFile {
-                file: format!("{}{TRIAGE_FILE}", library.pages[id].path),
+                file: format!("{path}{TRIAGE_FILE}"),
+                url: format!("{path}{versioned}"),
                 data,
                 bytes,
             },

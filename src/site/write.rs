@@ -70,7 +70,8 @@ pub fn write(
         || {
             let staging = staging.as_ref().filter(|_| config.search)?;
             Some(timed(|| -> Result<(usize, [Duration; 2]), Diagnostic> {
-                let (files, times) = crate::search::files(&search_docs).map_err(|e| {
+                let triage: Vec<String> = content.triage.values().map(|t| t.url.clone()).collect();
+                let (files, times) = crate::search::files(&search_docs, &triage).map_err(|e| {
                     Diagnostic::error(format!("cannot build the search index: {e:#}"))
                 })?;
                 files

@@ -80,6 +80,18 @@ pub struct Paste {
     pub hosts: Vec<String>,
 }
 
+impl Paste {
+    /// Whether this reads as a pasted response rather than words typed
+    /// into a search box: a status with headers or a body, a JSON object or
+    /// array, or several headers. (`triage-engine.js` asks the same.)
+    pub fn looks_like_response(&self) -> bool {
+        let structured = matches!(self.json, Some(Json::Obj(_) | Json::Arr(_)));
+        (self.status.is_some() && (!self.headers.is_empty() || self.json.is_some()))
+            || structured
+            || self.headers.len() > 1
+    }
+}
+
 /// Reads a paste. Never fails: what cannot be read is left out.
 pub fn parse(input: &str) -> Paste {
     let text = cap(input, MAX_PASTE_CHARS)

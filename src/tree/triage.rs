@@ -250,7 +250,12 @@ pub fn triage(data: &Data, paste: &Paste, features: &Features) -> Triage {
         None => HashMap::new(),
     };
     let eligible = |r: &str| scores.get(r).is_none_or(|s| s.eligible);
-    let score = |r: &str| scores.get(r).filter(|s| s.eligible).map_or(0, |s| s.total);
+    let score = |r: &str| {
+        scores
+            .get(r)
+            .filter(|s| s.eligible && s.vouched)
+            .map_or(0, |s| s.total)
+    };
     let mut at = data.start.as_str();
     let mut steps = Vec::new();
     // Trees are acyclic (validated), so this bound is never reached.

@@ -10,13 +10,19 @@
 //! `date`, `content-type`, `HTTP/2` or a UUID (on no page) add little or
 //! nothing.
 //!
-//! A remedy's score is the sum, over the distinct terms of the paste, of
-//! the term's weight once if one of its guide pages has the term and twice
-//! if the section a guide link points at (or the remedy's own text) has it,
-//! plus a bonus when a host the paste names is one its pages declare
-//! (`hosts` in front matter). A remedy whose pages declare hosts is ruled
-//! out when the paste says which host the request went to and that host is
-//! not one of them: a response from a service the site does not cover never
+//! A term weighs `ln(N / df)^1.5` (N pages, df of them with the term): the
+//! power lets one identifier on one page outweigh a handful of words on
+//! ten. A remedy's raw score is the sum, over the distinct terms of the
+//! paste, of the term's weight once if one of its guide pages has the term
+//! and twice if the section a guide link points at (or the remedy's own
+//! text) has it. Long general pages (caching, serving) share something
+//! with every paste, so the raw score is divided by `0.5 + 0.5 * L / avg`,
+//! L being how many of the model's terms the remedy has and avg the mean
+//! over remedies. A host the paste names that one of its pages declares
+//! (`hosts` in front matter) then adds a bonus worth several rare terms: a
+//! host names the service. A remedy whose pages declare hosts is ruled out
+//! when the paste says which host the request went to and that host is not
+//! one of them: a response from a service the site does not cover never
 //! lands on another service's remedy.
 //!
 //! Weights and scores are integers (hundredths), so the browser's copy of
@@ -42,6 +48,8 @@ use crate::markdown::TextSection;
 pub struct Params {
     /// Terms lighter than this (on most pages) are left out of the model.
     pub min_weight: u32,
+    /// How much of a remedy's score its length normalises (percent).
+    pub length: u32,
     /// Score of a paste host that a page declares exactly.
     pub host_exact: u32,
     /// Score of a paste host on the same site as a declared one.
@@ -59,8 +67,9 @@ pub struct Params {
 /// The calibrated parameters.
 pub const PARAMS: Params = Params {
     min_weight: 30,
-    host_exact: 800,
-    host_site: 400,
+    length: 50,
+    host_exact: 6000,
+    host_site: 2000,
     min_score: 1200,
     margin: 400,
     ratio: 150,
@@ -105,12 +114,14 @@ pub struct Remedy {
     /// Its sections (indexes of the units in [`Term::units`]): the sections
     /// its guide links point at, and its own text.
     pub units: Vec<u32>,
+    /// Its length divisor in percent: `100 - length + length * L / avg`.
+    pub norm: u32,
 }
 
 /// One term of the model: its weight and where it stands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Term {
-    /// `round(100 * ln(N / df))`, N pages, df of them with the term.
+    /// `round(100 * ln(N / df)^1.5)`, N pages, df of them with the term.
     pub w: u32,
     /// Guide pages with the term.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -144,6 +155,8 @@ pub struct Features {
     pub hosts: Vec<String>,
     /// Hosts the request went to ([`Paste::hosts`]).
     pub request_hosts: Vec<String>,
+    /// Hosts of the URLs in the paste.
+    pub url_hosts: Vec<String>,
 }
 
 impl Features {
@@ -154,6 +167,7 @@ impl Features {
             terms: terms::distinct_terms(text),
             hosts: terms::hosts(text),
             request_hosts: paste.hosts.clone(),
+            url_hosts: terms::url_hosts(text),
         }
     }
 }
@@ -170,6 +184,11 @@ pub struct Score {
     /// False when the paste's request went to a host none of its pages
     /// declare.
     pub eligible: bool,
+    /// False when evidence may not pick it: its pages declare hosts, the
+    /// paste names none of them, and it names a URL or request host on a
+    /// site no page of the model declares (a service the site does not
+    /// cover, whose words may still match another service's page).
+    pub vouched: bool,
 }
 
 impl Model {
@@ -198,6 +217,7 @@ impl Model {
                 id: node.id.clone(),
                 pages: Vec::new(),
                 units: Vec::new(),
+                norm: 100,
             };
             for g in guides {
                 let Some(&p) = index.get(g.file.as_str()) else {
@@ -256,7 +276,7 @@ impl Model {
         let mut terms_out: BTreeMap<String, Term> = BTreeMap::new();
         for &t in &vocabulary {
             let d = df.get(t).copied().unwrap_or(0).max(1) as f64;
-            let w = (100.0 * (n / d).ln()).round().max(0.0) as u32;
+            let w = (100.0 * (n / d).ln().max(0.0).powf(1.5)).round() as u32;
             if w < PARAMS.min_weight {
                 continue;
             }
@@ -267,6 +287,28 @@ impl Model {
                 .filter(|&x| unit_terms[x as usize].contains(t))
                 .collect();
             terms_out.insert(t.to_string(), Term { w, p, u });
+        }
+        // Each remedy's length: the terms it has, on a page or in a unit.
+        let lengths: Vec<usize> = remedies
+            .iter()
+            .map(|r| {
+                terms_out
+                    .values()
+                    .filter(|t| {
+                        t.p.iter().any(|p| r.pages.contains(p))
+                            || t.u.iter().any(|u| r.units.contains(u))
+                    })
+                    .count()
+            })
+            .collect();
+        let avg = lengths.iter().sum::<usize>() as f64 / lengths.len().max(1) as f64;
+        for (r, &l) in remedies.iter_mut().zip(&lengths) {
+            let b = f64::from(PARAMS.length);
+            r.norm = if avg > 0.0 {
+                (100.0 - b + b * l as f64 / avg).round().max(1.0) as u32
+            } else {
+                100
+            };
         }
         Model {
             params: PARAMS,
@@ -304,10 +346,22 @@ impl Model {
         let mut out = vec![
             Score {
                 eligible: true,
+                vouched: true,
                 ..Score::default()
             };
             self.remedies.len()
         ];
+        let known: HashSet<&str> = self
+            .pages
+            .iter()
+            .flat_map(|p| p.hosts.iter())
+            .map(|d| terms::site(d.trim_start_matches("*.")))
+            .collect();
+        let foreign = f
+            .url_hosts
+            .iter()
+            .chain(&f.request_hosts)
+            .any(|h| !known.contains(terms::site(h)));
         let mut by_page: Vec<Vec<usize>> = vec![Vec::new(); self.pages.len()];
         let mut by_unit: HashMap<u32, Vec<usize>> = HashMap::new();
         for (r, rem) in self.remedies.iter().enumerate() {
@@ -354,6 +408,7 @@ impl Model {
                     .any(|d| terms::site(d.trim_start_matches("*.")) == terms::site(h))
             };
             let s = &mut out[r];
+            s.total = s.total * 100 / rem.norm.max(1);
             if let Some(h) = f.hosts.iter().find(|h| exact(h)) {
                 s.total += self.params.host_exact;
                 s.host = Some(h.clone());
@@ -364,6 +419,7 @@ impl Model {
             s.eligible = declared.is_empty()
                 || f.request_hosts.is_empty()
                 || f.request_hosts.iter().any(|h| exact(h) || same_site(h));
+            s.vouched = declared.is_empty() || s.host.is_some() || !foreign;
             s.terms
                 .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         }

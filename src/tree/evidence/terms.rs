@@ -17,6 +17,8 @@ use std::collections::HashSet;
 pub const MIN_TERM: usize = 2;
 /// Terms longer than this are tokens, hashes or base64, never evidence.
 pub const MAX_TERM: usize = 64;
+/// Fewest digits of an all-digit term.
+pub const MIN_NUMBER: usize = 4;
 
 fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric()
@@ -56,7 +58,7 @@ pub fn runs(text: &str) -> impl Iterator<Item = String> + '_ {
 /// in that order, within the length bounds.
 pub fn run_terms(run: &str, out: &mut Vec<String>) {
     let mut push = |t: &str| {
-        if (MIN_TERM..=MAX_TERM).contains(&t.len()) && !out.iter().any(|o| o == t) {
+        if is_term(t) && !out.iter().any(|o| o == t) {
             out.push(t.to_string());
         }
     };
@@ -72,6 +74,14 @@ pub fn run_terms(run: &str, out: &mut Vec<String>) {
     for part in run.split(|c: char| is_joiner(c as u8)) {
         push(part);
     }
+}
+
+/// Within the length bounds, and if only digits, at least [`MIN_NUMBER`]
+/// of them: `20100` is an error code, but `45` or `17` are line numbers
+/// and clock times as often as anything (status codes are signals' work).
+fn is_term(t: &str) -> bool {
+    (MIN_TERM..=MAX_TERM).contains(&t.len())
+        && (t.len() >= MIN_NUMBER || !t.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Every distinct term of `text`, in order of first appearance.
@@ -115,6 +125,32 @@ pub fn hosts(text: &str) -> Vec<String> {
         if is_host(&run) && !out.contains(&run) {
             out.push(run);
         }
+    }
+    out
+}
+
+/// The hosts of the URLs in `text` (`scheme://host`), lowercased,
+/// distinct, in order: names that are hosts for sure, unlike a bare
+/// `error.type`.
+pub fn url_hosts(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let scheme = rest[..at]
+            .bytes()
+            .rev()
+            .take_while(u8::is_ascii_alphabetic)
+            .count();
+        let tail = &rest[at + 3..];
+        let end = tail
+            .bytes()
+            .position(|b| !(b.is_ascii_alphanumeric() || b == b'.' || b == b'-'))
+            .unwrap_or(tail.len());
+        let host = tail[..end].trim_end_matches('.').to_ascii_lowercase();
+        if scheme > 0 && is_host(&host) && !out.contains(&host) {
+            out.push(host);
+        }
+        rest = tail;
     }
     out
 }
@@ -192,8 +228,8 @@ mod tests {
             ]
         );
         assert_eq!(
-            distinct_terms("HTTP/2 402 402 card_declined"),
-            ["http", "402", "card_declined", "card", "declined"]
+            distinct_terms("HTTP/2 402 402 card_declined 20100 12:45:07"),
+            ["http", "card_declined", "card", "declined", "20100"]
         );
         // Bounds: one letter, and 65 characters, are not terms.
         assert!(distinct_terms(&format!("a {}", "x".repeat(65))).is_empty());
@@ -204,6 +240,12 @@ mod tests {
         assert_eq!(
             hosts("POST https://api.cohere.com/v2/chat see docs.cohere.com, response.ok 1.1 error.type"),
             ["api.cohere.com", "docs.cohere.com", "response.ok", "error.type"]
+        );
+        assert_eq!(
+            url_hosts(
+                "see https://Docs.X.io/a and ftp://b.c.dev. and ://nohost.com and error.type"
+            ),
+            ["docs.x.io", "b.c.dev"]
         );
         assert_eq!(site("api.cohere.com"), "cohere.com");
         assert_eq!(site("shop.example.co.uk"), "example.co.uk");

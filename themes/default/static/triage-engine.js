@@ -478,7 +478,7 @@
 
 
   // ---- evidence: src/tree/evidence/terms.rs and mod.rs ----------------------
-  var MIN_TERM = 2, MAX_TERM = 64;
+  var MIN_TERM = 2, MAX_TERM = 64, MIN_NUMBER = 4;
   function isJoiner(c) { return c === 95 || c === 45 || c === 46; }
   function runs(text) {
     var out = [], i = 0, n = text.length;
@@ -496,7 +496,9 @@
     return out;
   }
   function runTerms(run, out) {
-    function push(t) { if (t.length >= MIN_TERM && t.length <= MAX_TERM && out.indexOf(t) < 0) out.push(t); }
+    function push(t) {
+      if (t.length >= MIN_TERM && t.length <= MAX_TERM && (t.length >= MIN_NUMBER || /[^0-9]/.test(t)) && out.indexOf(t) < 0) out.push(t);
+    }
     push(run);
     if (!/[._-]/.test(run)) return;
     if (run.indexOf(".") >= 0) run.split(".").forEach(push);
@@ -526,6 +528,27 @@
     runs(text).forEach(function (r) { if (isHost(r) && out.indexOf(r) < 0) out.push(r); });
     return out;
   }
+  // Like terms::url_hosts.
+  function urlHosts(text) {
+    var out = [], at = 0;
+    for (;;) {
+      var i = text.indexOf("://", at);
+      if (i < 0) return out;
+      var scheme = 0;
+      while (scheme < i && isAsciiLetter(text.charCodeAt(i - 1 - scheme))) scheme++;
+      var end = i + 3;
+      while (end < text.length) {
+        var c = text.charCodeAt(end);
+        if (!(isAlnum(c) || c === 46 || c === 45)) break;
+        end++;
+      }
+      var host = text.slice(i + 3, end);
+      while (host.charAt(host.length - 1) === ".") host = host.slice(0, -1);
+      host = lower(host);
+      if (scheme > 0 && isHost(host) && out.indexOf(host) < 0) out.push(host);
+      at = i + 3;
+    }
+  }
   function site(host) {
     var labels = host.split("."), n = labels.length;
     var take = n >= 3 && labels[n - 1].length === 2 && labels[n - 2].length <= 3 ? 3 : 2;
@@ -540,13 +563,16 @@
     return declared === host;
   }
   function features(text, paste) {
-    return { terms: distinctTerms(text), hosts: hostsIn(text), requestHosts: paste.hosts };
+    return { terms: distinctTerms(text), hosts: hostsIn(text), requestHosts: paste.hosts, urlHosts: urlHosts(text) };
   }
   function own(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
   // Like Model::score: [{total, terms: [[term, points]], host, eligible}] in remedies' order.
   function score(model, f) {
     var R = model.remedies.length, out = [], r;
-    for (r = 0; r < R; r++) out.push({ total: 0, terms: [], host: null, eligible: true });
+    for (r = 0; r < R; r++) out.push({ total: 0, terms: [], host: null, eligible: true, vouched: true });
+    var known = Object.create(null);
+    model.pages.forEach(function (p) { (p.hosts || []).forEach(function (d) { known[site(d.replace(/^\*\./, ""))] = true; }); });
+    var foreign = f.urlHosts.concat(f.requestHosts).some(function (h) { return !known[site(h)]; });
     var byPage = model.pages.map(function () { return []; }), byUnit = Object.create(null);
     model.remedies.forEach(function (rem, i) {
       rem.pages.forEach(function (p) { byPage[p].push(i); });
@@ -569,10 +595,12 @@
       function exact(h) { return declared.some(function (d) { return hostMatches(d, h); }); }
       function sameSite(h) { return declared.some(function (d) { return site(d.replace(/^\*\./, "")) === site(h); }); }
       var s = out[i], k;
+      s.total = Math.floor(s.total * 100 / Math.max(rem.norm, 1));
       for (k = 0; k < f.hosts.length && !s.host; k++) if (exact(f.hosts[k])) { s.total += model.params.host_exact; s.host = f.hosts[k]; }
       for (k = 0; k < f.hosts.length && !s.host; k++) if (sameSite(f.hosts[k])) { s.total += model.params.host_site; s.host = f.hosts[k]; }
       s.eligible = declared.length === 0 || f.requestHosts.length === 0 ||
         f.requestHosts.some(function (h) { return exact(h) || sameSite(h); });
+      s.vouched = declared.length === 0 || s.host !== null || !foreign;
       s.terms.sort(function (a, b) { return b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0); });
     });
     return out;
@@ -620,7 +648,7 @@
       score(model, f).forEach(function (s, i) { scores[model.remedies[i].id] = s; rank[model.remedies[i].id] = i; });
     }
     function eligible(r) { return !scores[r] || scores[r].eligible; }
-    function scoreOf(r) { return scores[r] && scores[r].eligible ? scores[r].total : 0; }
+    function scoreOf(r) { return scores[r] && scores[r].eligible && scores[r].vouched ? scores[r].total : 0; }
     function rankOf(r) { return own(rank, r) ? rank[r] : -1; }
     var at = data.start, steps = [];
     var limit = Object.keys(data.questions).length + 1;
