@@ -112,6 +112,26 @@ pub struct PasteOutcome {
     pub url: String,
     /// At a question: the likeliest remedies under it, `(heading, url)`.
     pub candidates: Vec<(String, String)>,
+    /// At a remedy: the site paths of its guide pages, in its order.
+    pub guides: Vec<String>,
+}
+
+impl PasteOutcome {
+    /// Moves the remedy's guide pages to the top of `hits`, in the
+    /// remedy's order: the card says what the paste is, and the first
+    /// result is then the page that explains it. Pages not among the hits
+    /// are not added; at a question nothing moves.
+    pub fn lead(&self, hits: &mut Vec<PageHit>) {
+        for guide in self.guides.iter().rev() {
+            if let Some(i) = hits
+                .iter()
+                .position(|h| h.url.split('#').next() == Some(guide))
+            {
+                let hit = hits.remove(i);
+                hits.insert(0, hit);
+            }
+        }
+    }
 }
 
 impl Site {
@@ -147,7 +167,21 @@ impl Site {
             };
             let walked = crate::triage::walk_text(&data, text);
             let step = |id: &str| format!("{}{}#{id}", self.base, data.path);
+            let guides = data
+                .evidence
+                .as_ref()
+                .and_then(|m| {
+                    let r = m.remedies.iter().find(|r| r.id == walked.node)?;
+                    Some(
+                        r.pages
+                            .iter()
+                            .map(|&p| m.pages[p as usize].path.clone())
+                            .collect(),
+                    )
+                })
+                .unwrap_or_default();
             let outcome = PasteOutcome {
+                guides,
                 candidates: walked
                     .candidates
                     .iter()

@@ -404,7 +404,7 @@ fn search(args: SearchArgs, colors: &Colors) -> Result<(), Failure> {
         }),
     };
     let query = args.query.join(" ");
-    let hits = site.search(&query, &opts)?;
+    let mut hits = site.search(&query, &opts)?;
     let out = StandardStream::stdout(colors.stdout);
     let mut out = out.lock();
     if args.json {
@@ -413,6 +413,7 @@ fn search(args: SearchArgs, colors: &Colors) -> Result<(), Failure> {
     } else {
         if let Some(t) = site.triage(&query) {
             print_outcome(&mut out, &t)?;
+            t.lead(&mut hits);
         }
         print_hits(&mut out, &hits, &site.base, &query)?;
     }

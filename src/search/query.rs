@@ -275,10 +275,11 @@ pub fn plan(query: &str, vocab: &dyn Vocabulary, syn: &BTreeMap<String, Vec<Stri
 /// by how specific they are to a page (FORMAT.md, rule 2): each distinct
 /// run once; a run with a word the site does not have is left out (request
 /// ids, UUIDs, dates match nothing), and so is a run on more than half the
-/// pages (`content-type`, `HTTP/2`); the rest ordered by the number of
-/// pages of their rarest word with a letter (all-digit runs: of their
-/// commonest word), then identifiers before codes before words, then by
-/// position, while the words fit in `MAX_QUERY_PARTS`. Words of three
+/// pages (`content-type`, `HTTP/2`), and so is a run of several all-digit
+/// parts (dates, times, addresses, versions); the rest ordered by the
+/// number of pages of their rarest word with a letter (a number: its own),
+/// then identifiers before codes before words, then by position, while the
+/// words fit in `MAX_QUERY_PARTS`. Words of three
 /// characters or fewer count only inside identifiers or with a digit.
 /// `None` for an ordinary query: every run counts.
 fn informative(
@@ -315,7 +316,8 @@ fn informative(
                 (vocab.pages(&w), w.bytes().any(|b| !b.is_ascii_digit()))
             })
             .collect();
-        if words.iter().any(|w| w.0 == 0) {
+        // A word the site lacks, or a date, time, address or version.
+        if words.iter().any(|w| w.0 == 0) || (words.len() > 1 && words.iter().all(|w| !w.1)) {
             continue;
         }
         let lettered = words.iter().filter(|w| w.1).map(|w| w.0).min();

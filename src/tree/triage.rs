@@ -280,7 +280,11 @@ pub fn triage(data: &Data, paste: &Paste, features: &Features) -> Triage {
         let decided = by_signal.or_else(|| {
             let model = data.evidence.as_ref()?;
             let (i, best) = by_evidence(answers, &reach, &score, &rank, model)?;
-            Some((i, explain(model, &scores[best], best), DecidedBy::Evidence))
+            let s = &scores[best];
+            if !features.distinct(model, s) {
+                return None;
+            }
+            Some((i, explain(model, s, best), DecidedBy::Evidence))
         });
         let Some((answer, signal, decided_by)) = decided else {
             break;

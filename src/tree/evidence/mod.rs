@@ -20,7 +20,8 @@
 //! L being how many of the model's terms the remedy has and avg the mean
 //! over remedies. A host the paste names that one of its pages declares
 //! (`hosts` in front matter) then adds a bonus worth several rare terms: a
-//! host names the service. A remedy whose pages declare hosts is ruled out
+//! host names the service, so once a paste names one exactly, remedies
+//! without any host of the paste keep only part of their score. A remedy whose pages declare hosts is ruled out
 //! when the paste says which host the request went to and that host is not
 //! one of them: a response from a service the site does not cover never
 //! lands on another service's remedy.
@@ -54,12 +55,19 @@ pub struct Params {
     pub host_exact: u32,
     /// Score of a paste host on the same site as a declared one.
     pub host_site: u32,
+    /// Percentage of its score a remedy keeps when the paste names a
+    /// declared host exactly and no host of the paste is one of its own.
+    pub unmatched: u32,
     /// The best remedy needs at least this score to decide a question.
     pub min_score: u32,
     /// ... and at least this much more than the best remedy under any other answer.
     pub margin: u32,
     /// ... and at least this percentage of it.
     pub ratio: u32,
+    /// ... and a host of the paste, or a term of at least this weight that
+    /// is not only a JSON key or header name of the paste (`request_id`,
+    /// `x-request-id`, `param` say which schema, not which service).
+    pub distinct: u32,
     /// Remedies listed when the walk stops at a question.
     pub candidates: u32,
 }
@@ -70,9 +78,11 @@ pub const PARAMS: Params = Params {
     length: 50,
     host_exact: 6000,
     host_site: 2000,
+    unmatched: 50,
     min_score: 1200,
     margin: 400,
-    ratio: 150,
+    ratio: 120,
+    distinct: 500,
     candidates: 5,
 };
 
@@ -157,6 +167,8 @@ pub struct Features {
     pub request_hosts: Vec<String>,
     /// Hosts of the URLs in the paste.
     pub url_hosts: Vec<String>,
+    /// Terms of the paste's JSON keys and header names: its structure.
+    pub structural: HashSet<String>,
 }
 
 impl Features {
@@ -168,8 +180,45 @@ impl Features {
             hosts: terms::hosts(text),
             request_hosts: paste.hosts.clone(),
             url_hosts: terms::url_hosts(text),
+            structural: structural(paste),
         }
     }
+
+    /// Whether `s` has evidence worth deciding on: a host, or a term of
+    /// the paste's content (not only its structure) weighing `distinct`.
+    pub fn distinct(&self, model: &Model, s: &Score) -> bool {
+        s.host.is_some()
+            || s.terms.iter().any(|(t, _)| {
+                !self.structural.contains(t)
+                    && model
+                        .terms
+                        .get(t)
+                        .is_some_and(|x| x.w >= model.params.distinct)
+            })
+    }
+}
+
+/// The terms of every JSON key and header name of a paste.
+fn structural(paste: &Paste) -> HashSet<String> {
+    use super::paste::Json;
+    let mut out = HashSet::new();
+    let mut stack: Vec<&Json> = paste.json.iter().collect();
+    while let Some(v) = stack.pop() {
+        match v {
+            Json::Obj(members) => {
+                for (k, v) in members {
+                    out.extend(terms::distinct_terms(k));
+                    stack.push(v);
+                }
+            }
+            Json::Arr(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    for (name, _) in paste.headers.iter().chain(&paste.sent) {
+        out.extend(terms::distinct_terms(name));
+    }
+    out
 }
 
 /// How one remedy fares against a paste.
@@ -181,6 +230,8 @@ pub struct Score {
     pub terms: Vec<(String, u32)>,
     /// A paste host one of its pages declares (or shares a site with).
     pub host: Option<String>,
+    /// Whether that host is declared exactly (not only its site).
+    pub exact_host: bool,
     /// False when the paste's request went to a host none of its pages
     /// declare.
     pub eligible: bool,
@@ -412,6 +463,7 @@ impl Model {
             if let Some(h) = f.hosts.iter().find(|h| exact(h)) {
                 s.total += self.params.host_exact;
                 s.host = Some(h.clone());
+                s.exact_host = true;
             } else if let Some(h) = f.hosts.iter().find(|h| same_site(h)) {
                 s.total += self.params.host_site;
                 s.host = Some(h.clone());
@@ -422,6 +474,11 @@ impl Model {
             s.vouched = declared.is_empty() || s.host.is_some() || !foreign;
             s.terms
                 .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        }
+        if out.iter().any(|s| s.exact_host) {
+            for s in out.iter_mut().filter(|s| s.host.is_none()) {
+                s.total = s.total * self.params.unmatched / 100;
+            }
         }
         out
     }

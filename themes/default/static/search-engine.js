@@ -258,7 +258,7 @@ function createEngine(opts) {
       if (c < 0 || seen.has(r.w)) return;
       seen.add(r.w);
       const n = counts[i];
-      if (n.some((x) => x === 0)) return;
+      if (n.some((x) => x === 0) || (n.length > 1 && r.parts.every((p) => !/[^0-9]/.test(p.w)))) return;
       const lettered = n.filter((_, k) => /[^0-9]/.test(r.parts[k].w));
       const spec = lettered.length ? Math.min(...lettered) : Math.max(...n);
       if (spec * 2 > total) return;

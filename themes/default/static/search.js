@@ -64,6 +64,77 @@ function ui() {
     }
     return engine;
   }
+  // A paste (a response, a JSON error, an SDK exception) also walks the
+  // site's decision trees: the triage engine and each tree's data load
+  // only when a query looks like one, and the outcome heads the results.
+  let triage = null;
+  const looksPasted = (q) => /HTTP\/\d|[{}]|\n\S+:|Error\b|error\b/.test(q) && q.length > 24;
+  function getTriage(e) {
+    if (!triage) {
+      triage = new Promise((resolve, reject) => {
+        if (window.RemedyTriage) return resolve(window.RemedyTriage);
+        const s = document.createElement("script");
+        s.src = form.getAttribute("data-triage");
+        s.onload = () => (window.RemedyTriage ? resolve(window.RemedyTriage) : reject(new Error("no triage engine")));
+        s.onerror = () => reject(new Error("cannot load " + s.src));
+        document.head.appendChild(s);
+      }).then((t) => e.meta().then((m) => Promise.all((m.triage || []).map((u) => t.load(root + u))).then((trees) => ({ t, trees }))));
+      triage.catch(() => { triage = null; });
+    }
+    return triage;
+  }
+  // Like `remedy search`: the first tree whose walk reaches a remedy, else
+  // the one that answered most; nothing for a query that is not a paste.
+  async function outcome(e, q) {
+    if (!looksPasted(q) || !form.getAttribute("data-triage")) return null;
+    const { t, trees } = await getTriage(e);
+    if (!trees.length || !t.looksLikeResponse(t.parse(q))) return null;
+    let best = null;
+    for (const data of trees) {
+      const r = t.run(data, q), remedy = !Object.prototype.hasOwnProperty.call(data.questions, r.node);
+      const o = { data, r, remedy };
+      if (!best || (remedy && !best.remedy) || (remedy === best.remedy && r.steps.length > best.r.steps.length)) best = o;
+    }
+    return best && best.r.steps.length ? best : null;
+  }
+  // As `remedy search`: the remedy's guide pages move to the top of the
+  // results, in its order, so the first result explains the card.
+  function lead(shown, o) {
+    const m = o.data.evidence, rem = m && m.remedies.find((x) => x.id === o.r.node);
+    if (!rem) return;
+    for (const p of rem.pages.slice().reverse()) {
+      const path = m.pages[p].path, i = shown.findIndex((f) => f.u.split("#")[0] === path);
+      if (i > 0) shown.unshift(shown.splice(i, 1)[0]);
+    }
+  }
+  // The card: the remedy the paste leads to, or the question it stops at
+  // with the likeliest remedies under it.
+  function card(o) {
+    const box = el("div", "search-triage"), { data, r } = o, step = (id) => href(data.path + "#" + id);
+    box.setAttribute("data-node", r.node);
+    if (o.remedy) {
+      box.appendChild(el("p", "search-triage-label", "This looks like"));
+      const a = box.appendChild(el("a", "search-link search-triage-link", data.headings[r.node]));
+      a.href = step(r.node);
+      const last = r.steps[r.steps.length - 1];
+      box.appendChild(el("p", "search-triage-why", (last.decidedBy === "evidence" ? "Likely, from the guides: " : "From your paste: ") + last.signal));
+    } else {
+      const n = r.steps.length;
+      box.appendChild(el("p", "search-triage-label", `Your paste answers ${n} question${n === 1 ? "" : "s"} of ${data.title}`));
+      const a = box.appendChild(el("a", "search-link search-triage-link", "Next: " + data.headings[r.node]));
+      a.href = step(r.node);
+      if (r.candidates.length) {
+        const ul = box.appendChild(el("ul", "search-triage-likely"));
+        ul.setAttribute("aria-label", "Likely remedies");
+        for (const c of r.candidates.slice(0, 3)) {
+          const l = ul.appendChild(el("li")).appendChild(el("a", "search-link", data.headings[c.node]));
+          l.href = step(c.node);
+        }
+      }
+    }
+    return box;
+  }
+
   function el(tag, cls, text) {
     const e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -118,19 +189,22 @@ function ui() {
   async function update() {
     clearTimeout(timer);
     timer = null;
-    const q = Array.from(input.value).slice(0, MAXQ).join(""), mine = ++seq;
+    const q = Array.from(query()).slice(0, MAXQ).join(""), mine = ++seq;
     if (!q.trim()) return close();
-    let terms = [], shown = [];
+    let terms = [], shown = [], found = null;
     try {
       const e = await getEngine();
+      const tried = outcome(e, q).catch(() => null);
       const r = await e.pages(q, { typing: true, code, kind, limit: 10 });
       terms = r.terms;
       shown = await Promise.all(r.hits.map((h) => e.fragment(h.doc)));
+      found = await tried;
+      if (found && found.remedy) lead(shown, found);
     } catch (err) { /* a missing file: show no results */ }
-    if (mine === seq) render(q, terms, shown);
+    if (mine === seq) render(q, terms, shown, found);
   }
 
-  function render(q, terms, shown) {
+  function render(q, terms, shown, found) {
     const hit = marker(terms), a = document.activeElement, refocus = a && a.getAttribute && a.getAttribute("data-chip");
     const t = q.trim(), none = `No results for “${t.length > 80 ? t.slice(0, 80) + "…" : t}”`;
     panel.textContent = "";
@@ -159,12 +233,13 @@ function ui() {
       }
       highlight(li.appendChild(el("p", "search-snippet")), snippet(f.x || "", hit), hit);
     }
+    const top = found ? panel.appendChild(card(found)) : null;
     panel.appendChild(shown.length ? list : el("p", "search-empty", none));
-    links = Array.from(list.querySelectorAll("a"));
+    links = Array.from(panel.querySelectorAll(".search-triage a, .search-list a"));
     shownQ = q;
     panel.setAttribute("data-query", q); // which query is on screen (tests wait for it)
     panel.hidden = false;
-    status.textContent = shown.length ? `${shown.length} result${shown.length === 1 ? "" : "s"}` : none;
+    status.textContent = (top ? top.textContent + ". " : "") + (shown.length ? `${shown.length} result${shown.length === 1 ? "" : "s"}` : none);
     // Rendering replaced the chip that was just pressed: focus its successor.
     const b = refocus && panel.querySelector(`[data-chip="${refocus}"]`);
     if (b) b.focus();
@@ -179,14 +254,27 @@ function ui() {
     status.textContent = "";
   }
 
+  // A one-line box drops the line breaks of a pasted response, and with
+  // them its status line and headers: keep the clipboard's text while the
+  // box still holds exactly that paste.
+  let pasted = null;
+  input.addEventListener("paste", (e) => {
+    const text = e.clipboardData && e.clipboardData.getData("text");
+    const whole = input.selectionStart === 0 && input.selectionEnd === input.value.length;
+    pasted = text && /[\r\n]/.test(text) && whole ? { text, flat: null } : null;
+  });
+  const query = () => (pasted && pasted.flat === input.value ? pasted.text : input.value);
+
   form.hidden = false;
   input.addEventListener("input", () => {
+    // The input event right after a paste shows what the box made of it.
+    if (pasted && pasted.flat === null) pasted.flat = input.value;
     clearTimeout(timer);
     timer = input.value.trim() ? setTimeout(update, DEBOUNCE) : close();
   });
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    if (timer || shownQ !== Array.from(input.value).slice(0, MAXQ).join("")) await update();
+    if (timer || shownQ !== Array.from(query()).slice(0, MAXQ).join("")) await update();
     if (links[0]) location.href = links[0].href;
   });
   form.addEventListener("keydown", (e) => {

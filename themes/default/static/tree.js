@@ -51,6 +51,10 @@
   // Which signal of a pasted response chose an answer, by "from to"
   // (set by triage.js; an answer chosen by hand has none).
   var notes = {};
+  // Where a paste stopped: that question's answers by likelihood, and the
+  // remedies under it that the paste resembles most (triage.js).
+  var hint = null;
+  var originalOrder = {};
   function current() { return location.hash.slice(1); }
 
   function update(fromUser) {
@@ -108,11 +112,45 @@
       n.classList.toggle("on-path", !!onPath[n.dataset.node]);
       n.classList.toggle("current", n.dataset.node === id);
     });
+    showHint(id);
     if (fromUser) {
       var section = document.getElementById(id);
       if (section) section.focus();
     }
     centerMapOn(id);
+  }
+
+  // At the question a paste stopped at: its answers, likeliest first, and
+  // the likeliest remedies as links. Anywhere else, the page's own order.
+  function showHint(id) {
+    Array.prototype.forEach.call(tree.querySelectorAll(".tree-likely"), function (b) { b.remove(); });
+    Object.keys(originalOrder).forEach(function (q) {
+      var list = document.querySelector("#" + CSS.escape(q) + " .tree-answers");
+      if (list) originalOrder[q].forEach(function (li) { list.appendChild(li); });
+    });
+    originalOrder = {};
+    if (!hint || hint.node !== id || !isNode(id)) return;
+    var section = document.getElementById(id);
+    var list = section && section.querySelector(".tree-answers");
+    if (!list) return;
+    var items = Array.prototype.slice.call(list.children);
+    originalOrder[id] = items;
+    hint.order.forEach(function (i) { if (items[i]) list.appendChild(items[i]); });
+    if (!hint.candidates.length) return;
+    var box = document.createElement("div");
+    box.className = "tree-likely";
+    var p = document.createElement("p");
+    p.textContent = "Most likely, from what your paste shares with the guides:";
+    box.appendChild(p);
+    var ul = document.createElement("ul");
+    hint.candidates.forEach(function (c) {
+      var a = document.createElement("a");
+      a.href = "#" + c.node;
+      a.textContent = heading(c.node);
+      ul.appendChild(document.createElement("li")).appendChild(a);
+    });
+    box.appendChild(ul);
+    list.parentNode.insertBefore(box, list);
   }
 
   // The map's zoom: 1 is the drawn size (labels at 12 px), "fit" shows
@@ -164,7 +202,7 @@
       location.replace("#" + prev);
     }
   });
-  restart.addEventListener("click", function () { notes = {}; location.hash = "#" + start; });
+  restart.addEventListener("click", function () { notes = {}; hint = null; location.hash = "#" + start; });
   window.addEventListener("hashchange", function () { update(true); });
   // triage.js walked the tree from a paste: take its path as the reader's.
   tree.addEventListener("rm-tree-walk", function (e) {
@@ -172,6 +210,7 @@
     if (!walked.length || walked[0] !== start) return;
     path = walked;
     notes = e.detail.notes || {};
+    hint = e.detail.candidates ? { node: walked[walked.length - 1], order: e.detail.order || [], candidates: e.detail.candidates } : null;
     var target = "#" + path[path.length - 1];
     if (location.hash === target) update(true); else location.hash = target;
   });

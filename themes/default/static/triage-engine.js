@@ -562,8 +562,25 @@
     }
     return declared === host;
   }
+  // Like evidence::structural: the terms of JSON keys and header names.
+  function structural(paste) {
+    var out = Object.create(null), stack = paste.json !== undefined ? [paste.json] : [];
+    while (stack.length) {
+      var v = stack.pop();
+      if (v instanceof Obj) v.members.forEach(function (m) { distinctTerms(m[0]).forEach(function (t) { out[t] = true; }); stack.push(m[1]); });
+      else if (Array.isArray(v)) v.forEach(function (x) { stack.push(x); });
+    }
+    paste.headers.concat(paste.sent).forEach(function (h) { distinctTerms(h[0]).forEach(function (t) { out[t] = true; }); });
+    return out;
+  }
+  // Like Features::distinct.
+  function distinct(model, f, s) {
+    return s.host !== null || s.terms.some(function (x) {
+      return !f.structural[x[0]] && own(model.terms, x[0]) && model.terms[x[0]].w >= model.params.distinct;
+    });
+  }
   function features(text, paste) {
-    return { terms: distinctTerms(text), hosts: hostsIn(text), requestHosts: paste.hosts, urlHosts: urlHosts(text) };
+    return { structural: structural(paste), terms: distinctTerms(text), hosts: hostsIn(text), requestHosts: paste.hosts, urlHosts: urlHosts(text) };
   }
   function own(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
   // Like Model::score: [{total, terms: [[term, points]], host, eligible}] in remedies' order.
@@ -596,13 +613,16 @@
       function sameSite(h) { return declared.some(function (d) { return site(d.replace(/^\*\./, "")) === site(h); }); }
       var s = out[i], k;
       s.total = Math.floor(s.total * 100 / Math.max(rem.norm, 1));
-      for (k = 0; k < f.hosts.length && !s.host; k++) if (exact(f.hosts[k])) { s.total += model.params.host_exact; s.host = f.hosts[k]; }
+      for (k = 0; k < f.hosts.length && !s.host; k++) if (exact(f.hosts[k])) { s.total += model.params.host_exact; s.host = f.hosts[k]; s.exactHost = true; }
       for (k = 0; k < f.hosts.length && !s.host; k++) if (sameSite(f.hosts[k])) { s.total += model.params.host_site; s.host = f.hosts[k]; }
       s.eligible = declared.length === 0 || f.requestHosts.length === 0 ||
         f.requestHosts.some(function (h) { return exact(h) || sameSite(h); });
       s.vouched = declared.length === 0 || s.host !== null || !foreign;
       s.terms.sort(function (a, b) { return b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0); });
     });
+    if (out.some(function (s) { return s.exactHost; })) {
+      out.forEach(function (s) { if (!s.host) s.total = Math.floor(s.total * model.params.unmatched / 100); });
+    }
     return out;
   }
 
@@ -663,6 +683,7 @@
       }
       if (!hit && model) {
         var found = byEvidence(answers, reach, scoreOf, rankOf, model.params);
+        if (found && !distinct(model, f, scores[found[1]])) found = null;
         if (found) hit = { answer: found[0], signal: explain(model, scores[found[1]], found[1]), decidedBy: "evidence" };
       }
       if (!hit) break;
