@@ -79,6 +79,7 @@ fn main() -> ExitCode {
             screenshots_light_and_dark,
             tree_walks_to_a_remedy_back_and_reload,
             tree_paste_walks_to_the_remedy_and_can_be_overridden,
+            tree_paste_uses_evidence_where_signals_are_silent,
             pages_opened_from_disk_link_to_pages,
             search_shows_results_as_you_type,
             search_keyboard_opens_a_result_at_its_anchor,
@@ -88,6 +89,7 @@ fn main() -> ExitCode {
             search_works_from_disk,
             search_works_under_a_sub_path,
             search_opens_a_tree_at_the_step,
+            search_box_reads_a_pasted_response,
             no_page_scrolls_sideways_at_360_px,
             anchors_and_tree_steps_land_below_the_header,
             sidebar_sections_fold_and_keep_the_current_page_in_view,
@@ -364,6 +366,77 @@ async fn tree_paste_walks_to_the_remedy_and_can_be_overridden(
     let ms: f64 = ms.parse()?;
     println!("paste box: a 5 MB paste answered in {ms} ms");
     ensure!(ms < 1000.0, "5 MB took {ms} ms");
+    Ok(())
+}
+
+/// Issue 27: where no signal decides, evidence does, and the trail says
+/// so; the reader can still override it. Where evidence is not sure
+/// either, the question shows its likeliest remedies and orders its
+/// answers by likelihood.
+async fn tree_paste_uses_evidence_where_signals_are_silent(
+    tab: Tab,
+    _env: Env,
+) -> anyhow::Result<()> {
+    tab.open(TREE).await?;
+    let set =
+        "const t = document.getElementById('rm-paste-input'); t.focus(); t.value = arguments[0];
+               t.dispatchEvent(new Event('input', {bubbles: true}));";
+    // No signal names Market Data's host; its page declares it.
+    let paste = "> GET /v1/stocks/candles/D/AAPL/ HTTP/2\n> Host: api.marketdata.app\n>\n< HTTP/2 402\n< content-type: application/json\n<\n";
+    let _: Value = tab.js(set, vec![json!(paste)]).await?;
+    tab.click("#rm-paste-go").await?;
+    wait_for_path(&tab, &format!("{TREE}#market-data-plan")).await?;
+    let trail = tab.text("#rm-tree-trail-list").await?;
+    assert!(
+        trail.contains("from the paste: status 402")
+            && trail.contains("likely, from the guides: `api.marketdata.app`"),
+        "the trail tells signals from evidence: {trail}"
+    );
+    ensure!(
+        tab.count("#rm-tree-trail-list .tree-evidence").await? == 2,
+        "two answers came from evidence"
+    );
+    // Override the evidence: back to the host question, another answer.
+    tab.click("#rm-tree-trail-list a[href='#api-host']").await?;
+    wait_for_path(&tab, &format!("{TREE}#api-host")).await?;
+    let other = answer(&tab, 1).await?;
+    assert_ne!(other, "api-host-more");
+    let trail = tab.text("#rm-tree-trail-list").await?;
+    assert!(!trail.contains("api.marketdata.app"), "{trail}");
+
+    // A body that names no service: the walk stops at the host question,
+    // which lists the likeliest remedies and puts their answers first.
+    let vague =
+        "HTTP/1.1 402 Payment Required\n\n{\"error\":{\"message\":\"Insufficient credits.\"}}";
+    let _: Value = tab.js(set, vec![json!(vague)]).await?;
+    tab.click("#rm-paste-go").await?;
+    wait_for_path(&tab, &format!("{TREE}#api-host")).await?;
+    let likely: Vec<String> = tab
+        .js(
+            "return [...document.querySelectorAll('#api-host .tree-likely a')].map(a => a.getAttribute('href'))",
+            vec![],
+        )
+        .await?;
+    ensure!(!likely.is_empty(), "no likely remedies listed");
+    ensure!(likely.iter().all(|h| h.starts_with('#')), "{likely:?}");
+    let first: String = tab
+        .js(
+            "return document.querySelector('#api-host .tree-answers > li > a').dataset.target",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        first != "stripe-type",
+        "the answers keep the page's order ({first} first) instead of likelihood"
+    );
+    // Start over: the page's own order and no list.
+    tab.click("#rm-tree-restart").await?;
+    wait_for_path(&tab, &format!("{TREE}#start")).await?;
+    tab.open(&format!("{TREE}#api-host")).await?;
+    ensure!(
+        tab.count(".tree-likely").await? == 0,
+        "the hint outlived a restart"
+    );
     Ok(())
 }
 
@@ -1272,6 +1345,108 @@ async fn wait_for_result(tab: &Tab, href: &str) -> anyhow::Result<()> {
             )
             .await?;
     }
+    Ok(())
+}
+
+/// Pastes `text` into the search box as a reader does (the box drops its
+/// line breaks; the clipboard keeps them) and waits for the results.
+async fn paste_into_search(tab: &Tab, text: &str) -> anyhow::Result<()> {
+    let _: Value = tab
+        .js(
+            "const i = document.getElementById('rm-search-input'), t = arguments[0];
+             i.focus(); i.select();
+             const dt = new DataTransfer(); dt.setData('text', t);
+             i.dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true}));
+             i.value = t.replace(/[\\r\\n]/g, '');
+             i.dispatchEvent(new Event('input', {bubbles: true}));",
+            vec![json!(text)],
+        )
+        .await?;
+    let _: bool = tab
+        .wait_for(
+            "the results for the paste",
+            "const p = document.getElementById('rm-search-results');
+             return !p.hidden && p.dataset.query === arguments[0].slice(0, 20000);",
+            vec![json!(text)],
+        )
+        .await?;
+    Ok(())
+}
+
+/// Issue 27: a response pasted into the search box shows where it leads
+/// above the results, and the remedy's guide comes first. An ordinary
+/// query loads nothing of the triage; a 20 KB paste is read quickly.
+async fn search_box_reads_a_pasted_response(tab: Tab, _env: Env) -> anyhow::Result<()> {
+    tab.open("/providers/").await?;
+    search_for(&tab, "card declined").await?;
+    ensure!(
+        tab.count(".search-triage").await? == 0,
+        "a typed query got a triage card"
+    );
+    let loaded: Vec<String> = tab
+        .js("return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('triage'))", vec![])
+        .await?;
+    ensure!(loaded.is_empty(), "an ordinary query loaded {loaded:?}");
+
+    let paste = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/triage/stripe-curl-v.txt"),
+    )?;
+    paste_into_search(&tab, &paste).await?;
+    let node = tab.attr(".search-triage", "data-node").await?;
+    assert_eq!(node.as_deref(), Some("stripe-card-declined"));
+    let card = tab.text(".search-triage").await?;
+    assert!(
+        card.to_lowercase().contains("this looks like") && card.contains("Stripe"),
+        "{card}"
+    );
+    let links = result_links(&tab).await?;
+    assert!(
+        links[0].ends_with("troubleshoot/402/#stripe-card-declined"),
+        "the card's link comes first: {links:?}"
+    );
+    assert!(
+        links[1].contains("providers/stripe/"),
+        "the remedy's guide leads the results: {links:?}"
+    );
+    // The card is the first stop for the keyboard too.
+    tab.type_into(SEARCH_INPUT, &format!("{}", Key::Down))
+        .await?;
+    let focused: String = tab
+        .js("return document.activeElement.getAttribute('href')", vec![])
+        .await?;
+    assert!(focused.ends_with("#stripe-card-declined"), "{focused}");
+
+    // 20 KB: the walk itself, in the page, with what the box fetched.
+    let mut big = paste.clone();
+    while big.len() < 20_000 {
+        big.push_str("* TLSv1.3 (IN), TLS handshake, Newsession Ticket (4):\n");
+    }
+    paste_into_search(&tab, &big).await?;
+    let timing: Value = tab
+        .js(
+            "const d = performance.getEntriesByType('resource').filter(e => /search|triage/.test(e.name));
+             return {ms: +document.querySelector('.search-triage').dataset.ms,
+                     bytes: d.reduce((n, e) => n + e.encodedBodySize, 0),
+                     files: d.map(e => e.name.split('/').pop())}",
+            vec![],
+        )
+        .await?;
+    println!(
+        "search box: a 20 KB paste walked in {} ms; fetched {}",
+        timing["ms"], timing
+    );
+    ensure!(timing["ms"].as_f64().unwrap_or(1e9) < 100.0, "{timing}");
+
+    // Markup in a paste stays text in the card.
+    let hostile = "HTTP/1.1 402\nWWW-Authenticate: L402 <img src=x onerror=window.__pwned=1>\n\n";
+    paste_into_search(&tab, hostile).await?;
+    let pwned: Value = tab
+        .js(
+            "return [window.__pwned, document.querySelectorAll('#rm-search-results img').length]",
+            vec![],
+        )
+        .await?;
+    assert_eq!(pwned, json!([null, 0]));
     Ok(())
 }
 

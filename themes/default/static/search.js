@@ -90,11 +90,13 @@ function ui() {
     const { t, trees } = await getTriage(e);
     if (!trees.length || !t.looksLikeResponse(t.parse(q))) return null;
     let best = null;
+    const t0 = performance.now();
     for (const data of trees) {
       const r = t.run(data, q), remedy = !Object.prototype.hasOwnProperty.call(data.questions, r.node);
       const o = { data, r, remedy };
       if (!best || (remedy && !best.remedy) || (remedy === best.remedy && r.steps.length > best.r.steps.length)) best = o;
     }
+    if (best) best.ms = performance.now() - t0;
     return best && best.r.steps.length ? best : null;
   }
   // As `remedy search`: the remedy's guide pages move to the top of the
@@ -112,6 +114,7 @@ function ui() {
   function card(o) {
     const box = el("div", "search-triage"), { data, r } = o, step = (id) => href(data.path + "#" + id);
     box.setAttribute("data-node", r.node);
+    box.setAttribute("data-ms", o.ms.toFixed(1)); // how long the walk took (tests read it)
     if (o.remedy) {
       box.appendChild(el("p", "search-triage-label", "This looks like"));
       const a = box.appendChild(el("a", "search-link search-triage-link", data.headings[r.node]));
