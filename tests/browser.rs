@@ -75,6 +75,7 @@ fn main() -> ExitCode {
             dark_mode_persists_across_pages,
             copy_button_copies_code,
             missing_url_shows_404_page,
+            missing_url_under_a_sub_path_shows_a_working_404_page,
             menu_button_opens_sidebar_on_small_screens,
             screenshots_light_and_dark,
             tree_walks_to_a_remedy_back_and_reload,
@@ -812,6 +813,111 @@ async fn missing_url_shows_404_page(tab: Tab, env: Env) -> anyhow::Result<()> {
     );
     tab.click("main .prose a").await?;
     wait_for_path(&tab, "/").await?;
+    Ok(())
+}
+
+/// Issue 25: served under `/kb/` with no setting saying so (a server that
+/// answers every miss with the site's `404.html`, as nginx's `error_page`
+/// does), the 404 page is styled, loads its scripts from `/kb/static/`, and
+/// its links, "Go to the home page" first, lead into the site. Opened as
+/// `/kb/404.html` (what `python3 -m http.server` run in the parent folder
+/// shows), its links point into `/kb/` too.
+async fn missing_url_under_a_sub_path_shows_a_working_404_page(
+    tab: Tab,
+    env: Env,
+) -> anyhow::Result<()> {
+    let root = tempfile::tempdir()?;
+    std::os::unix::fs::symlink(&env.site_dir, root.path().join("kb"))?;
+    // The server answers a miss with the root's 404.html: the site's own.
+    std::fs::copy(env.site_dir.join("404.html"), root.path().join("404.html"))?;
+    let server = StaticServer::start(root.path())?;
+    for (url, status) in [("/kb/no/such/guide/", 404), ("/kb/404.html", 200)] {
+        let (got, _) = http_get(server.addr().port(), url)?;
+        assert_eq!(got, status, "HTTP status of {url}");
+        tab.client.goto(&server.url(url)).await?;
+        assert_eq!(tab.text("main h1").await?, "Page not found");
+        let position: String = tab
+            .js(
+                "return getComputedStyle(document.querySelector('.site-header')).position",
+                vec![],
+            )
+            .await?;
+        assert_eq!(position, "sticky", "the 404 page at {url} is unstyled");
+        // The page's script found the root and corrected the links.
+        let home: String = tab
+            .wait_for(
+                "the home link to point into /kb/",
+                "const a = document.querySelector('main .prose a');
+                 return a.getAttribute('href') === '/kb/' && a.getAttribute('href')",
+                vec![],
+            )
+            .await
+            .with_context(|| format!("at {url}"))?;
+        assert_eq!(home, "/kb/");
+        let outside: Vec<String> = tab
+            .js(
+                "return [...document.querySelectorAll('[href], [src]')]
+                     .map(e => e.getAttribute('href') || e.getAttribute('src'))
+                     .filter(u => u.startsWith('/') && !u.startsWith('/kb/'))",
+                vec![],
+            )
+            .await?;
+        assert!(
+            outside.is_empty(),
+            "links outside /kb/ at {url}: {outside:?}"
+        );
+        // remedy.js came from /kb/static/ and ran: the switch is shown.
+        let _: bool = tab
+            .wait_for(
+                "remedy.js to show the colour-scheme switch",
+                "return !document.getElementById('rm-theme-switch').hidden",
+                vec![],
+            )
+            .await?;
+        let scripts: Vec<String> = tab
+            .js(
+                "return performance.getEntriesByType('resource').map(e => e.name)
+                     .filter(n => n.includes('/static/') && n.includes('.js'))",
+                vec![],
+            )
+            .await?;
+        assert!(
+            !scripts.is_empty() && scripts.iter().all(|u| u.contains("/kb/static/")),
+            "scripts not loaded from /kb/static/: {scripts:?}"
+        );
+    }
+    tab.client.goto(&server.url("/kb/no/such/guide/")).await?;
+    let _: bool = tab
+        .wait_for(
+            "the home link to point into /kb/",
+            "return document.querySelector('main .prose a').getAttribute('href') === '/kb/'",
+            vec![],
+        )
+        .await?;
+    tab.click("main .prose a").await?;
+    wait_for_path(&tab, "/kb/").await?;
+    let title = tab.client.title().await?;
+    assert!(
+        !tab.text("main h1").await?.contains("Page not found") && title.contains("remedy"),
+        "the home link led to {title:?}"
+    );
+    // And a guide from the sidebar.
+    tab.client.goto(&server.url("/kb/no/such/guide/")).await?;
+    let _: bool = tab
+        .wait_for(
+            "the sidebar to point into /kb/",
+            "const a = document.querySelector('#rm-sidebar a[href$=\"providers/\"]');
+             return a.getAttribute('href') === '/kb/providers/'",
+            vec![],
+        )
+        .await?;
+    tab.click("#rm-sidebar a[href$='providers/']").await?;
+    wait_for_path(&tab, "/kb/providers/").await?;
+    let h1 = tab.text("main h1").await?;
+    assert!(
+        h1.starts_with("Providers"),
+        "the sidebar link led to {h1:?}"
+    );
     Ok(())
 }
 
@@ -1969,8 +2075,16 @@ async fn shown_theme(tab: &Tab) -> anyhow::Result<String> {
     .await
 }
 
-/// Chooses `theme` (light or dark) with the colour-scheme switch.
+/// Chooses `theme` (light or dark) with the colour-scheme switch, once
+/// remedy.js has shown it (the 404 page loads it after finding the root).
 async fn set_theme(tab: &Tab, theme: &str) -> anyhow::Result<()> {
+    let _: bool = tab
+        .wait_for(
+            "the colour-scheme switch",
+            "return !document.getElementById('rm-theme-switch').hidden",
+            vec![],
+        )
+        .await?;
     tab.click(&choice(theme)).await?;
     let now = shown_theme(tab).await?;
     ensure!(

@@ -98,7 +98,12 @@ pub fn plan(loaded: &Loaded, content: &Content, diags: &mut Diagnostics) -> Plan
         page_files: library.pages.iter().map(Page::output_file).collect(),
     };
     plan.extra.extend(book_files.files);
-    match plan.context(loaded, content).render_404() {
+    let style = plan
+        .extra
+        .get("static/style.css")
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .unwrap_or_default();
+    match plan.context(loaded, content).render_404(&style) {
         Ok(html) => {
             plan.extra.insert("404.html".into(), html.into_bytes());
         }
