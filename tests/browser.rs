@@ -76,7 +76,8 @@ fn main() -> ExitCode {
             copy_button_copies_code,
             missing_url_shows_404_page,
             missing_url_under_a_sub_path_shows_a_working_404_page,
-            menu_button_opens_sidebar_on_small_screens,
+            drawer_opens_where_the_reader_is_and_keeps_focus,
+            phone_header_is_one_row_with_a_search_button,
             screenshots_light_and_dark,
             tree_walks_to_a_remedy_back_and_reload,
             tree_paste_walks_to_the_remedy_and_can_be_overridden,
@@ -921,43 +922,269 @@ async fn missing_url_under_a_sub_path_shows_a_working_404_page(
     Ok(())
 }
 
-/// On a phone-sized screen the sidebar folds away behind a Menu button
-/// that opens and closes it and reports its state.
-async fn menu_button_opens_sidebar_on_small_screens(tab: Tab, _env: Env) -> anyhow::Result<()> {
-    tab.client.set_window_size(420, 900).await?;
+/// Clicks `css` where it is: [`Tab::click`] first scrolls it to the middle
+/// of the screen, which for a control in the sticky header moves the page.
+async fn click_in_place(tab: &Tab, css: &str) -> anyhow::Result<()> {
+    tab.client
+        .find(fantoccini::Locator::Css(css))
+        .await
+        .with_context(|| format!("find `{css}`"))?
+        .click()
+        .await
+        .with_context(|| format!("click `{css}`"))
+}
+
+/// Presses `key` with Shift held, on whatever has focus.
+async fn press_shifted(tab: &Tab, key: Key) -> anyhow::Result<()> {
+    use fantoccini::actions::{InputSource as _, KeyAction, KeyActions};
+    let shift = char::from(Key::Shift);
+    let key = char::from(key);
+    let actions = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: shift })
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key })
+        .then(KeyAction::Up { value: shift });
+    tab.client
+        .perform_actions(actions)
+        .await
+        .context("press a shifted key")
+}
+
+/// Where the drawer is, whether it is open, the page's scroll position and
+/// where focus is (inside the drawer, or the element's id).
+#[derive(Debug, Deserialize)]
+struct Drawer {
+    top: f64,
+    bottom: f64,
+    right: f64,
+    open: bool,
+    scroll: f64,
+    focus_inside: bool,
+    focus: String,
+    main_inert: bool,
+}
+
+async fn drawer(tab: &Tab) -> anyhow::Result<Drawer> {
+    tab.js(
+        "const s = document.getElementById('rm-sidebar'), r = s.getBoundingClientRect();
+         const a = document.activeElement;
+         return {top: r.top, bottom: r.bottom, right: r.right,
+                 open: s.classList.contains('open') && getComputedStyle(s).visibility === 'visible',
+                 scroll: scrollY, focus_inside: s.contains(a), focus: a.id || a.className,
+                 main_inert: !!document.getElementById('rm-main').inert};",
+        vec![],
+    )
+    .await
+}
+
+/// Issue 25: on a phone the sidebar is a drawer. Opened far down a guide,
+/// it covers the screen where the reader is (it used to open 1,900 px
+/// above); the page behind is inert and stays put; Tab and Shift+Tab cycle
+/// inside it; Esc, the close button and the backdrop close it, and focus
+/// returns to the menu button.
+async fn drawer_opens_where_the_reader_is_and_keeps_focus(
+    tab: Tab,
+    _env: Env,
+) -> anyhow::Result<()> {
+    tab.client.set_window_size(360, 740).await?;
     tab.open(GUIDE).await?;
     let menu = "#rm-menu-toggle";
-    assert!(
-        tab.is_displayed(menu).await?,
-        "no Menu button on a small screen"
-    );
+    assert!(tab.is_displayed(menu).await?, "no menu button at 360 px");
     assert!(
         !tab.is_displayed("#rm-sidebar").await?,
-        "the sidebar is open before asking"
+        "the drawer is open before asking"
     );
-    assert_eq!(
-        tab.attr(menu, "aria-expanded").await?.as_deref(),
-        Some("false")
-    );
-
-    tab.click(menu).await?;
+    let _: Option<bool> = tab
+        .js("window.scrollTo({top: 2500, behavior: 'instant'})", vec![])
+        .await?;
+    let at: f64 = tab.js("return scrollY", vec![]).await?;
+    assert!(at > 2000.0, "the guide is too short to scroll ({at})");
+    click_in_place(&tab, menu).await?;
+    let open = drawer(&tab).await?;
+    let (width, height): (f64, f64) = tab.js("return [innerWidth, innerHeight]", vec![]).await?;
     assert!(
-        tab.is_displayed("#rm-sidebar").await?,
-        "Menu did not open the sidebar"
+        open.open,
+        "the menu button did not open the drawer: {open:?}"
     );
+    assert!(
+        open.top >= -1.0 && open.top < 1.0 && open.bottom >= height - 1.0,
+        "the drawer is not on screen from top to bottom: {open:?}"
+    );
+    // It slides in; wait for it to arrive before measuring its left edge.
+    let left: f64 = tab
+        .wait_for(
+            "the drawer to slide in",
+            "const r = document.getElementById('rm-sidebar').getBoundingClientRect();
+             return r.left >= -0.5 && r.left + 0.5",
+            vec![],
+        )
+        .await?;
+    assert!(left - 0.5 < 1.0, "the drawer's left edge is at {left}");
+    assert!(open.right <= width, "the drawer is wider than the screen");
+    assert_eq!(open.scroll, at, "opening the drawer scrolled the page");
+    assert!(
+        open.focus_inside,
+        "focus stayed outside the drawer: {open:?}"
+    );
+    assert!(open.main_inert, "the page behind the drawer is not inert");
+    assert!(tab.is_displayed(".drawer-backdrop").await?, "no backdrop");
     assert_eq!(
         tab.attr(menu, "aria-expanded").await?.as_deref(),
         Some("true")
     );
-    tab.click(menu).await?;
-    assert!(
-        !tab.is_displayed("#rm-sidebar").await?,
-        "Menu did not close the sidebar"
+
+    // Tab goes round inside the drawer, both ways.
+    let stops: usize = tab
+        .js(
+            "return [...document.querySelectorAll('#rm-sidebar a[href], #rm-sidebar button')]
+                 .filter(e => e.getClientRects().length).length",
+            vec![],
+        )
+        .await?;
+    for i in 0..stops + 2 {
+        tab.press(&Key::Tab.to_string()).await?;
+        let now = drawer(&tab).await?;
+        assert!(now.focus_inside, "Tab {} left the drawer: {now:?}", i + 1);
+    }
+    click_in_place(&tab, ".drawer-close").await?;
+    click_in_place(&tab, menu).await?;
+    press_shifted(&tab, Key::Tab).await?;
+    let back = drawer(&tab).await?;
+    assert!(back.focus_inside, "Shift+Tab left the drawer: {back:?}");
+
+    tab.press(&Key::Escape.to_string()).await?;
+    let closed = drawer(&tab).await?;
+    assert!(!closed.open, "Esc did not close the drawer");
+    assert_eq!(
+        closed.focus, "rm-menu-toggle",
+        "focus did not return to the menu button"
     );
+    assert_eq!(closed.scroll, at, "closing the drawer scrolled the page");
+    assert!(!closed.main_inert, "the page stayed inert");
     assert_eq!(
         tab.attr(menu, "aria-expanded").await?.as_deref(),
         Some("false")
     );
+    // It slides out, then is hidden (out of the Tab order).
+    let _: bool = tab
+        .wait_for(
+            "the drawer to be hidden",
+            "return getComputedStyle(document.getElementById('rm-sidebar')).visibility === 'hidden'",
+            vec![],
+        )
+        .await?;
+    assert!(!tab.is_displayed(".drawer-backdrop").await?);
+
+    // The close button and the backdrop (a tap beside the drawer).
+    click_in_place(&tab, menu).await?;
+    click_in_place(&tab, ".drawer-close").await?;
+    let closed = drawer(&tab).await?;
+    assert!(
+        !closed.open && closed.focus == "rm-menu-toggle",
+        "{closed:?}"
+    );
+    click_in_place(&tab, menu).await?;
+    let hit: String = tab
+        .js(
+            "const e = document.elementFromPoint(document.documentElement.clientWidth - 10, innerHeight / 2);
+             const name = e.className; e.click(); return name;",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        hit, "drawer-backdrop",
+        "beside the drawer is not the backdrop"
+    );
+    let closed = drawer(&tab).await?;
+    assert!(
+        !closed.open && closed.focus == "rm-menu-toggle",
+        "{closed:?}"
+    );
+    Ok(())
+}
+
+/// Issue 25: the phone header is one row (about 56 px, it used to be two)
+/// with a search button; the button turns the row into a full-width search
+/// box whose results take the screen's width, and Esc or the close button
+/// gives the row back. The placeholder says nothing about a "/" key.
+async fn phone_header_is_one_row_with_a_search_button(tab: Tab, _env: Env) -> anyhow::Result<()> {
+    tab.client.set_window_size(360, 740).await?;
+    tab.open(GUIDE).await?;
+    let height: f64 = tab
+        .js(
+            "return document.querySelector('.site-header').getBoundingClientRect().height",
+            vec![],
+        )
+        .await?;
+    assert!(
+        (48.0..=60.0).contains(&height),
+        "the header is {height} px tall at 360 px"
+    );
+    let placeholder = tab
+        .attr(SEARCH_INPUT, "placeholder")
+        .await?
+        .unwrap_or_default();
+    assert!(!placeholder.contains('/'), "placeholder {placeholder:?}");
+    assert!(
+        !tab.is_displayed(SEARCH_INPUT).await?,
+        "the box shows before asking"
+    );
+    let opener = "#rm-search-open";
+    assert!(
+        tab.is_displayed(opener).await?,
+        "no search button at 360 px"
+    );
+    tab.click(opener).await?;
+    let (left, right, page, focus): (f64, f64, f64, String) = tab
+        .js(
+            "const r = document.getElementById('rm-search').getBoundingClientRect();
+             return [r.left, r.right, document.documentElement.clientWidth, document.activeElement.id]",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        focus, "rm-search-input",
+        "the search button did not focus the box"
+    );
+    assert!(
+        left <= 1.0 && right >= page - 1.0,
+        "the search box spans {left}..{right}, not the page's {page} px"
+    );
+    assert_eq!(
+        tab.attr(opener, "aria-expanded").await?.as_deref(),
+        Some("true")
+    );
+    tab.type_into(SEARCH_INPUT, "card_declined").await?;
+    wait_for_results(&tab).await?;
+    let (left, right): (f64, f64) = tab
+        .js(
+            "const r = document.getElementById('rm-search-results').getBoundingClientRect();
+             return [r.left, r.right]",
+            vec![],
+        )
+        .await?;
+    assert!(
+        left <= 1.0 && right >= page - 1.0,
+        "results span {left}..{right} of {page} px"
+    );
+    // Esc empties the box; a second Esc closes it.
+    tab.press(&Key::Escape.to_string()).await?;
+    tab.press(&Key::Escape.to_string()).await?;
+    let focus: String = tab.js("return document.activeElement.id", vec![]).await?;
+    assert_eq!(focus, "rm-search-open", "Esc did not give the row back");
+    assert!(!tab.is_displayed(SEARCH_INPUT).await?);
+    assert!(tab.is_displayed(".site-header .site-title").await?);
+    tab.click(opener).await?;
+    tab.click("#rm-search-close").await?;
+    let focus: String = tab.js("return document.activeElement.id", vec![]).await?;
+    assert_eq!(
+        focus, "rm-search-open",
+        "the close button did not give the row back"
+    );
+    // "/" opens it too (a phone with a keyboard).
+    tab.press("/").await?;
+    let focus: String = tab.js("return document.activeElement.id", vec![]).await?;
+    assert_eq!(focus, "rm-search-input", "/ did not open the search");
     Ok(())
 }
 
@@ -1413,9 +1640,21 @@ async fn search_shows_results_as_you_type(tab: Tab, _env: Env) -> anyhow::Result
         tab.is_displayed("#rm-search").await?,
         "search.js did not show the search form"
     );
+    // The "/" shortcut is shown beside the box (not on touch screens) and
+    // announced as a key shortcut, not written into the placeholder.
     assert_eq!(
         tab.attr(SEARCH_INPUT, "placeholder").await?.as_deref(),
-        Some("Search (press /)")
+        Some("Search")
+    );
+    assert_eq!(
+        tab.attr(SEARCH_INPUT, "aria-keyshortcuts")
+            .await?
+            .as_deref(),
+        Some("/")
+    );
+    assert!(
+        tab.is_displayed(".search-key").await?,
+        "no / hint at 1280 px"
     );
     let early = search_files_loaded(&tab).await?;
     assert!(
