@@ -90,6 +90,7 @@ fn main() -> ExitCode {
             search_works_from_disk,
             search_works_under_a_sub_path,
             search_opens_a_tree_at_the_step,
+            search_cards_title_steps_by_their_heading_and_focus_whole,
             no_page_scrolls_sideways_at_360_px,
             anchors_and_tree_steps_land_below_the_header,
             sidebar_sections_fold_and_keep_the_current_page_in_view,
@@ -2081,6 +2082,68 @@ async fn search_opens_a_tree_at_the_step(tab: Tab, _env: Env) -> anyhow::Result<
         .await?;
     wait_for_path(&tab, &format!("/{path}#{node}")).await?;
     assert_eq!(shown_steps(&tab).await?, vec![node.to_string()]);
+    Ok(())
+}
+
+/// Issue 25: a troubleshooter step's card is titled by the step's own
+/// heading, under its tree's title (every step used to be titled "Why am I
+/// getting a 402?"); each card is one link, so focus outlines all of it;
+/// the panel ends with the keys it answers to.
+async fn search_cards_title_steps_by_their_heading_and_focus_whole(
+    tab: Tab,
+    _env: Env,
+) -> anyhow::Result<()> {
+    tab.open(TREE).await?;
+    let tree_title = tab.text("main h1").await?;
+    search_for(&tab, "DEPLOYMENT_DISABLED").await?;
+    let steps: Vec<(String, String)> = tab
+        .js(
+            "return [...document.querySelectorAll('#rm-search-results .search-link')]
+                 .filter(a => a.querySelector('.search-kind'))
+                 .map(a => [a.querySelector('.search-title').textContent,
+                            (a.querySelector('.search-parent') || {}).textContent || ''])",
+            vec![],
+        )
+        .await?;
+    assert!(steps.len() >= 2, "two steps needed, got {steps:?}");
+    for (title, parent) in &steps {
+        assert_eq!(parent, &tree_title, "a step's parent is its tree");
+        assert_ne!(
+            title, &tree_title,
+            "a step is titled by its tree: {steps:?}"
+        );
+    }
+    let mut titles: Vec<&String> = steps.iter().map(|(t, _)| t).collect();
+    titles.dedup();
+    assert_eq!(titles.len(), steps.len(), "steps share a title: {steps:?}");
+
+    // The first card, from the keyboard: the link is the whole card.
+    tab.press(&Key::Down.to_string()).await?;
+    let (whole, outline): (bool, String) = tab
+        .js(
+            "const a = document.activeElement, li = a.closest('.search-hit');
+             const r = a.getBoundingClientRect(), c = li.getBoundingClientRect();
+             const inside = [...li.querySelectorAll('*')].every(e => a === e || a.contains(e));
+             return [inside && Math.abs(r.height - c.height) < 1 && Math.abs(r.width - c.width) < 1,
+                     getComputedStyle(a).outlineStyle];",
+            vec![],
+        )
+        .await?;
+    assert!(whole, "the focused link is not the whole card");
+    assert_eq!(outline, "solid", "the focused card has no outline");
+    let keys: String = tab
+        .js(
+            "const k = document.querySelector('#rm-search-results .search-keys');
+             return k && getComputedStyle(k).display !== 'none'
+                 ? [...k.querySelectorAll('kbd')].map(e => e.textContent).join(' ') + ' | ' + k.textContent
+                 : ''",
+            vec![],
+        )
+        .await?;
+    assert!(
+        keys.starts_with("↵ ↑ ↓ esc") && keys.contains("open") && keys.contains("close"),
+        "the key hints: {keys:?}"
+    );
     Ok(())
 }
 
