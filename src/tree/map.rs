@@ -8,8 +8,10 @@
 //! the ordering weighs it like any node. Every edge then joins neighbouring
 //! columns only, where two of them cross exactly when their ends come in
 //! opposite orders: the crossing count the ordering minimises (barycentre
-//! sweeps from a depth-first start, then swaps of neighbours) is the one
-//! the reader sees. Heights are then chosen to pull each box level with
+//! sweeps from a depth-first start and from seeded shuffles, then sifting)
+//! is the one the reader sees. A crossing weighs the squared fan-outs of
+//! its two questions, so that the widest questions keep their answers
+//! clear. Heights are then chosen to pull each box level with
 //! the boxes it joins, so that a question and its answers line up.
 //! Each node is a link to its step; questions and remedies get different
 //! shapes so the difference does not rest on colour alone.
@@ -47,9 +49,11 @@ pub struct Layout {
 /// One answer's line on the map.
 #[derive(Debug, Clone)]
 pub struct Route {
+    /// The question, by node index.
     pub from: usize,
+    /// The node the answer leads to.
     pub to: usize,
-    /// Where the line crosses each column between its ends, top to bottom.
+    /// The height of the line in each column between its ends, left to right.
     pub lanes: Vec<f64>,
 }
 
@@ -63,7 +67,8 @@ struct Layered {
     chains: Vec<(usize, usize, Vec<usize>)>,
     /// Vertices below this index are tree nodes.
     nodes: usize,
-    /// How many answers the question has whose edge leaves each vertex.
+    /// The weight of the arcs leaving each vertex: the square of the number
+    /// of answers of the question they belong to.
     fan_out: Vec<usize>,
 }
 
@@ -367,9 +372,9 @@ fn heights(g: &Layered, rows: &[Vec<usize>]) -> Vec<f64> {
 
 /// Crossings between columns `r` and `r + 1`.
 /// Crossings between columns `r` and `r + 1`. Weighted, a crossing costs
-/// the product of the fan-outs of the two questions whose edges cross: a
-/// reader follows a question's answers as a bundle, and the wider the
-/// bundle the more a line through it confuses.
+/// the product of the squared fan-outs of the two questions whose edges
+/// cross: a reader follows a question's answers as a bundle, and the wider
+/// the bundle the more a line through it confuses.
 fn crossings_between(
     g: &Layered,
     rows: &[Vec<usize>],
