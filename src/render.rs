@@ -276,4 +276,8 @@ pub struct PageView<'a> {
     pub tree: Option<&'a TreeView>,
     /// Remedies of decision trees that link to this page.
     pub reached_from: Vec<ReachedFromView>,
+    /// The stylesheet's text, on the 404 page only: served at any URL under
+    /// any prefix, that page cannot know where `static/` is before its
+    /// script has looked, and a page must not wait for a script to be styled.
+    pub style: Option<String>,
 }

@@ -75,7 +75,9 @@ fn main() -> ExitCode {
             dark_mode_persists_across_pages,
             copy_button_copies_code,
             missing_url_shows_404_page,
-            menu_button_opens_sidebar_on_small_screens,
+            missing_url_under_a_sub_path_shows_a_working_404_page,
+            drawer_opens_where_the_reader_is_and_keeps_focus,
+            phone_header_is_one_row_with_a_search_button,
             screenshots_light_and_dark,
             tree_walks_to_a_remedy_back_and_reload,
             tree_paste_walks_to_the_remedy_and_can_be_overridden,
@@ -90,6 +92,7 @@ fn main() -> ExitCode {
             search_works_under_a_sub_path,
             search_opens_a_tree_at_the_step,
             search_box_reads_a_pasted_response,
+            search_cards_title_steps_by_their_heading_and_focus_whole,
             no_page_scrolls_sideways_at_360_px,
             anchors_and_tree_steps_land_below_the_header,
             sidebar_sections_fold_and_keep_the_current_page_in_view,
@@ -888,43 +891,374 @@ async fn missing_url_shows_404_page(tab: Tab, env: Env) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// On a phone-sized screen the sidebar folds away behind a Menu button
-/// that opens and closes it and reports its state.
-async fn menu_button_opens_sidebar_on_small_screens(tab: Tab, _env: Env) -> anyhow::Result<()> {
-    tab.client.set_window_size(420, 900).await?;
+/// Issue 25: served under `/kb/` with no setting saying so (a server that
+/// answers every miss with the site's `404.html`, as nginx's `error_page`
+/// does), the 404 page is styled, loads its scripts from `/kb/static/`, and
+/// its links, "Go to the home page" first, lead into the site. Opened as
+/// `/kb/404.html` (what `python3 -m http.server` run in the parent folder
+/// shows), its links point into `/kb/` too.
+async fn missing_url_under_a_sub_path_shows_a_working_404_page(
+    tab: Tab,
+    env: Env,
+) -> anyhow::Result<()> {
+    let root = tempfile::tempdir()?;
+    std::os::unix::fs::symlink(&env.site_dir, root.path().join("kb"))?;
+    // The server answers a miss with the root's 404.html: the site's own.
+    std::fs::copy(env.site_dir.join("404.html"), root.path().join("404.html"))?;
+    let server = StaticServer::start(root.path())?;
+    for (url, status) in [("/kb/no/such/guide/", 404), ("/kb/404.html", 200)] {
+        let (got, _) = http_get(server.addr().port(), url)?;
+        assert_eq!(got, status, "HTTP status of {url}");
+        tab.client.goto(&server.url(url)).await?;
+        assert_eq!(tab.text("main h1").await?, "Page not found");
+        let position: String = tab
+            .js(
+                "return getComputedStyle(document.querySelector('.site-header')).position",
+                vec![],
+            )
+            .await?;
+        assert_eq!(position, "sticky", "the 404 page at {url} is unstyled");
+        // The page's script found the root and corrected the links.
+        let home: String = tab
+            .wait_for(
+                "the home link to point into /kb/",
+                "const a = document.querySelector('main .prose a');
+                 return a.getAttribute('href') === '/kb/' && a.getAttribute('href')",
+                vec![],
+            )
+            .await
+            .with_context(|| format!("at {url}"))?;
+        assert_eq!(home, "/kb/");
+        let outside: Vec<String> = tab
+            .js(
+                "return [...document.querySelectorAll('[href], [src]')]
+                     .map(e => e.getAttribute('href') || e.getAttribute('src'))
+                     .filter(u => u.startsWith('/') && !u.startsWith('/kb/'))",
+                vec![],
+            )
+            .await?;
+        assert!(
+            outside.is_empty(),
+            "links outside /kb/ at {url}: {outside:?}"
+        );
+        // remedy.js came from /kb/static/ and ran: the switch is shown.
+        let _: bool = tab
+            .wait_for(
+                "remedy.js to show the colour-scheme switch",
+                "return !document.getElementById('rm-theme-switch').hidden",
+                vec![],
+            )
+            .await?;
+        let scripts: Vec<String> = tab
+            .js(
+                "return performance.getEntriesByType('resource').map(e => e.name)
+                     .filter(n => n.includes('/static/') && n.includes('.js'))",
+                vec![],
+            )
+            .await?;
+        assert!(
+            !scripts.is_empty() && scripts.iter().all(|u| u.contains("/kb/static/")),
+            "scripts not loaded from /kb/static/: {scripts:?}"
+        );
+    }
+    tab.client.goto(&server.url("/kb/no/such/guide/")).await?;
+    let _: bool = tab
+        .wait_for(
+            "the home link to point into /kb/",
+            "return document.querySelector('main .prose a').getAttribute('href') === '/kb/'",
+            vec![],
+        )
+        .await?;
+    tab.click("main .prose a").await?;
+    wait_for_path(&tab, "/kb/").await?;
+    let title = tab.client.title().await?;
+    assert!(
+        !tab.text("main h1").await?.contains("Page not found") && title.contains("remedy"),
+        "the home link led to {title:?}"
+    );
+    // And a guide from the sidebar.
+    tab.client.goto(&server.url("/kb/no/such/guide/")).await?;
+    let _: bool = tab
+        .wait_for(
+            "the sidebar to point into /kb/",
+            "const a = document.querySelector('#rm-sidebar a[href$=\"providers/\"]');
+             return a.getAttribute('href') === '/kb/providers/'",
+            vec![],
+        )
+        .await?;
+    tab.click("#rm-sidebar a[href$='providers/']").await?;
+    wait_for_path(&tab, "/kb/providers/").await?;
+    let h1 = tab.text("main h1").await?;
+    assert!(
+        h1.starts_with("Providers"),
+        "the sidebar link led to {h1:?}"
+    );
+    Ok(())
+}
+
+/// Clicks `css` where it is: [`Tab::click`] first scrolls it to the middle
+/// of the screen, which for a control in the sticky header moves the page.
+async fn click_in_place(tab: &Tab, css: &str) -> anyhow::Result<()> {
+    tab.client
+        .find(fantoccini::Locator::Css(css))
+        .await
+        .with_context(|| format!("find `{css}`"))?
+        .click()
+        .await
+        .with_context(|| format!("click `{css}`"))
+}
+
+/// Presses `key` with Shift held, on whatever has focus.
+async fn press_shifted(tab: &Tab, key: Key) -> anyhow::Result<()> {
+    use fantoccini::actions::{InputSource as _, KeyAction, KeyActions};
+    let shift = char::from(Key::Shift);
+    let key = char::from(key);
+    let actions = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: shift })
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key })
+        .then(KeyAction::Up { value: shift });
+    tab.client
+        .perform_actions(actions)
+        .await
+        .context("press a shifted key")
+}
+
+/// Where the drawer is, whether it is open, the page's scroll position and
+/// where focus is (inside the drawer, or the element's id).
+#[derive(Debug, Deserialize)]
+struct Drawer {
+    top: f64,
+    bottom: f64,
+    right: f64,
+    open: bool,
+    scroll: f64,
+    focus_inside: bool,
+    focus: String,
+    main_inert: bool,
+}
+
+async fn drawer(tab: &Tab) -> anyhow::Result<Drawer> {
+    tab.js(
+        "const s = document.getElementById('rm-sidebar'), r = s.getBoundingClientRect();
+         const a = document.activeElement;
+         return {top: r.top, bottom: r.bottom, right: r.right,
+                 open: s.classList.contains('open') && getComputedStyle(s).visibility === 'visible',
+                 scroll: scrollY, focus_inside: s.contains(a), focus: a.id || a.className,
+                 main_inert: !!document.getElementById('rm-main').inert};",
+        vec![],
+    )
+    .await
+}
+
+/// Issue 25: on a phone the sidebar is a drawer. Opened far down a guide,
+/// it covers the screen where the reader is (it used to open 1,900 px
+/// above); the page behind is inert and stays put; Tab and Shift+Tab cycle
+/// inside it; Esc, the close button and the backdrop close it, and focus
+/// returns to the menu button.
+async fn drawer_opens_where_the_reader_is_and_keeps_focus(
+    tab: Tab,
+    _env: Env,
+) -> anyhow::Result<()> {
+    tab.client.set_window_size(360, 740).await?;
     tab.open(GUIDE).await?;
     let menu = "#rm-menu-toggle";
-    assert!(
-        tab.is_displayed(menu).await?,
-        "no Menu button on a small screen"
-    );
+    assert!(tab.is_displayed(menu).await?, "no menu button at 360 px");
     assert!(
         !tab.is_displayed("#rm-sidebar").await?,
-        "the sidebar is open before asking"
+        "the drawer is open before asking"
     );
-    assert_eq!(
-        tab.attr(menu, "aria-expanded").await?.as_deref(),
-        Some("false")
-    );
-
-    tab.click(menu).await?;
+    let _: Option<bool> = tab
+        .js("window.scrollTo({top: 2500, behavior: 'instant'})", vec![])
+        .await?;
+    let at: f64 = tab.js("return scrollY", vec![]).await?;
+    assert!(at > 2000.0, "the guide is too short to scroll ({at})");
+    click_in_place(&tab, menu).await?;
+    let open = drawer(&tab).await?;
+    let (width, height): (f64, f64) = tab.js("return [innerWidth, innerHeight]", vec![]).await?;
     assert!(
-        tab.is_displayed("#rm-sidebar").await?,
-        "Menu did not open the sidebar"
+        open.open,
+        "the menu button did not open the drawer: {open:?}"
     );
+    assert!(
+        open.top >= -1.0 && open.top < 1.0 && open.bottom >= height - 1.0,
+        "the drawer is not on screen from top to bottom: {open:?}"
+    );
+    // It slides in; wait for it to arrive before measuring its left edge.
+    let left: f64 = tab
+        .wait_for(
+            "the drawer to slide in",
+            "const r = document.getElementById('rm-sidebar').getBoundingClientRect();
+             return r.left >= -0.5 && r.left + 0.5",
+            vec![],
+        )
+        .await?;
+    assert!(left - 0.5 < 1.0, "the drawer's left edge is at {left}");
+    assert!(open.right <= width, "the drawer is wider than the screen");
+    assert_eq!(open.scroll, at, "opening the drawer scrolled the page");
+    assert!(
+        open.focus_inside,
+        "focus stayed outside the drawer: {open:?}"
+    );
+    assert!(open.main_inert, "the page behind the drawer is not inert");
+    assert!(tab.is_displayed(".drawer-backdrop").await?, "no backdrop");
     assert_eq!(
         tab.attr(menu, "aria-expanded").await?.as_deref(),
         Some("true")
     );
-    tab.click(menu).await?;
-    assert!(
-        !tab.is_displayed("#rm-sidebar").await?,
-        "Menu did not close the sidebar"
+
+    // Tab goes round inside the drawer, both ways.
+    let stops: usize = tab
+        .js(
+            "return [...document.querySelectorAll('#rm-sidebar a[href], #rm-sidebar button')]
+                 .filter(e => e.getClientRects().length).length",
+            vec![],
+        )
+        .await?;
+    for i in 0..stops + 2 {
+        tab.press(&Key::Tab.to_string()).await?;
+        let now = drawer(&tab).await?;
+        assert!(now.focus_inside, "Tab {} left the drawer: {now:?}", i + 1);
+    }
+    click_in_place(&tab, ".drawer-close").await?;
+    click_in_place(&tab, menu).await?;
+    press_shifted(&tab, Key::Tab).await?;
+    let back = drawer(&tab).await?;
+    assert!(back.focus_inside, "Shift+Tab left the drawer: {back:?}");
+
+    tab.press(&Key::Escape.to_string()).await?;
+    let closed = drawer(&tab).await?;
+    assert!(!closed.open, "Esc did not close the drawer");
+    assert_eq!(
+        closed.focus, "rm-menu-toggle",
+        "focus did not return to the menu button"
     );
+    assert_eq!(closed.scroll, at, "closing the drawer scrolled the page");
+    assert!(!closed.main_inert, "the page stayed inert");
     assert_eq!(
         tab.attr(menu, "aria-expanded").await?.as_deref(),
         Some("false")
     );
+    // It slides out, then is hidden (out of the Tab order).
+    let _: bool = tab
+        .wait_for(
+            "the drawer to be hidden",
+            "return getComputedStyle(document.getElementById('rm-sidebar')).visibility === 'hidden'",
+            vec![],
+        )
+        .await?;
+    assert!(!tab.is_displayed(".drawer-backdrop").await?);
+
+    // The close button and the backdrop (a tap beside the drawer).
+    click_in_place(&tab, menu).await?;
+    click_in_place(&tab, ".drawer-close").await?;
+    let closed = drawer(&tab).await?;
+    assert!(
+        !closed.open && closed.focus == "rm-menu-toggle",
+        "{closed:?}"
+    );
+    click_in_place(&tab, menu).await?;
+    let hit: String = tab
+        .js(
+            "const e = document.elementFromPoint(document.documentElement.clientWidth - 10, innerHeight / 2);
+             const name = e.className; e.click(); return name;",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        hit, "drawer-backdrop",
+        "beside the drawer is not the backdrop"
+    );
+    let closed = drawer(&tab).await?;
+    assert!(
+        !closed.open && closed.focus == "rm-menu-toggle",
+        "{closed:?}"
+    );
+    Ok(())
+}
+
+/// Issue 25: the phone header is one row (about 56 px, it used to be two)
+/// with a search button; the button turns the row into a full-width search
+/// box whose results take the screen's width, and Esc or the close button
+/// gives the row back. The placeholder says nothing about a "/" key.
+async fn phone_header_is_one_row_with_a_search_button(tab: Tab, _env: Env) -> anyhow::Result<()> {
+    tab.client.set_window_size(360, 740).await?;
+    tab.open(GUIDE).await?;
+    let height: f64 = tab
+        .js(
+            "return document.querySelector('.site-header').getBoundingClientRect().height",
+            vec![],
+        )
+        .await?;
+    assert!(
+        (48.0..=60.0).contains(&height),
+        "the header is {height} px tall at 360 px"
+    );
+    let placeholder = tab
+        .attr(SEARCH_INPUT, "placeholder")
+        .await?
+        .unwrap_or_default();
+    assert!(!placeholder.contains('/'), "placeholder {placeholder:?}");
+    assert!(
+        !tab.is_displayed(SEARCH_INPUT).await?,
+        "the box shows before asking"
+    );
+    let opener = "#rm-search-open";
+    assert!(
+        tab.is_displayed(opener).await?,
+        "no search button at 360 px"
+    );
+    tab.click(opener).await?;
+    let (left, right, page, focus): (f64, f64, f64, String) = tab
+        .js(
+            "const r = document.getElementById('rm-search').getBoundingClientRect();
+             return [r.left, r.right, document.documentElement.clientWidth, document.activeElement.id]",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        focus, "rm-search-input",
+        "the search button did not focus the box"
+    );
+    assert!(
+        left <= 1.0 && right >= page - 1.0,
+        "the search box spans {left}..{right}, not the page's {page} px"
+    );
+    assert_eq!(
+        tab.attr(opener, "aria-expanded").await?.as_deref(),
+        Some("true")
+    );
+    tab.type_into(SEARCH_INPUT, "card_declined").await?;
+    wait_for_results(&tab).await?;
+    let (left, right): (f64, f64) = tab
+        .js(
+            "const r = document.getElementById('rm-search-results').getBoundingClientRect();
+             return [r.left, r.right]",
+            vec![],
+        )
+        .await?;
+    assert!(
+        left <= 1.0 && right >= page - 1.0,
+        "results span {left}..{right} of {page} px"
+    );
+    // Esc empties the box; a second Esc closes it.
+    tab.press(&Key::Escape.to_string()).await?;
+    tab.press(&Key::Escape.to_string()).await?;
+    let focus: String = tab.js("return document.activeElement.id", vec![]).await?;
+    assert_eq!(focus, "rm-search-open", "Esc did not give the row back");
+    assert!(!tab.is_displayed(SEARCH_INPUT).await?);
+    assert!(tab.is_displayed(".site-header .site-title").await?);
+    tab.click(opener).await?;
+    tab.click("#rm-search-close").await?;
+    let focus: String = tab.js("return document.activeElement.id", vec![]).await?;
+    assert_eq!(
+        focus, "rm-search-open",
+        "the close button did not give the row back"
+    );
+    // "/" opens it too (a phone with a keyboard).
+    tab.press("/").await?;
+    let focus: String = tab.js("return document.activeElement.id", vec![]).await?;
+    assert_eq!(focus, "rm-search-input", "/ did not open the search");
     Ok(())
 }
 
@@ -1177,6 +1511,8 @@ async fn sidebar_sections_fold_and_keep_the_current_page_in_view(
 
 /// The tree map shows every label whole, zooms with its buttons, and a
 /// phone gets an outline of the questions instead, with the path marked.
+/// Issue 25: no zoom, Fit included, draws labels below 11 px; a map wider
+/// than that pans in its box instead.
 async fn tree_map_zooms_and_phones_get_an_outline(tab: Tab, _env: Env) -> anyhow::Result<()> {
     tab.open(&format!("{TREE}#stripe-card-declined")).await?;
     assert!(
@@ -1205,19 +1541,40 @@ async fn tree_map_zooms_and_phones_get_an_outline(tab: Tab, _env: Env) -> anyhow
             .await
         }
     };
+    let label_px = |tab: &Tab| {
+        let tab = tab.clone();
+        async move {
+            tab.js::<f64>(
+                "const t = document.querySelector('.map-node text');
+                 const svg = t.closest('svg');
+                 return parseFloat(getComputedStyle(t).fontSize)
+                     * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width",
+                vec![],
+            )
+            .await
+        }
+    };
     let natural = width(&tab).await?;
     tab.click("#rm-tree-zoom [data-zoom='fit']").await?;
     let fit = width(&tab).await?;
-    let column: f64 = tab
+    let (column, scrolls): (f64, bool) = tab
         .js(
-            "return document.querySelector('.tree-map-wrap').clientWidth",
+            "const w = document.querySelector('.tree-map-wrap');
+             return [w.clientWidth, w.scrollWidth > w.clientWidth]",
             vec![],
         )
         .await?;
+    let px = label_px(&tab).await?;
+    assert!(px >= 10.99, "Fit draws labels at {px:.1} px");
     assert!(
-        fit < natural && fit <= column + 1.0,
-        "Fit: {fit} px in a {column} px box"
+        fit <= natural && (fit <= column + 1.0 || scrolls),
+        "Fit: {fit} px in a {column} px box that does not scroll"
     );
+    for _ in 0..4 {
+        tab.click("#rm-tree-zoom [data-zoom='out']").await?;
+    }
+    let px = label_px(&tab).await?;
+    assert!(px >= 10.99, "Zoom out draws labels at {px:.1} px");
     tab.click("#rm-tree-zoom [data-zoom='in']").await?;
     assert!(width(&tab).await? > fit, "Zoom in did not enlarge the map");
 
@@ -1459,9 +1816,21 @@ async fn search_shows_results_as_you_type(tab: Tab, _env: Env) -> anyhow::Result
         tab.is_displayed("#rm-search").await?,
         "search.js did not show the search form"
     );
+    // The "/" shortcut is shown beside the box (not on touch screens) and
+    // announced as a key shortcut, not written into the placeholder.
     assert_eq!(
         tab.attr(SEARCH_INPUT, "placeholder").await?.as_deref(),
-        Some("Search (press /)")
+        Some("Search")
+    );
+    assert_eq!(
+        tab.attr(SEARCH_INPUT, "aria-keyshortcuts")
+            .await?
+            .as_deref(),
+        Some("/")
+    );
+    assert!(
+        tab.is_displayed(".search-key").await?,
+        "no / hint at 1280 px"
     );
     let early = search_files_loaded(&tab).await?;
     assert!(
@@ -1891,6 +2260,68 @@ async fn search_opens_a_tree_at_the_step(tab: Tab, _env: Env) -> anyhow::Result<
     Ok(())
 }
 
+/// Issue 25: a troubleshooter step's card is titled by the step's own
+/// heading, under its tree's title (every step used to be titled "Why am I
+/// getting a 402?"); each card is one link, so focus outlines all of it;
+/// the panel ends with the keys it answers to.
+async fn search_cards_title_steps_by_their_heading_and_focus_whole(
+    tab: Tab,
+    _env: Env,
+) -> anyhow::Result<()> {
+    tab.open(TREE).await?;
+    let tree_title = tab.text("main h1").await?;
+    search_for(&tab, "DEPLOYMENT_DISABLED").await?;
+    let steps: Vec<(String, String)> = tab
+        .js(
+            "return [...document.querySelectorAll('#rm-search-results .search-link')]
+                 .filter(a => a.querySelector('.search-kind'))
+                 .map(a => [a.querySelector('.search-title').textContent,
+                            (a.querySelector('.search-parent') || {}).textContent || ''])",
+            vec![],
+        )
+        .await?;
+    assert!(steps.len() >= 2, "two steps needed, got {steps:?}");
+    for (title, parent) in &steps {
+        assert_eq!(parent, &tree_title, "a step's parent is its tree");
+        assert_ne!(
+            title, &tree_title,
+            "a step is titled by its tree: {steps:?}"
+        );
+    }
+    let mut titles: Vec<&String> = steps.iter().map(|(t, _)| t).collect();
+    titles.dedup();
+    assert_eq!(titles.len(), steps.len(), "steps share a title: {steps:?}");
+
+    // The first card, from the keyboard: the link is the whole card.
+    tab.press(&Key::Down.to_string()).await?;
+    let (whole, outline): (bool, String) = tab
+        .js(
+            "const a = document.activeElement, li = a.closest('.search-hit');
+             const r = a.getBoundingClientRect(), c = li.getBoundingClientRect();
+             const inside = [...li.querySelectorAll('*')].every(e => a === e || a.contains(e));
+             return [inside && Math.abs(r.height - c.height) < 1 && Math.abs(r.width - c.width) < 1,
+                     getComputedStyle(a).outlineStyle];",
+            vec![],
+        )
+        .await?;
+    assert!(whole, "the focused link is not the whole card");
+    assert_eq!(outline, "solid", "the focused card has no outline");
+    let keys: String = tab
+        .js(
+            "const k = document.querySelector('#rm-search-results .search-keys');
+             return k && getComputedStyle(k).display !== 'none'
+                 ? [...k.querySelectorAll('kbd')].map(e => e.textContent).join(' ') + ' | ' + k.textContent
+                 : ''",
+            vec![],
+        )
+        .await?;
+    assert!(
+        keys.starts_with("↵ ↑ ↓ esc") && keys.contains("open") && keys.contains("close"),
+        "the key hints: {keys:?}"
+    );
+    Ok(())
+}
+
 /// The open results panel (chips, marks, badges) passes axe in light and
 /// dark mode; a screenshot of each is left for a person to look at.
 async fn axe_search_results_panel(tab: Tab, env: Env) -> anyhow::Result<()> {
@@ -1910,10 +2341,15 @@ async fn axe_search_results_panel(tab: Tab, env: Env) -> anyhow::Result<()> {
         tools::announce(&format!("axe search panel ({theme}): {}", report.summary()));
         problems.extend(report.blocking().map(|v| format!("{theme}: {v}")));
     }
-    // On a phone the box takes a row of its own and the panel the width.
+    // On a phone the search button turns the header row into the box, and
+    // the panel takes the width; axe checks that state too.
     tab.client.set_window_size(420, 900).await?;
     tab.open(GUIDE).await?;
+    tab.click("#rm-search-open").await?;
     search_for(&tab, "card_declined").await?;
+    let report = run_axe(&tab, &env).await?;
+    tools::announce(&format!("axe search panel (phone): {}", report.summary()));
+    problems.extend(report.blocking().map(|v| format!("phone: {v}")));
     let file = env.screenshots.join("search-phone.png");
     tab.screenshot(&file).await?;
     tools::announce(&format!("screenshot: {}", file.display()));
@@ -2121,8 +2557,16 @@ async fn shown_theme(tab: &Tab) -> anyhow::Result<String> {
     .await
 }
 
-/// Chooses `theme` (light or dark) with the colour-scheme switch.
+/// Chooses `theme` (light or dark) with the colour-scheme switch, once
+/// remedy.js has shown it (the 404 page loads it after finding the root).
 async fn set_theme(tab: &Tab, theme: &str) -> anyhow::Result<()> {
+    let _: bool = tab
+        .wait_for(
+            "the colour-scheme switch",
+            "return !document.getElementById('rm-theme-switch').hidden",
+            vec![],
+        )
+        .await?;
     tab.click(&choice(theme)).await?;
     let now = shown_theme(tab).await?;
     ensure!(

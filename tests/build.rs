@@ -155,9 +155,18 @@ fn sitemap_robots_and_404() {
     );
     let not_found = read(site.join("404.html"));
     assert!(not_found.contains("Page not found"));
-    // Served at any URL: links must be absolute.
-    assert!(not_found.contains("href=\"/static/style.css"));
+    // Served at any URL: links must be absolute, and the stylesheet is
+    // inlined (issue 25: it must style the page under any prefix).
     assert!(not_found.contains("href=\"/codes/\""));
+    assert!(not_found.contains("<style>") && not_found.contains(".site-header {"));
+    assert!(not_found.contains("data-probe=\"static/style.css?v="));
+    assert_eq!(
+        not_found.matches("static/style.css").count(),
+        1,
+        "only the script's probe names the stylesheet"
+    );
+    assert!(not_found.contains("data-base=\"/\""));
+    assert!(not_found.contains("<script src=\"/static/remedy.js"));
     assert!(site.join(remedy::output::MARKER).is_file());
 }
 
@@ -260,7 +269,9 @@ fn sub_path_hosting_keeps_links_under_the_base() {
     assert!(checked > 1000, "only {checked} links checked");
     let sitemap = read(out.join("sitemap.xml"));
     assert!(sitemap.contains("<loc>https://example.org/kb/codes/429/</loc>"));
-    assert!(read(out.join("404.html")).contains("href=\"/kb/static/style.css"));
+    let not_found = read(out.join("404.html"));
+    assert!(not_found.contains("data-base=\"/kb/\""));
+    assert!(not_found.contains("<script src=\"/kb/static/remedy.js"));
 }
 
 // ---- bad input -------------------------------------------------------------

@@ -126,8 +126,9 @@ fn pulldown_html(md: &str, options: Options) -> String {
 }
 
 /// Removes what remedy adds around pulldown-cmark's HTML (heading ids and
-/// anchor links, the highlighter's `<pre>` and spans, the table wrapper),
-/// and the white space between block tags that HTML ignores.
+/// anchor links, the highlighter's `<pre>` and spans, the table wrapper,
+/// the `<wbr>` line-break opportunities in long inline code), and the
+/// white space between block tags that HTML ignores.
 fn normalize(html: &str) -> String {
     let mut s = html.to_string();
     // <h2 id="x"> -> <h2>; the anchor link inside it goes.
@@ -176,6 +177,7 @@ fn normalize(html: &str) -> String {
     }
     out.push_str(rest);
     out.replace("</div>\n", "")
+        .replace("<wbr>", "")
         .replace("&quot;", "\"")
         .replace(">\n", ">")
         .replace("\n<", "<")

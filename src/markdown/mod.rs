@@ -377,7 +377,7 @@ impl<'a> Renderer<'_, 'a> {
             Event::Code(t) => {
                 self.text(&t);
                 self.table_head_text(&t);
-                self.emit(Event::Code(t));
+                self.emit(inline_code(t));
             }
             Event::Html(h) => {
                 collect_html_ids(&h, &mut self.out.anchors);
@@ -677,6 +677,48 @@ fn without_hidden_lines(code: &str) -> String {
         }
     }
     out
+}
+
+/// Inline code shorter than this is never broken: it fits a phone's line
+/// whole, and moves to the next line whole rather than split.
+const WBR_MIN_CHARS: usize = 24;
+
+/// Inline code, with a line-break opportunity (`<wbr>`) before each `.`,
+/// `/` and `_` and after each `-` that joins two parts: a long identifier
+/// (`organization_spend_limit_exceeded`, `api.example.com/v1/charges`) then
+/// wraps between its parts on a narrow screen instead of mid-word. The
+/// text, and what a reader copies, is unchanged.
+fn inline_code(code: CowStr<'_>) -> Event<'_> {
+    let joint = |c: char| matches!(c, '.' | '/' | '_' | '-');
+    if code.chars().count() < WBR_MIN_CHARS || !code.contains(joint) {
+        return Event::Code(code);
+    }
+    let mut html = String::from("<code>");
+    let mut start = 0;
+    let mut prev: Option<char> = None;
+    let mut chars = code.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n);
+        // Not before the first part, nor before a trailing `__`.
+        let before = matches!(c, '.' | '/' | '_')
+            && prev.is_some_and(|p| !joint(p))
+            && code[i..].contains(|n: char| !joint(n));
+        if before {
+            html.push_str(&escape_attr(&code[start..i]));
+            html.push_str("<wbr>");
+            start = i;
+        }
+        if c == '-' && prev.is_some_and(|p| !joint(p)) && next.is_some_and(|n| !joint(n)) {
+            let end = i + c.len_utf8();
+            html.push_str(&escape_attr(&code[start..end]));
+            html.push_str("<wbr>");
+            start = end;
+        }
+        prev = Some(c);
+    }
+    html.push_str(&escape_attr(&code[start..]));
+    html.push_str("</code>");
+    Event::InlineHtml(CowStr::from(html))
 }
 
 fn admonition(kind: BlockQuoteKind) -> (&'static str, &'static str) {

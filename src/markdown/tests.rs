@@ -214,3 +214,41 @@ fn a_book_may_link_beyond_itself() {
     let n = render_md("See [std](../../../std/index.html).\n");
     assert!(n.diagnostics[0].is_error());
 }
+
+/// Issue 25: a long identifier in inline code wraps between its parts on a
+/// phone (`<wbr>` before `.`, `/`, `_` and after a joining `-`), never
+/// mid-word; short code stays whole; the text for search is unchanged.
+#[test]
+fn long_inline_code_may_wrap_between_its_parts() {
+    let r = render_md(
+        "Read `organization_spend_limit_exceeded` at `api.example.com/v1/charges-list`; \
+         `card_declined` and `__dunder_name_of_a_thing__` and `<a_b_c_d_e_f_g_h_i_j_k_l_m>`.\n",
+    );
+    assert!(
+        r.html
+            .contains("<code>organization<wbr>_spend<wbr>_limit<wbr>_exceeded</code>"),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html
+            .contains("<code>api<wbr>.example<wbr>.com<wbr>/v1<wbr>/charges-<wbr>list</code>"),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("<code>card_declined</code>"), "{}", r.html);
+    // A run of joints is one break; none before the first character.
+    assert!(
+        r.html
+            .contains("<code>__dunder<wbr>_name<wbr>_of<wbr>_a<wbr>_thing__</code>"),
+        "{}",
+        r.html
+    );
+    // Markup in code stays text.
+    assert!(r.html.contains("<code>&lt;a<wbr>_b"), "{}", r.html);
+    let text: String = r.sections.iter().map(|s| s.text.as_str()).collect();
+    assert!(
+        text.contains("organization_spend_limit_exceeded") && !text.contains("wbr"),
+        "{text}"
+    );
+}

@@ -217,6 +217,7 @@ impl PageContext<'_> {
                         .collect()
                 })
                 .unwrap_or_default(),
+            style: None,
         };
         let template = match page.kind {
             PageKind::Tree(_) => "tree.html",
@@ -227,8 +228,11 @@ impl PageContext<'_> {
         self.templates.render(template, &view)
     }
 
-    /// The 404 page is served at any URL, so its links use the absolute base path.
-    pub fn render_404(&self) -> Result<String, Diagnostic> {
+    /// The 404 page is served at any URL, so its links use the absolute base
+    /// path (right where the site is served where `site-url` says; the
+    /// page's script corrects them under any other prefix) and its
+    /// stylesheet `style` is inlined.
+    pub fn render_404(&self, style: &str) -> Result<String, Diagnostic> {
         let root = &self.config.site_url.base_path;
         let view = PageView {
             site: self.site,
@@ -255,6 +259,9 @@ impl PageContext<'_> {
             assets: self.assets,
             tree: None,
             reached_from: Vec::new(),
+            // `</style` inside the stylesheet would end the element early;
+            // `<\/` means the same in CSS.
+            style: Some(style.replace("</", "<\\/")),
         };
         self.templates.render("404.html", &view)
     }

@@ -101,7 +101,12 @@ pub fn plan(loaded: &Loaded, content: &Content, diags: &mut Diagnostics) -> Plan
     for t in content.triage.values() {
         plan.extra.insert(t.file.clone(), t.bytes.clone());
     }
-    match plan.context(loaded, content).render_404() {
+    let style = plan
+        .extra
+        .get("static/style.css")
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .unwrap_or_default();
+    match plan.context(loaded, content).render_404(&style) {
         Ok(html) => {
             plan.extra.insert("404.html".into(), html.into_bytes());
         }

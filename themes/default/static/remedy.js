@@ -1,6 +1,7 @@
 // remedy default theme: progressive enhancements. The site works without
-// this file; it adds the colour-scheme switch, the mobile menu, folding
-// sidebar sections, the "On this page" highlight and copy buttons. The
+// this file; it adds the colour-scheme switch, the drawer menu and the
+// search button of narrow screens, folding sidebar sections, the "On this
+// page" highlight and copy buttons. The
 // class "js" (and "can-copy") is set by the script in <head>, so the space
 // for what appears here is kept from the first paint.
 (function () {
@@ -44,15 +45,138 @@
     group.hidden = false;
   }
 
+  var CLOSE = '<svg aria-hidden="true" viewBox="0 0 24 24" width="22" height="22"><path d="m6 6 12 12M18 6 6 18" stroke="currentColor" stroke-width="2" stroke-linecap="round"/></svg>';
+
+  // Below the breakpoint the sidebar is a drawer. It opens over the page
+  // where the reader is (it is fixed to the viewport), and while it is open
+  // it is the page: the rest is inert, Tab cycles inside it, Esc, the close
+  // button and the backdrop close it and focus returns to the Menu button.
   function setupMenu() {
     var button = document.getElementById("rm-menu-toggle");
     var sidebar = document.getElementById("rm-sidebar");
     if (!button || !sidebar) return;
-    button.hidden = false;
+    var narrow = window.matchMedia("(max-width: 52rem)");
+    var head = document.createElement("div");
+    head.className = "drawer-head";
+    var title = document.querySelector(".site-header .site-title");
+    if (title) head.appendChild(title.cloneNode(true));
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "header-button drawer-close";
+    close.innerHTML = CLOSE + '<span class="visually-hidden">Close the menu</span>';
+    head.appendChild(close);
+    sidebar.insertBefore(head, sidebar.firstChild);
+    var repo = document.querySelector(".site-header > .repository-link");
+    if (repo) sidebar.appendChild(repo.cloneNode(true)).className = "repository-link drawer-repository";
+    var backdrop = document.createElement("div");
+    backdrop.className = "drawer-backdrop";
+    backdrop.hidden = true;
+    document.body.appendChild(backdrop);
+    var still = function (e) { e.preventDefault(); };
+    backdrop.addEventListener("wheel", still, { passive: false });
+    backdrop.addEventListener("touchmove", still, { passive: false });
+    var inert = [];
+
+    function isOpen() { return sidebar.classList.contains("open"); }
+    function open() {
+      sidebar.classList.add("open");
+      button.setAttribute("aria-expanded", "true");
+      backdrop.hidden = false;
+      var outside = Array.prototype.slice.call(document.body.children)
+        .concat(Array.prototype.slice.call(sidebar.parentNode.children));
+      outside.forEach(function (e) {
+        if (e === backdrop || e.contains(sidebar) || e.inert) return;
+        e.inert = true;
+        inert.push(e);
+      });
+      keepCurrentInView(sidebar);
+      close.focus({ preventScroll: true });
+    }
+    function shut(refocus) {
+      if (!isOpen()) return;
+      sidebar.classList.remove("open");
+      button.setAttribute("aria-expanded", "false");
+      backdrop.hidden = true;
+      inert.forEach(function (e) { e.inert = false; });
+      inert = [];
+      if (refocus) button.focus({ preventScroll: true });
+    }
+    // What Tab can reach in the drawer (folded sections hide their links).
+    function stops() {
+      return Array.prototype.filter.call(sidebar.querySelectorAll("a[href], button"), function (e) {
+        return e.getClientRects().length > 0;
+      });
+    }
     button.addEventListener("click", function () {
-      var open = sidebar.classList.toggle("open");
-      button.setAttribute("aria-expanded", open ? "true" : "false");
-      if (open) keepCurrentInView(sidebar);
+      if (isOpen()) shut(true); else open();
+    });
+    close.addEventListener("click", function () { shut(true); });
+    backdrop.addEventListener("click", function () { shut(true); });
+    document.addEventListener("keydown", function (e) {
+      if (!isOpen()) return;
+      if (e.key === "Escape") {
+        e.preventDefault();
+        shut(true);
+      } else if (e.key === "Tab") {
+        var list = stops(), first = list[0], last = list[list.length - 1];
+        var at = document.activeElement;
+        if (!first) return;
+        if (!sidebar.contains(at) || (e.shiftKey && at === first) || (!e.shiftKey && at === last)) {
+          e.preventDefault();
+          (e.shiftKey ? last : first).focus();
+        }
+      }
+    });
+    // A link may only change the #fragment: the drawer gets out of the way.
+    sidebar.addEventListener("click", function (e) {
+      if (e.target.closest && e.target.closest("a[href]")) shut(false);
+    });
+    var widened = function () { if (!narrow.matches) shut(false); };
+    if (narrow.addEventListener) narrow.addEventListener("change", widened);
+    button.hidden = false;
+  }
+
+  // Phones show a search button instead of the box; it turns the header
+  // row into the box. search.js runs the search itself.
+  function setupSearchButton() {
+    var form = document.getElementById("rm-search");
+    var opener = document.getElementById("rm-search-open");
+    var closer = document.getElementById("rm-search-close");
+    var input = document.getElementById("rm-search-input");
+    var panel = document.getElementById("rm-search-results");
+    if (!form || !opener || !closer || !input || !panel) return;
+    function shown() { return form.classList.contains("is-open"); }
+    function open() {
+      form.classList.add("is-open");
+      opener.setAttribute("aria-expanded", "true");
+      input.focus();
+    }
+    function shut(refocus) {
+      if (!shown()) return;
+      form.classList.remove("is-open");
+      opener.setAttribute("aria-expanded", "false");
+      if (refocus) opener.focus();
+    }
+    opener.addEventListener("click", open);
+    closer.addEventListener("click", function () {
+      panel.hidden = true;
+      shut(true);
+    });
+    // The first Esc is search.js's (it empties the box); with no results
+    // left open, Esc closes the box.
+    form.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && shown() && panel.hidden) shut(true);
+    });
+    document.addEventListener("click", function (e) {
+      if (!form.contains(e.target)) shut(false);
+    });
+    // "/" (search.js focuses the box) first opens it where it is a button.
+    document.addEventListener("keydown", function (e) {
+      var t = e.target;
+      if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || shown() || !opener.getClientRects().length) return;
+      if (/^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) || t.isContentEditable) return;
+      form.classList.add("is-open");
+      opener.setAttribute("aria-expanded", "true");
     });
   }
 
@@ -200,6 +324,7 @@
     fixFileLinks();
     setupThemeSwitch();
     setupMenu();
+    setupSearchButton();
     setupSidebarSections();
     setupTocHighlight();
     setupCopyButtons();

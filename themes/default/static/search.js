@@ -111,7 +111,7 @@ function ui() {
   }
   // The card: the remedy the paste leads to, or the question it stops at
   // with the likeliest remedies under it.
-  function card(o) {
+  function triageCard(o) {
     const box = el("div", "search-triage"), { data, r } = o, step = (id) => href(data.path + "#" + id);
     box.setAttribute("data-node", r.node);
     box.setAttribute("data-ms", o.ms.toFixed(1)); // how long the walk took (tests read it)
@@ -188,6 +188,40 @@ function ui() {
     return b;
   }
 
+  // One result: a single link, so the whole card takes focus. A tree step
+  // is titled by its own heading, under its tree's title; a guide by its
+  // title, with the section the match is in.
+  function card(f, hit) {
+    const li = el("li", "search-hit"), link = li.appendChild(el("a", "search-link"));
+    link.href = href(f.u);
+    const step = f.k === "step" && f.h;
+    if (f.k === "step") {
+      const context = link.appendChild(el("span", "search-context"));
+      context.appendChild(el("span", "search-kind", "Troubleshooter step"));
+      if (step) highlight(context.appendChild(el("span", "search-parent")), f.t, hit);
+    }
+    highlight(link.appendChild(el("span", "search-title")), step ? f.h : f.t, hit);
+    if (f.h && !step) highlight(link.appendChild(el("span", "search-heading")), f.h, hit);
+    if (f.c && f.c.length) {
+      const cs = link.appendChild(el("span", "codes"));
+      for (const c of f.c) cs.appendChild(el("span", "code-badge", String(c)));
+    }
+    highlight(link.appendChild(el("span", "search-snippet")), snippet(f.x || "", hit), hit);
+    return li;
+  }
+  // The keys of the panel, for readers with a keyboard (hidden on touch
+  // screens; screen readers hear the list itself).
+  function keyHints() {
+    const p = el("p", "search-keys");
+    p.setAttribute("aria-hidden", "true");
+    for (const [keys, what] of [[["↵"], "open"], [["↑", "↓"], "move"], [["esc"], "close"]]) {
+      const s = p.appendChild(el("span"));
+      for (const k of keys) s.appendChild(el("kbd", null, k));
+      s.append(" " + what);
+    }
+    return p;
+  }
+
   // Runs the query in the box; lists each page once, at its best section.
   async function update() {
     clearTimeout(timer);
@@ -224,20 +258,10 @@ function ui() {
     }
     const list = el("ol", "search-list");
     list.setAttribute("aria-label", "Search results");
-    for (const f of shown) {
-      const li = list.appendChild(el("li", "search-hit")), link = li.appendChild(el("a", "search-link"));
-      link.href = href(f.u);
-      if (f.k === "step") link.appendChild(el("span", "search-kind", "Troubleshooter step"));
-      highlight(link.appendChild(el("span", "search-title")), f.t, hit);
-      if (f.h) highlight(link.appendChild(el("span", "search-heading")), f.h, hit);
-      if (f.c && f.c.length) {
-        const cs = li.appendChild(el("span", "codes"));
-        for (const c of f.c) cs.appendChild(el("span", "code-badge", String(c)));
-      }
-      highlight(li.appendChild(el("p", "search-snippet")), snippet(f.x || "", hit), hit);
-    }
-    const top = found ? panel.appendChild(card(found)) : null;
+    for (const f of shown) list.appendChild(card(f, hit));
+    const top = found ? panel.appendChild(triageCard(found)) : null;
     panel.appendChild(shown.length ? list : el("p", "search-empty", none));
+    panel.appendChild(keyHints());
     links = Array.from(panel.querySelectorAll(".search-triage a, .search-list a"));
     shownQ = q;
     panel.setAttribute("data-query", q); // which query is on screen (tests wait for it)

@@ -153,15 +153,16 @@
     list.parentNode.insertBefore(box, list);
   }
 
-  // The map's zoom: 1 is the drawn size (labels at 12 px), "fit" shows
-  // the whole map in the column.
+  // The map's zoom: 1 is the drawn size (labels at 12 px). No zoom takes
+  // the labels below 11 px: "Fit" shows the whole width where it fits at
+  // that size, else the smallest legible size, and the box pans (it
+  // scrolls both ways, the current step in view).
   var wrap = document.querySelector(".tree-map-wrap");
   var svg = wrap && wrap.querySelector("svg.tree-map");
   var natural = svg ? [svg.width.baseVal.value, svg.height.baseVal.value] : [1, 1];
-  var scale = 1;
+  var scale = 1, LEGIBLE = 11 / 12;
   function zoom(to) {
-    var fit = wrap.clientWidth / natural[0];
-    scale = Math.min(1.6, Math.max(Math.min(fit, 1), to));
+    scale = Math.min(1.6, Math.max(LEGIBLE, to));
     svg.setAttribute("width", Math.round(natural[0] * scale));
     svg.setAttribute("height", Math.round(natural[1] * scale));
   }
@@ -171,7 +172,7 @@
       var b = e.target.closest("button[data-zoom]");
       if (!b) return;
       var how = b.dataset.zoom;
-      zoom(how === "in" ? scale * 1.25 : how === "out" ? scale / 1.25 : wrap.clientWidth / natural[0]);
+      zoom(how === "in" ? scale * 1.25 : how === "out" ? scale / 1.25 : Math.min(1, wrap.clientWidth / natural[0]));
       centerMapOn(current() || start);
     });
     zoomBar.hidden = false;
