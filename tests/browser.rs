@@ -70,6 +70,8 @@ fn main() -> ExitCode {
         Needs::Browser,
         [
             home_page_lists_every_section,
+            home_page_pastes_to_the_fix_in_one_tap,
+            every_paste_shows_its_remedy_above_the_fold,
             sidebar_leads_to_a_guide,
             table_of_contents_jumps_to_heading,
             dark_mode_persists_across_pages,
@@ -517,13 +519,167 @@ async fn home_page_lists_every_section(tab: Tab, _env: Env) -> anyhow::Result<()
         "the home page's title names the site"
     );
 
-    let listed = tab.count("main .section-pages .page-list > li > a").await?;
+    let listed = tab.count("main .home-sections .card-link").await?;
     let in_sidebar = tab.count("#rm-sidebar > ul > li").await?;
     assert!(listed > 0, "the home page lists no sections");
     assert_eq!(
         listed, in_sidebar,
         "sections on the home page vs. top-level sidebar entries"
     );
+    Ok(())
+}
+
+/// Whether the element's box lies within the screen, below the sticky
+/// header: `{top, bottom, header, height}` in CSS pixels.
+async fn on_screen(tab: &Tab, css: &str) -> anyhow::Result<Value> {
+    tab.js(
+        "const e = document.querySelector(arguments[0]);
+         if (!e) return null;
+         const r = e.getBoundingClientRect();
+         const h = document.querySelector('.site-header').getBoundingClientRect().bottom;
+         return {top: r.top, bottom: r.bottom, header: h, height: innerHeight,
+                 ok: r.top >= h - 1 && r.bottom <= innerHeight && r.height > 0};",
+        vec![json!(css)],
+    )
+    .await
+}
+
+/// Issue 25: the home page starts with the job. At 360 x 740 the paste
+/// box, its button and the search button are on screen before any scroll,
+/// and one paste and one tap open the fix: its heading on screen, the
+/// answers the paste gave folded into one line above it.
+async fn home_page_pastes_to_the_fix_in_one_tap(tab: Tab, _env: Env) -> anyhow::Result<()> {
+    tab.client.set_window_size(360, 740).await?;
+    tab.open("/").await?;
+    for css in ["#rm-paste-input", "#rm-paste-go"] {
+        let r = on_screen(&tab, css).await?;
+        ensure!(
+            r["ok"] == json!(true),
+            "{css} is not above the fold at 360 px: {r}"
+        );
+    }
+    let r: Value = tab
+        .js("const r = document.getElementById('rm-search-open').getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight", vec![])
+        .await?;
+    ensure!(r == json!(true), "no search button on screen");
+    let paste = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/triage/stripe-card-declined.txt"),
+    )?;
+    let _: Value = tab
+        .js(
+            "document.getElementById('rm-paste-input').value = arguments[0]",
+            vec![json!(paste)],
+        )
+        .await?;
+    tab.click("#rm-paste-go").await?;
+    wait_for_path(&tab, &format!("{TREE}#stripe-card-declined")).await?;
+    let summary: String = tab
+        .wait_for(
+            "the trail's summary",
+            "const s = document.getElementById('rm-tree-trail-summary');
+             return s && /from your paste/.test(s.textContent) && s.textContent",
+            vec![],
+        )
+        .await?;
+    assert_eq!(summary, "4 answers from your paste");
+    let open: bool = tab
+        .js(
+            "return document.getElementById('rm-tree-trail-fold').open",
+            vec![],
+        )
+        .await?;
+    ensure!(!open, "the trail is not folded");
+    let r: Value = tab
+        .wait_for(
+            "the remedy's heading on screen",
+            "const e = document.getElementById('stripe-card-declined-title').getBoundingClientRect();
+             const h = document.querySelector('.site-header').getBoundingClientRect().bottom;
+             return e.top >= h - 1 && e.bottom <= innerHeight && {top: e.top, bottom: e.bottom}",
+            vec![],
+        )
+        .await?;
+    println!("home -> fix: the remedy's heading at {r}");
+    // The trail opens from its line.
+    tab.click("#rm-tree-trail-summary").await?;
+    let open: bool = tab
+        .js(
+            "return document.getElementById('rm-tree-trail-fold').open",
+            vec![],
+        )
+        .await?;
+    ensure!(open, "the trail does not open");
+    Ok(())
+}
+
+/// Issue 25: at 360 x 740, for every paste of the corpus that reaches a
+/// remedy, the remedy's heading is on screen once the paste is read.
+async fn every_paste_shows_its_remedy_above_the_fold(tab: Tab, env: Env) -> anyhow::Result<()> {
+    let script = std::fs::read_to_string(env.site_dir.join("troubleshoot/402/triage-data.js"))?;
+    let data = remedy::tree::triage::Data::from_script(&script).map_err(anyhow::Error::msg)?;
+    let (cases, uncovered) = support::corpus::load();
+    let files: Vec<String> = cases
+        .into_iter()
+        .map(|c| c.file)
+        .chain(uncovered.into_iter().map(|u| u.file))
+        .collect();
+    tab.client.set_window_size(360, 740).await?;
+    tab.open(TREE).await?;
+    let mut checked = 0;
+    let mut failed = Vec::new();
+    for file in &files {
+        let text = support::corpus::paste(file);
+        let node = remedy::triage::walk_text(&data, &text).node;
+        if data.questions.contains_key(&node) {
+            continue;
+        }
+        let _: Value = tab
+            .js(
+                "const r = document.getElementById('rm-paste-result'); delete r.dataset.node;
+                 document.getElementById('rm-paste-input').value = arguments[0];",
+                vec![json!(text)],
+            )
+            .await?;
+        tab.click("#rm-paste-go").await?;
+        let reached: anyhow::Result<bool> = tab
+            .wait_for(
+                &format!("{file} to reach {node}"),
+                "return document.getElementById('rm-paste-result').dataset.node === arguments[0]
+                     && location.hash === '#' + arguments[0]",
+                vec![json!(node)],
+            )
+            .await;
+        if let Err(e) = reached {
+            let state: Value = tab
+                .js(
+                    "const r = document.getElementById('rm-paste-result');
+                     return {node: r.dataset.node, said: r.textContent, hash: location.hash}",
+                    vec![],
+                )
+                .await?;
+            return Err(e.context(format!("the page shows {state}")));
+        }
+        let title = format!("#{node}-title");
+        let settled: anyhow::Result<Value> = tab
+            .wait_for(
+                "the remedy's heading to settle on screen",
+                "const e = document.querySelector(arguments[0]).getBoundingClientRect();
+                 const h = document.querySelector('.site-header').getBoundingClientRect().bottom;
+                 const was = window.__lastTop; window.__lastTop = e.top;
+                 return was === e.top && e.top >= h - 1 && e.bottom <= innerHeight && e.top",
+                vec![json!(title)],
+            )
+            .await;
+        if settled.is_err() {
+            failed.push(format!(
+                "{file} -> {node}: {}",
+                on_screen(&tab, &title).await?
+            ));
+        }
+        checked += 1;
+    }
+    println!("{checked} pastes reach a remedy; each one's heading is on screen at 360 x 740");
+    ensure!(checked > 100, "only {checked} pastes reach a remedy");
+    ensure!(failed.is_empty(), "below the fold:\n{}", failed.join("\n"));
     Ok(())
 }
 

@@ -304,8 +304,13 @@ impl Model {
             remedies.push(r);
         }
         // The terms that can count: those of guide pages and units.
+        // Indexed like `model_pages` (order of first use), as `Term::p` is.
+        let mut site_page = vec![0; model_pages.len()];
+        for (&p, &g) in &guide_of {
+            site_page[g as usize] = p;
+        }
         let guide_terms: Vec<HashSet<String>> =
-            guide_of.keys().map(|&p| page_terms(&pages[p])).collect();
+            site_page.iter().map(|&p| page_terms(&pages[p])).collect();
         let mut vocabulary: HashSet<&str> = HashSet::new();
         for set in guide_terms.iter().chain(&unit_terms) {
             vocabulary.extend(set.iter().map(String::as_str));
@@ -526,4 +531,127 @@ fn section_terms(page: &PageText<'_>, anchor: Option<&str>) -> HashSet<String> {
         text.push(' ');
     }
     terms::distinct_terms(&text).into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Source;
+
+    fn tree() -> Tree {
+        // Remedy `b` comes first, so its page is the model's page 0 while
+        // it is the site's page 1: indexes must not be mixed up.
+        let text = r#"
+[tree]
+title = "T"
+start = "q"
+
+[[question]]
+id = "q"
+text = "Q?"
+answers = [{ label = "B", next = "b" }, { label = "A", next = "a" }, { label = "C", next = "c" }]
+
+[[remedy]]
+id = "b"
+title = "Bravo"
+body = "x"
+guides = ["b.md"]
+
+[[remedy]]
+id = "a"
+title = "Alpha"
+body = "x"
+guides = ["a.md#deep"]
+
+[[remedy]]
+id = "c"
+title = "Charlie"
+body = "x"
+guides = ["c.md"]
+"#;
+        crate::tree::parse(&Source::new("t.toml", text)).unwrap()
+    }
+
+    fn section(id: Option<&str>, level: u8, text: &str) -> TextSection {
+        TextSection {
+            id: id.map(str::to_string),
+            heading: id.map(str::to_string),
+            level,
+            text: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn terms_are_credited_to_their_own_pages_and_sections() {
+        let a = [
+            section(None, 0, "intro alphaword shared"),
+            section(Some("deep"), 2, "deepword"),
+            section(Some("sub"), 3, "subword"),
+            section(Some("other"), 2, "otherword"),
+        ];
+        let b = [section(None, 0, "bravoword shared")];
+        let c = [section(None, 0, "charlieword shared")];
+        let page = |file, path, sections| PageText {
+            file,
+            path,
+            title: "",
+            description: None,
+            hosts: if file == "c.md" {
+                vec!["api.charlie.example".into()]
+            } else {
+                Vec::new()
+            },
+            sections,
+        };
+        let pages = [
+            page("a.md", "a/", &a[..]),
+            page("b.md", "b/", &b[..]),
+            page("c.md", "c/", &c[..]),
+        ];
+        let m = Model::build(&tree(), &pages);
+        let page_of = |t: &str| -> Vec<&str> {
+            m.terms[t]
+                .p
+                .iter()
+                .map(|&p| m.pages[p as usize].path.as_str())
+                .collect()
+        };
+        assert_eq!(page_of("bravoword"), ["b/"]);
+        assert_eq!(page_of("alphaword"), ["a/"]);
+        // On every page: weight 0, left out.
+        assert!(!m.terms.contains_key("shared"));
+        let score = |text: &str| {
+            let f = Features::read(text, &crate::tree::paste::parse(text));
+            m.score(&f)
+        };
+        // `a` links a.md#deep: its subsection counts twice, a sibling once.
+        let s = score("deepword subword otherword");
+        let a = &s[1];
+        assert_eq!(a.terms.len(), 3);
+        let w = |t: &str| m.terms[t].w;
+        assert_eq!(
+            a.terms
+                .iter()
+                .map(|(t, p)| (t.as_str(), *p))
+                .collect::<Vec<_>>(),
+            {
+                let mut v = vec![
+                    ("deepword", 2 * w("deepword")),
+                    ("subword", 2 * w("subword")),
+                    ("otherword", w("otherword")),
+                ];
+                v.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(y.0)));
+                v
+            }
+        );
+        assert_eq!(s[0].total, 0);
+        // A declared host: a bonus for its remedy; a request to another
+        // host rules it out.
+        let s = score("see https://api.charlie.example/v1");
+        assert_eq!(s[2].host.as_deref(), Some("api.charlie.example"));
+        assert!(s[2].total >= PARAMS.host_exact);
+        let s = score("> Host: api.elsewhere.example\n< HTTP/1.1 402\n\ncharlieword");
+        assert!(!s[2].eligible);
+        assert!(s[0].eligible && s[1].eligible);
+    }
 }
