@@ -79,9 +79,9 @@ pub const PARAMS: Params = Params {
     host_exact: 6000,
     host_site: 2000,
     unmatched: 50,
-    min_score: 1200,
+    min_score: 2500,
     margin: 400,
-    ratio: 120,
+    ratio: 110,
     distinct: 500,
     candidates: 5,
 };
