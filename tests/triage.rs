@@ -936,11 +936,7 @@ fn corpus_report() {
         "{} uncovered pastes landed on a service's remedy",
         all.un_wrong
     );
-    assert!(
-        all.wrong <= MAX_WRONG,
-        "{} confident wrong remedies",
-        all.wrong
-    );
+    assert_eq!(all.wrong, 0, "confident wrong remedies");
 }
 
 /// Floors `corpus_report` keeps: the figures measured when evidence was
@@ -950,7 +946,6 @@ fn corpus_report() {
 /// SDK's class name and OpenAI's wording match, and the paste names no host.
 const MIN_REACHED_PCT: usize = 93;
 const MIN_FIRST_PCT: usize = 95;
-const MAX_WRONG: usize = 0;
 const MAX_UNCOVERED_WRONG: usize = 1;
 
 #[derive(Default)]
