@@ -155,6 +155,21 @@ async fn answer(tab: &Tab, n: usize) -> anyhow::Result<String> {
     Ok(target.trim_start_matches('#').to_string())
 }
 
+/// The trail's text, opened first as a reader would after a paste folded
+/// it into one line.
+async fn trail_text(tab: &Tab) -> anyhow::Result<String> {
+    let open: bool = tab
+        .js(
+            "return document.getElementById('rm-tree-trail-fold').open",
+            vec![],
+        )
+        .await?;
+    if !open {
+        tab.click("#rm-tree-trail-summary").await?;
+    }
+    tab.text("#rm-tree-trail-list").await
+}
+
 /// Steps shown on screen (exactly one is expected).
 async fn shown_steps(tab: &Tab) -> anyhow::Result<Vec<String>> {
     let ids = tab
@@ -247,7 +262,7 @@ async fn tree_walks_to_a_remedy_back_and_reload(tab: Tab, _env: Env) -> anyhow::
     tab.open(&format!("{TREE}#{remedy}")).await?;
     tab.client.refresh().await?;
     assert_eq!(shown_steps(&tab).await?, vec![remedy.clone()]);
-    let trail = tab.text("#rm-tree-trail-list").await?;
+    let trail = trail_text(&tab).await?;
     assert!(
         trail.contains("api.stripe.com"),
         "the trail is rebuilt from the URL: {trail}"
@@ -295,7 +310,7 @@ async fn tree_paste_walks_to_the_remedy_and_can_be_overridden(
         "the live region announces the result: {said}"
     );
     assert_eq!(tab.count("#rm-tree-trail-list > li").await?, 4);
-    let trail = tab.text("#rm-tree-trail-list").await?;
+    let trail = trail_text(&tab).await?;
     for signal in [
         "from the paste: status 402",
         "from the paste: JSON /error/type = \"card_error\"",
@@ -316,7 +331,7 @@ async fn tree_paste_walks_to_the_remedy_and_can_be_overridden(
     assert_eq!(overridden, "stripe-request-failed");
     wait_for_path(&tab, &format!("{TREE}#{overridden}")).await?;
     assert_eq!(shown_steps(&tab).await?, vec![overridden.clone()]);
-    let trail = tab.text("#rm-tree-trail-list").await?;
+    let trail = trail_text(&tab).await?;
     assert!(
         trail.contains("from the paste: status 402") && !trail.contains("card_error"),
         "earlier signals stay, the overridden one is gone: {trail}"
@@ -343,7 +358,7 @@ async fn tree_paste_walks_to_the_remedy_and_can_be_overridden(
     let _: Value = tab.js(set, vec![json!(hostile)]).await?;
     tab.click("#rm-paste-go").await?;
     wait_for_path(&tab, &format!("{TREE}#l402-pay")).await?;
-    let trail = tab.text("#rm-tree-trail-list").await?;
+    let trail = trail_text(&tab).await?;
     assert!(trail.contains("L402 <img src=x"), "{trail}");
     let pwned: Value = tab
         .js(
@@ -391,7 +406,7 @@ async fn tree_paste_uses_evidence_where_signals_are_silent(
     let _: Value = tab.js(set, vec![json!(paste)]).await?;
     tab.click("#rm-paste-go").await?;
     wait_for_path(&tab, &format!("{TREE}#market-data-plan")).await?;
-    let trail = tab.text("#rm-tree-trail-list").await?;
+    let trail = trail_text(&tab).await?;
     assert!(
         trail.contains("from the paste: status 402")
             && trail.contains("likely, from the guides: `api.marketdata.app`"),
@@ -406,7 +421,7 @@ async fn tree_paste_uses_evidence_where_signals_are_silent(
     wait_for_path(&tab, &format!("{TREE}#api-host")).await?;
     let other = answer(&tab, 1).await?;
     assert_ne!(other, "api-host-more");
-    let trail = tab.text("#rm-tree-trail-list").await?;
+    let trail = trail_text(&tab).await?;
     assert!(!trail.contains("api.marketdata.app"), "{trail}");
 
     // A body that names no service: the walk stops at the host question,
