@@ -19,6 +19,11 @@ use crate::content::summary::{Chapter, Item};
 
 type Spanned<'a> = (Event<'a>, Range<usize>);
 
+/// Chapters nest at most this deep: reading the lists, numbering them,
+/// the sidebar and dropping the tree all recurse once per level, and a
+/// stranger's 100,000-deep list must not overflow the stack.
+const MAX_NESTING: usize = 16;
+
 /// Parses `SUMMARY.md`; every problem is returned, not just the first.
 /// The items are usable unless one of the diagnostics is an error.
 pub fn parse(source: &Source) -> (Vec<Item>, Vec<Diagnostic>) {
@@ -120,7 +125,15 @@ fn list(
             n.push(own);
             n
         };
-        let sub_items = if nested_at < body.len() {
+        let sub_items = if nested_at < body.len() && number.len() >= MAX_NESTING {
+            errors.push(
+                Diagnostic::error(format!("chapters nested more than {MAX_NESTING} deep"))
+                    .at(source, first_line(source, &body[nested_at].1))
+                    .with_label("too deep")
+                    .with_help("move these chapters up a level"),
+            );
+            Vec::new()
+        } else if nested_at < body.len() {
             let list_end = close(body, nested_at);
             list(
                 source,
@@ -326,6 +339,19 @@ mod tests {
         assert!(d[0]
             .to_string()
             .starts_with("SUMMARY.md:2:3: warning: `B` is not a chapter"));
+    }
+
+    #[test]
+    fn lists_nested_too_deep_are_an_error_not_a_stack_overflow() {
+        let deep = "- [A](a.md)\n".to_string() + &"- ".repeat(100_000) + "[B](b.md)\n";
+        let (items, e) = parse(&Source::new("SUMMARY.md", deep));
+        assert_eq!(chapters(&items)[0], "1.A=a.md");
+        assert!(
+            e.iter().any(|d| d
+                .to_string()
+                .starts_with("SUMMARY.md:2:33: error: chapters nested more than 16 deep")),
+            "{e:?}"
+        );
     }
 
     #[test]
