@@ -11,7 +11,7 @@
 //! identifiers are ASCII, and one rule both engines read alike beats a
 //! Unicode class each engine reads its own way.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 /// Terms shorter than this say nothing (`a`, `v`).
 pub const MIN_TERM: usize = 2;
@@ -30,6 +30,11 @@ fn is_joiner(b: u8) -> bool {
 
 /// The runs of `text`, lowercased, in order (repeats included).
 pub fn runs(text: &str) -> impl Iterator<Item = String> + '_ {
+    run_slices(text).map(str::to_ascii_lowercase)
+}
+
+/// The runs of `text` as slices of it, in order.
+fn run_slices(text: &str) -> impl Iterator<Item = &str> + '_ {
     let b = text.as_bytes();
     let mut i = 0;
     std::iter::from_fn(move || {
@@ -50,16 +55,16 @@ pub fn runs(text: &str) -> impl Iterator<Item = String> + '_ {
             }
             break;
         }
-        Some(text[start..i].to_ascii_lowercase())
+        Some(&text[start..i])
     })
 }
 
 /// The terms one run yields: itself, its `.` segments, its parts; each once,
 /// in that order, within the length bounds.
-pub fn run_terms(run: &str, out: &mut Vec<String>) {
-    let mut push = |t: &str| {
-        if is_term(t) && !out.iter().any(|o| o == t) {
-            out.push(t.to_string());
+pub fn run_terms<'a>(run: &'a str, out: &mut Vec<&'a str>) {
+    let mut push = |t: &'a str| {
+        if is_term(t) && !out.contains(&t) {
+            out.push(t);
         }
     };
     push(run);
@@ -84,17 +89,21 @@ fn is_term(t: &str) -> bool {
         && (t.len() >= MIN_NUMBER || !t.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// Every distinct term of `text`, in order of first appearance.
+/// Every distinct term of `text`, in order of first appearance. The text
+/// is lowercased once (ASCII only, so byte positions hold) and terms are
+/// slices of it until they are kept: a page of ten thousand words makes
+/// one string per distinct term, not one per word.
 pub fn distinct_terms(text: &str) -> Vec<String> {
-    let mut seen = HashSet::new();
+    let lower = text.to_ascii_lowercase();
+    let mut seen: HashSet<&str> = HashSet::default();
     let mut out = Vec::new();
     let mut one = Vec::new();
-    for run in runs(text) {
+    for run in run_slices(&lower) {
         one.clear();
-        run_terms(&run, &mut one);
-        for t in one.drain(..) {
-            if seen.insert(t.clone()) {
-                out.push(t);
+        run_terms(run, &mut one);
+        for &t in &one {
+            if seen.insert(t) {
+                out.push(t.to_string());
             }
         }
     }
@@ -213,7 +222,7 @@ mod tests {
 
     #[test]
     fn a_run_yields_itself_its_segments_and_its_parts() {
-        let mut out = Vec::new();
+        let mut out: Vec<&str> = Vec::new();
         run_terms("e_apiresponsecodes.endpoint_permission_denied", &mut out);
         assert_eq!(
             out,
