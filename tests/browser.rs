@@ -167,7 +167,11 @@ async fn trail_text(tab: &Tab) -> anyhow::Result<String> {
     if !open {
         tab.click("#rm-tree-trail-summary").await?;
     }
-    tab.text("#rm-tree-trail-list").await
+    tab.js(
+        "return document.getElementById('rm-tree-trail-list').innerText",
+        vec![],
+    )
+    .await
 }
 
 /// Steps shown on screen (exactly one is expected).
@@ -309,6 +313,9 @@ async fn tree_paste_walks_to_the_remedy_and_can_be_overridden(
         said.contains("answered 4 questions") && said.contains("Stripe"),
         "the live region announces the result: {said}"
     );
+    // The remedy has the focus (before the reader opens the trail).
+    let focused: String = tab.js("return document.activeElement.id", vec![]).await?;
+    assert_eq!(focused, "stripe-card-declined");
     assert_eq!(tab.count("#rm-tree-trail-list > li").await?, 4);
     let trail = trail_text(&tab).await?;
     for signal in [
@@ -320,8 +327,6 @@ async fn tree_paste_walks_to_the_remedy_and_can_be_overridden(
             "the trail shows `{signal}`: {trail}"
         );
     }
-    let focused: String = tab.js("return document.activeElement.id", vec![]).await?;
-    assert_eq!(focused, "stripe-card-declined");
 
     // Back to the Stripe question from the trail, and another answer.
     tab.click("#rm-tree-trail-list a[href='#stripe-type']")
@@ -401,15 +406,15 @@ async fn tree_paste_uses_evidence_where_signals_are_silent(
     let set =
         "const t = document.getElementById('rm-paste-input'); t.focus(); t.value = arguments[0];
                t.dispatchEvent(new Event('input', {bubbles: true}));";
-    // No signal names Market Data's host; its page declares it.
-    let paste = "> GET /v1/stocks/candles/D/AAPL/ HTTP/2\n> Host: api.marketdata.app\n>\n< HTTP/2 402\n< content-type: application/json\n<\n";
+    // No signal names Telnyx's host; its page declares it.
+    let paste = "> POST /v2/messages HTTP/2\n> Host: api.telnyx.com\n>\n< HTTP/2 402\n< content-type: application/json\n<\n";
     let _: Value = tab.js(set, vec![json!(paste)]).await?;
     tab.click("#rm-paste-go").await?;
-    wait_for_path(&tab, &format!("{TREE}#market-data-plan")).await?;
+    wait_for_path(&tab, &format!("{TREE}#telnyx-insufficient-funds")).await?;
     let trail = trail_text(&tab).await?;
     assert!(
         trail.contains("from the paste: status 402")
-            && trail.contains("likely, from the guides: `api.marketdata.app`"),
+            && trail.contains("likely, from the guides: `api.telnyx.com`"),
         "the trail tells signals from evidence: {trail}"
     );
     ensure!(
@@ -422,7 +427,7 @@ async fn tree_paste_uses_evidence_where_signals_are_silent(
     let other = answer(&tab, 1).await?;
     assert_ne!(other, "api-host-more");
     let trail = trail_text(&tab).await?;
-    assert!(!trail.contains("api.marketdata.app"), "{trail}");
+    assert!(!trail.contains("api.telnyx.com"), "{trail}");
 
     // A body that names no service: the walk stops at the host question,
     // which lists the likeliest remedies and puts their answers first.
