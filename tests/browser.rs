@@ -1184,6 +1184,21 @@ async fn click_in_place(tab: &Tab, css: &str) -> anyhow::Result<()> {
         .with_context(|| format!("click `{css}`"))
 }
 
+/// Opens the phone drawer from the menu button and waits until it has slid
+/// in: a click on its close button while it moves lands on the header.
+async fn open_drawer(tab: &Tab) -> anyhow::Result<()> {
+    click_in_place(tab, "#rm-menu-toggle").await?;
+    let _: f64 = tab
+        .wait_for(
+            "the drawer to slide in",
+            "const r = document.getElementById('rm-sidebar').getBoundingClientRect();
+             return r.left >= -0.5 && r.left + 1",
+            vec![],
+        )
+        .await?;
+    Ok(())
+}
+
 /// Presses `key` with Shift held, on whatever has focus.
 async fn press_shifted(tab: &Tab, key: Key) -> anyhow::Result<()> {
     use fantoccini::actions::{InputSource as _, KeyAction, KeyActions};
@@ -1297,7 +1312,7 @@ async fn drawer_opens_where_the_reader_is_and_keeps_focus(
         assert!(now.focus_inside, "Tab {} left the drawer: {now:?}", i + 1);
     }
     click_in_place(&tab, ".drawer-close").await?;
-    click_in_place(&tab, menu).await?;
+    open_drawer(&tab).await?;
     press_shifted(&tab, Key::Tab).await?;
     let back = drawer(&tab).await?;
     assert!(back.focus_inside, "Shift+Tab left the drawer: {back:?}");
@@ -1326,14 +1341,14 @@ async fn drawer_opens_where_the_reader_is_and_keeps_focus(
     assert!(!tab.is_displayed(".drawer-backdrop").await?);
 
     // The close button and the backdrop (a tap beside the drawer).
-    click_in_place(&tab, menu).await?;
+    open_drawer(&tab).await?;
     click_in_place(&tab, ".drawer-close").await?;
     let closed = drawer(&tab).await?;
     assert!(
         !closed.open && closed.focus == "rm-menu-toggle",
         "{closed:?}"
     );
-    click_in_place(&tab, menu).await?;
+    open_drawer(&tab).await?;
     let hit: String = tab
         .js(
             "const e = document.elementFromPoint(document.documentElement.clientWidth - 10, innerHeight / 2);
