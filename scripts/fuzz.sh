@@ -28,14 +28,17 @@ echo "== building the fuzz harness (release)" >&2
 bin=$(cargo test --release --test fuzz --no-run --message-format=json 2>/dev/null |
   sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -1)
 [ -x "$bin" ] || { echo "no fuzz binary built" >&2; exit 1; }
+out=target/fuzz-report
+mkdir -p "$out"
+# A copy, so a build while the pass runs does not replace it underfoot.
+cp "$bin" "$out/fuzz-bin"
+bin=$out/fuzz-bin
 
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   mapfile -t targets < <("$bin" --list 2>/dev/null | sed -n 's/^fuzz::\(.*\): test$/\1/p')
 fi
 
-out=target/fuzz-report
-mkdir -p "$out"
 report="$out/$(date +%Y%m%d-%H%M%S).tsv"
 : >"$report"
 chunks=$(((INPUTS + CHUNK - 1) / CHUNK))

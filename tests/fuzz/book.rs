@@ -39,8 +39,18 @@ pub const FRONT_MATTER: Target = Target {
             .collect()
     },
     dict: &[
-        "+++\n", "---\n", "title = \"x\"\n", "codes = [402, 429]\n", "aliases = [\"/a/\"]\n", "hosts = [\"*.x.com\"]\n",
-        "weight = -9223372036854775808\n", "draft = true\n", "short = \"\"\n", "[x]\n", "\"\"\"", "'''",
+        "+++\n",
+        "---\n",
+        "title = \"x\"\n",
+        "codes = [402, 429]\n",
+        "aliases = [\"/a/\"]\n",
+        "hosts = [\"*.x.com\"]\n",
+        "weight = -9223372036854775808\n",
+        "draft = true\n",
+        "short = \"\"\n",
+        "[x]\n",
+        "\"\"\"",
+        "'''",
     ],
     nest: "[",
     max_len: 4096,
@@ -64,8 +74,20 @@ pub const SUMMARY: Target = Target {
     name: "summary",
     seeds: || seeds::from(&book_dirs(), &["SUMMARY.md"]),
     dict: &[
-        "- [A](a.md)\n", "  - [B](b/c.md)\n", "# Part\n", "---\n", "[Draft]()\n", "* [", "](", ")", "1. ", "    ",
-        "[x]: y.md\n", "<a.md>", "**", "`",
+        "- [A](a.md)\n",
+        "  - [B](b/c.md)\n",
+        "# Part\n",
+        "---\n",
+        "[Draft]()\n",
+        "* [",
+        "](",
+        ")",
+        "1. ",
+        "    ",
+        "[x]: y.md\n",
+        "<a.md>",
+        "**",
+        "`",
     ],
     nest: "  - ",
     max_len: 4 * 1024,
@@ -78,7 +100,11 @@ pub const SUMMARY: Target = Target {
             let mut stack: Vec<&remedy::content::summary::Item> = items.iter().collect();
             while let Some(item) = stack.pop() {
                 if let remedy::content::summary::Item::Chapter(c) = item {
-                    assert!(source.text.get(c.span.clone()).is_some(), "span {:?}", c.span);
+                    assert!(
+                        source.text.get(c.span.clone()).is_some(),
+                        "span {:?}",
+                        c.span
+                    );
                     stack.extend(c.sub_items.iter());
                 }
             }
@@ -95,9 +121,25 @@ pub const CONFIG: Target = Target {
         s
     },
     dict: &[
-        "[book]\n", "[build]\n", "[output.html]\n", "[output.html.redirect]\n", "[preprocessor.x]\n", "[output.html.search]\n",
-        "site-url = \"/kb/\"\n", "src = \"../\"\n", "build-dir = \"/\"\n", "title = 1\n", "precompress = [\"gzip\"]\n",
-        "before = [\"links\"]\n", "after = [\"x\"]\n", "theme = \"\"\n", "language = \"\u{0}\"\n", "= ", "[[", "]]", "\"\"\"",
+        "[book]\n",
+        "[build]\n",
+        "[output.html]\n",
+        "[output.html.redirect]\n",
+        "[preprocessor.x]\n",
+        "[output.html.search]\n",
+        "site-url = \"/kb/\"\n",
+        "src = \"../\"\n",
+        "build-dir = \"/\"\n",
+        "title = 1\n",
+        "precompress = [\"gzip\"]\n",
+        "before = [\"links\"]\n",
+        "after = [\"x\"]\n",
+        "theme = \"\"\n",
+        "language = \"\u{0}\"\n",
+        "= ",
+        "[[",
+        "]]",
+        "\"\"\"",
     ],
     nest: "[",
     max_len: 8 * 1024,
@@ -134,9 +176,26 @@ pub const INCLUDE: Target = Target {
         chapters
     },
     dict: &[
-        "{{#include listing.rs}}", "{{#include other.md}}", "{{#include chapter.md}}", "{{#rustdoc_include listing.rs:all}}",
-        "{{#playground listing.rs}}", "{{#title ", "}}", "{{#", ":0", ":1:", "::2", ":18446744073709551616", ":inner", ":all",
-        "ANCHOR: inner\n", "ANCHOR_END: inner\n", "ANCHOR: \n", "\\{{#", "../", CUT,
+        "{{#include listing.rs}}",
+        "{{#include other.md}}",
+        "{{#include chapter.md}}",
+        "{{#rustdoc_include listing.rs:all}}",
+        "{{#playground listing.rs}}",
+        "{{#title ",
+        "}}",
+        "{{#",
+        ":0",
+        ":1:",
+        "::2",
+        ":18446744073709551616",
+        ":inner",
+        ":all",
+        "ANCHOR: inner\n",
+        "ANCHOR_END: inner\n",
+        "ANCHOR: \n",
+        "\\{{#",
+        "../",
+        CUT,
     ],
     nest: "{{#include other.md}}",
     max_len: 2 * 1024,
@@ -193,7 +252,12 @@ impl SiteLinks {
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_file())
             .filter_map(|e| {
-                let rel = e.path().strip_prefix(&content).ok()?.to_string_lossy().into_owned();
+                let rel = e
+                    .path()
+                    .strip_prefix(&content)
+                    .ok()?
+                    .to_string_lossy()
+                    .into_owned();
                 (rel.ends_with(".md") || rel.ends_with(".toml")).then_some(rel)
             })
             .collect();
@@ -236,21 +300,46 @@ impl Links for SiteLinks {
 pub const MARKDOWN: Target = Target {
     name: "markdown",
     seeds: || {
-        let mut dirs = vec![repo().join("content"), repo().join("tests/fixtures/book/src")];
+        let mut dirs = vec![
+            repo().join("content"),
+            repo().join("tests/fixtures/book/src"),
+        ];
         dirs.extend(seeds::mdbook_guide().map(|g| g.join("src")));
         seeds::from(&dirs, &[".md"])
     },
     dict: &[
-        "[a](../codes/429.md#retry-after)", "[b](/codes/429/)", "[c](#top)", "[d](../../../x.md)", "[e](https://x/a.md)",
-        "[f](a.png)", "[g](?q#)", "[h](<a b.md>)", "](", "## H {#id}\n", "## É\n", "> [!NOTE]\n", "```http\n", "```\n",
-        "| a | b |\n|---|---|\n", "[^1]", "[^1]: x\n", "- [ ] ", "~~", "<div>", "\n: def\n", "\\", "&#0;", "`",
+        "[a](../codes/429.md#retry-after)",
+        "[b](/codes/429/)",
+        "[c](#top)",
+        "[d](../../../x.md)",
+        "[e](https://x/a.md)",
+        "[f](a.png)",
+        "[g](?q#)",
+        "[h](<a b.md>)",
+        "](",
+        "## H {#id}\n",
+        "## É\n",
+        "> [!NOTE]\n",
+        "```http\n",
+        "```\n",
+        "| a | b |\n|---|---|\n",
+        "[^1]",
+        "[^1]: x\n",
+        "- [ ] ",
+        "~~",
+        "<div>",
+        "\n: def\n",
+        "\\",
+        "&#0;",
+        "`",
     ],
     nest: "> ",
     max_len: 2 * 1024,
     mem: (32 << 20, 1024),
     setup: || {
         let links = SiteLinks::bundled();
-        let h = Highlighter::new(&Theme::builtin()).unwrap_or_else(|_| panic!("the built-in theme"));
+        let h =
+            Highlighter::new(&Theme::builtin()).unwrap_or_else(|_| panic!("the built-in theme"));
         let mut n = 0usize;
         Box::new(move |bytes| {
             n += 1;
@@ -266,7 +355,7 @@ pub const MARKDOWN: Target = Target {
                 links: &links,
                 highlighter: &h,
             };
-            let flavor = if n % 2 == 0 {
+            let flavor = if n.is_multiple_of(2) {
                 remedy::config::Flavor::default()
             } else {
                 remedy::config::Flavor {
@@ -279,7 +368,10 @@ pub const MARKDOWN: Target = Target {
             let r = markdown::render_flavored(&ctx, &flavor);
             located(&r.diagnostics);
             for d in &r.diagnostics {
-                assert!(d.line_col().is_some(), "a Markdown problem has no line: {d}");
+                assert!(
+                    d.line_col().is_some(),
+                    "a Markdown problem has no line: {d}"
+                );
             }
         })
     },

@@ -100,12 +100,17 @@ pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(move |info| {
         let quiet = PANIC
             .try_with(|p| {
-                let msg = match (info.payload().downcast_ref::<&str>(), info.payload().downcast_ref::<String>()) {
+                let msg = match (
+                    info.payload().downcast_ref::<&str>(),
+                    info.payload().downcast_ref::<String>(),
+                ) {
                     (Some(s), _) => s.to_string(),
                     (_, Some(s)) => s.clone(),
                     _ => "panic".to_string(),
                 };
-                let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line()));
+                let at = info
+                    .location()
+                    .map(|l| format!(" at {}:{}", l.file(), l.line()));
                 *p.borrow_mut() = Some(format!("{msg}{}", at.unwrap_or_default()));
                 true
             })
@@ -141,6 +146,9 @@ impl Rng {
     }
 }
 
+/// The check of one input: panics when the contract does not hold.
+pub type Check = Box<dyn FnMut(&[u8])>;
+
 /// One parser under test.
 pub struct Target {
     /// The name used in test names and regression folders.
@@ -157,7 +165,7 @@ pub struct Target {
     pub mem: (usize, usize),
     /// Makes the check of one input (set-up such as a built site is done
     /// once, here). The check panics when the contract does not hold.
-    pub setup: fn() -> Box<dyn FnMut(&[u8])>,
+    pub setup: fn() -> Check,
 }
 
 impl Target {
@@ -168,9 +176,44 @@ impl Target {
 
 /// Bytes every parser meets sooner or later.
 const COMMON: &[&str] = &[
-    "\0", "\r", "\r\n", "\n", "\u{feff}", "\u{301}", "\u{200b}", "\u{fffd}", "é", "𝒜", "\t", " ",
-    "\\", "\"", "'", "#", "[", "]", "{", "}", "(", ")", "<", ">", "/", "..", "%", "~", ":", "=",
-    "*", "`", "-", "0", "4294967296", "-1", "1e999", "NaN",
+    "\0",
+    "\r",
+    "\r\n",
+    "\n",
+    "\u{feff}",
+    "\u{301}",
+    "\u{200b}",
+    "\u{fffd}",
+    "é",
+    "𝒜",
+    "\t",
+    " ",
+    "\\",
+    "\"",
+    "'",
+    "#",
+    "[",
+    "]",
+    "{",
+    "}",
+    "(",
+    ")",
+    "<",
+    ">",
+    "/",
+    "..",
+    "%",
+    "~",
+    ":",
+    "=",
+    "*",
+    "`",
+    "-",
+    "0",
+    "4294967296",
+    "-1",
+    "1e999",
+    "NaN",
 ];
 
 /// Mutates `seed` with 1 to 8 edits, with bytes from the target's dictionary
@@ -337,14 +380,17 @@ pub struct Report {
     pub failures: Vec<String>,
 }
 
+/// The input being checked and since when.
+type Running = Arc<Mutex<Option<(Instant, Vec<u8>)>>>;
+
 /// Stops the process when one input never ends, after saving it.
 struct Watchdog {
-    current: Arc<Mutex<Option<(Instant, Vec<u8>)>>>,
+    current: Running,
 }
 
 impl Watchdog {
     fn start(name: &'static str, save_inputs: bool) -> Watchdog {
-        let current: Arc<Mutex<Option<(Instant, Vec<u8>)>>> = Arc::new(Mutex::new(None));
+        let current: Running = Arc::new(Mutex::new(None));
         let watched = Arc::clone(&current);
         std::thread::spawn(move || loop {
             std::thread::sleep(Duration::from_secs(1));
@@ -367,7 +413,8 @@ impl Watchdog {
         Watchdog { current }
     }
     fn begin(&self, input: &[u8]) {
-        *self.current.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), input.to_vec()));
+        *self.current.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((Instant::now(), input.to_vec()));
     }
     fn end(&self) {
         *self.current.lock().unwrap_or_else(|e| e.into_inner()) = None;

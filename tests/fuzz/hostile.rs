@@ -14,7 +14,10 @@ fn first(target: &Target) -> Vec<u8> {
 
 /// The start of the line nearest the middle of `v`.
 fn middle(v: &[u8]) -> usize {
-    v[..v.len() / 2].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)
+    v[..v.len() / 2]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1)
 }
 
 fn with(target: &'static Target, f: impl FnOnce(Vec<u8>) -> Vec<u8> + Send + 'static) -> Make {
@@ -49,7 +52,14 @@ pub fn inputs(t: &'static Target) -> Vec<(&'static str, Make)> {
             "invalid_utf8",
             with(t, |v| {
                 let m = middle(&v);
-                [&b"\xff\xfe"[..], &v[..m], b"\xc3\x28\xed\xa0\x80\xf4\x90\x80\x80", &v[m..], b"\xe2\x82"].concat()
+                [
+                    &b"\xff\xfe"[..],
+                    &v[..m],
+                    b"\xc3\x28\xed\xa0\x80\xf4\x90\x80\x80",
+                    &v[m..],
+                    b"\xe2\x82",
+                ]
+                .concat()
             }),
         ),
         (
@@ -82,7 +92,14 @@ pub fn inputs(t: &'static Target) -> Vec<(&'static str, Make)> {
                     v
                 }),
             ));
-            out.push(("json_100000_deep", Box::new(|| ["[".repeat(100_000), "]".repeat(100_000)].concat().into_bytes())));
+            out.push((
+                "json_100000_deep",
+                Box::new(|| {
+                    ["[".repeat(100_000), "]".repeat(100_000)]
+                        .concat()
+                        .into_bytes()
+                }),
+            ));
         }
         "summary" => out.push((
             "summary_of_50000_entries",
@@ -90,7 +107,10 @@ pub fn inputs(t: &'static Target) -> Vec<(&'static str, Make)> {
                 let mut s = String::from("# Summary\n\n[Intro](README.md)\n\n");
                 for i in 0..50_000 {
                     let indent = "  ".repeat(i % 4);
-                    s.push_str(&format!("{indent}- [Chapter {i}](part{}/ch{i}.md)\n", i / 1000));
+                    s.push_str(&format!(
+                        "{indent}- [Chapter {i}](part{}/ch{i}.md)\n",
+                        i / 1000
+                    ));
                 }
                 s.into_bytes()
             }),
@@ -99,20 +119,49 @@ pub fn inputs(t: &'static Target) -> Vec<(&'static str, Make)> {
             "query_of_20000_punctuation",
             Box::new(|| {
                 let p = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
-                p.chars().cycle().take(20_000).collect::<String>().into_bytes()
+                p.chars()
+                    .cycle()
+                    .take(20_000)
+                    .collect::<String>()
+                    .into_bytes()
             }),
         )),
         "tree" | "book-toml" | "front-matter" => out.push((
             "toml_array_100000_deep",
             Box::new(move || {
-                let open = if t.name == "front-matter" { "+++\ntitle = \"T\"\nx = " } else { "x = " };
-                let close = if t.name == "front-matter" { "\n+++\nbody\n" } else { "\n" };
-                [open.to_string(), "[".repeat(100_000), "]".repeat(100_000), close.to_string()].concat().into_bytes()
+                let open = if t.name == "front-matter" {
+                    "+++\ntitle = \"T\"\nx = "
+                } else {
+                    "x = "
+                };
+                let close = if t.name == "front-matter" {
+                    "\n+++\nbody\n"
+                } else {
+                    "\n"
+                };
+                [
+                    open.to_string(),
+                    "[".repeat(100_000),
+                    "]".repeat(100_000),
+                    close.to_string(),
+                ]
+                .concat()
+                .into_bytes()
             }),
         )),
         "markdown" => {
-            out.push(("list_100000_deep", Box::new(|| ["- ".repeat(100_000), "x\n".into()].concat().into_bytes())));
-            out.push(("brackets_100000_deep", Box::new(|| ["[".repeat(100_000), "](a.md)".repeat(1000)].concat().into_bytes())));
+            out.push((
+                "list_100000_deep",
+                Box::new(|| ["- ".repeat(100_000), "x\n".into()].concat().into_bytes()),
+            ));
+            out.push((
+                "brackets_100000_deep",
+                Box::new(|| {
+                    ["[".repeat(100_000), "](a.md)".repeat(1000)]
+                        .concat()
+                        .into_bytes()
+                }),
+            ));
         }
         _ => {}
     }

@@ -77,7 +77,11 @@ fn fuzz_trial(target: &'static Target) -> Trial {
         );
         println!("fuzz\t{line}");
         if let Some(path) = std::env::var_os("REMEDY_FUZZ_REPORT") {
-            if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+            if let Ok(mut f) = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+            {
                 let _ = writeln!(f, "{line}");
             }
         }
@@ -90,7 +94,11 @@ fn fuzz_trial(target: &'static Target) -> Trial {
 }
 
 /// Runs one fixed input through a target under the contract.
-fn one_input(target: &'static Target, name: String, input: impl FnOnce() -> Vec<u8> + Send + 'static) -> Trial {
+fn one_input(
+    target: &'static Target,
+    name: String,
+    input: impl FnOnce() -> Vec<u8> + Send + 'static,
+) -> Trial {
     Trial::test(name, move || {
         let input = input();
         let mut check = (target.setup)();
@@ -115,10 +123,15 @@ fn regression_trials(target: &'static Target) -> Vec<Trial> {
     files
         .into_iter()
         .map(|path| {
-            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            one_input(target, format!("regression::{}::{stem}", target.name), move || {
-                std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-            })
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            one_input(
+                target,
+                format!("regression::{}::{stem}", target.name),
+                move || std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+            )
         })
         .collect()
 }
@@ -131,7 +144,11 @@ fn main() {
         trials.push(fuzz_trial(target));
         trials.extend(regression_trials(target));
         for (name, make) in hostile::inputs(target) {
-            trials.push(one_input(target, format!("hostile::{}::{name}", target.name), make));
+            trials.push(one_input(
+                target,
+                format!("hostile::{}::{name}", target.name),
+                make,
+            ));
         }
     }
     libtest_mimic::run(&args, trials).exit();

@@ -18,12 +18,38 @@ pub const QUERY: Target = Target {
     name: "query",
     seeds: || {
         let mut q = seeds::queries();
-        q.extend(seeds::pastes().iter().map(|p| p[..p.len().min(512)].to_vec()));
+        q.extend(
+            seeds::pastes()
+                .iter()
+                .map(|p| p[..p.len().min(512)].to_vec()),
+        );
         q
     },
     dict: &[
-        "\"", "\"card declined\"", "402", "card_declined", "stripe", "paymnet", "-", "_", ".", "/", ":", "=", "{", "}", "*",
-        "é", "Σ", "ß", "İ", "retryable", "cacheable", "x402", "l402", "api.openai.com",
+        "\"",
+        "\"card declined\"",
+        "402",
+        "card_declined",
+        "stripe",
+        "paymnet",
+        "-",
+        "_",
+        ".",
+        "/",
+        ":",
+        "=",
+        "{",
+        "}",
+        "*",
+        "é",
+        "Σ",
+        "ß",
+        "İ",
+        "retryable",
+        "cacheable",
+        "x402",
+        "l402",
+        "api.openai.com",
     ],
     nest: "\"(",
     max_len: 512,
@@ -41,20 +67,26 @@ pub const QUERY: Target = Target {
             }
             let opts = Options {
                 limit: 1 + usize::from(n % 12),
-                code: (n % 5 == 0).then_some(402),
+                code: n.is_multiple_of(5).then_some(402),
                 kind: None,
             };
             // Planning is the parser; a whole search (scoring, snippets)
             // on every fourth input keeps the pass short.
-            if n % 4 != 0 {
+            if !n.is_multiple_of(4) {
                 return;
             }
-            let hits = index.search(&q, &opts).unwrap_or_else(|e| panic!("search fails: {e:#}"));
+            let hits = index
+                .search(&q, &opts)
+                .unwrap_or_else(|e| panic!("search fails: {e:#}"));
             assert!(hits.len() <= opts.limit);
             for h in &hits {
                 assert!(h.score.is_finite(), "score {}", h.score);
                 for r in &h.highlighted {
-                    assert!(h.snippet.get(r.clone()).is_some(), "highlight {r:?} of {:?}", h.snippet);
+                    assert!(
+                        h.snippet.get(r.clone()).is_some(),
+                        "highlight {r:?} of {:?}",
+                        h.snippet
+                    );
                 }
             }
         })
@@ -63,7 +95,11 @@ pub const QUERY: Target = Target {
 
 /// Files of a built site (the small one of `remedy init`) the CLI reads,
 /// by the first line of the input.
-const FILES: [&str; 3] = ["search/meta.js", "troubleshoot/errors/triage-data.js", "search/index/meta.json"];
+const FILES: [&str; 3] = [
+    "search/meta.js",
+    "troubleshoot/errors/triage-data.js",
+    "search/index/meta.json",
+];
 
 pub const INDEX: Target = Target {
     name: "built-index",
@@ -76,7 +112,18 @@ pub const INDEX: Target = Target {
             })
             .collect()
     },
-    dict: &["\"triage\":[", "\"../../x.js\"", "null", "[]", "{}", "\"segments\":[]", "\"fields\":", "\"text\"", "-1", "1e30"],
+    dict: &[
+        "\"triage\":[",
+        "\"../../x.js\"",
+        "null",
+        "[]",
+        "{}",
+        "\"segments\":[]",
+        "\"fields\":",
+        "\"text\"",
+        "-1",
+        "1e30",
+    ],
     nest: "[",
     max_len: 1 << 20,
     mem: (128 << 20, 64),
@@ -101,7 +148,13 @@ pub const INDEX: Target = Target {
             let site = Site::built(&dir);
             let _ = site.triage(&paste);
             if name.ends_with("meta.json") {
-                let _ = site.search("card declined", &Options { limit: 5, ..Options::default() });
+                let _ = site.search(
+                    "card declined",
+                    &Options {
+                        limit: 5,
+                        ..Options::default()
+                    },
+                );
             }
             std::fs::write(&path, original).expect("restore");
         })
@@ -109,7 +162,10 @@ pub const INDEX: Target = Target {
 };
 
 fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from).into_iter().filter_map(Result::ok) {
+    for e in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         let rel = e.path().strip_prefix(from).expect("under the folder");
         let dest = to.join(rel);
         if e.file_type().is_dir() {

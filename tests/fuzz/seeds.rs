@@ -29,10 +29,7 @@ pub fn files(dir: &Path, exts: &[&str]) -> Vec<Vec<u8>> {
         })
         .collect();
     paths.sort();
-    paths
-        .iter()
-        .filter_map(|p| std::fs::read(p).ok())
-        .collect()
+    paths.iter().filter_map(|p| std::fs::read(p).ok()).collect()
 }
 
 /// `files` over several folders (missing ones skipped).
@@ -52,7 +49,10 @@ pub fn pastes() -> &'static [Vec<u8>] {
 /// Each `when = { ... }` inline table of the bundled trees.
 pub fn whens() -> Vec<String> {
     let mut out = Vec::new();
-    for tree in from(&[repo().join("content"), repo().join("src/scaffold")], &[".toml"]) {
+    for tree in from(
+        &[repo().join("content"), repo().join("src/scaffold")],
+        &[".toml"],
+    ) {
         let text = String::from_utf8_lossy(&tree).into_owned();
         let mut rest = text.as_str();
         while let Some(at) = rest.find("when = {") {
@@ -81,11 +81,15 @@ pub fn whens() -> Vec<String> {
 
 /// Search queries of the evaluation set.
 pub fn queries() -> Vec<Vec<u8>> {
-    let text = std::fs::read_to_string(repo().join("tests/search-eval/queries.toml"))
-        .unwrap_or_default();
+    let text =
+        std::fs::read_to_string(repo().join("tests/search-eval/queries.toml")).unwrap_or_default();
     text.lines()
         .filter_map(|l| l.strip_prefix("q = "))
         .filter_map(|q| toml::from_str::<toml::Table>(&format!("q = {q}")).ok())
-        .filter_map(|t| t.get("q").and_then(|q| q.as_str()).map(|q| q.as_bytes().to_vec()))
+        .filter_map(|t| {
+            t.get("q")
+                .and_then(|q| q.as_str())
+                .map(|q| q.as_bytes().to_vec())
+        })
         .collect()
 }

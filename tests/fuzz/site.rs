@@ -51,7 +51,8 @@ pub fn small_dir() -> &'static Path {
         .get_or_init(|| {
             let tmp = temp();
             let root = tmp.path().join("project");
-            remedy::init::init(&root, Some("Fuzz")).unwrap_or_else(|_| panic!("init writes a site"));
+            remedy::init::init(&root, Some("Fuzz"))
+                .unwrap_or_else(|_| panic!("init writes a site"));
             build(&root, tmp)
         })
         .dir

@@ -11,11 +11,34 @@ use super::engine::Target;
 use super::{seeds, site};
 
 const PASTE_DICT: &[&str] = &[
-    "HTTP/1.1 402 Payment Required\n", "HTTP/2 429\r\n", "< ", "> ", "* ", "content-type: application/json\n",
-    "www-authenticate: L402 macaroon=\"x\"\n", "payment-required: eyJ4IjoxfQ==\n", "Host: api.stripe.com\n",
-    "curl -i https://api.openai.com/v1/x", "POST https://", "{\"error\":{\"code\":402}}", "{'a': None}",
-    "\\u", "\\ud800", "\\udc00", "\"status\": 402", "Error code: 429", "[", "{", ",", ":", "\"", "'",
-    "true", "None", "1e5", "-0.5",
+    "HTTP/1.1 402 Payment Required\n",
+    "HTTP/2 429\r\n",
+    "< ",
+    "> ",
+    "* ",
+    "content-type: application/json\n",
+    "www-authenticate: L402 macaroon=\"x\"\n",
+    "payment-required: eyJ4IjoxfQ==\n",
+    "Host: api.stripe.com\n",
+    "curl -i https://api.openai.com/v1/x",
+    "POST https://",
+    "{\"error\":{\"code\":402}}",
+    "{'a': None}",
+    "\\u",
+    "\\ud800",
+    "\\udc00",
+    "\"status\": 402",
+    "Error code: 429",
+    "[",
+    "{",
+    ",",
+    ":",
+    "\"",
+    "'",
+    "true",
+    "None",
+    "1e5",
+    "-0.5",
 ];
 
 fn text(bytes: &[u8]) -> String {
@@ -66,7 +89,11 @@ fn print(j: &Json, out: &mut String) -> bool {
 fn json_round_trips(j: &Json) {
     let mut printed = String::new();
     if print(j, &mut printed) {
-        assert_eq!(paste::parse_json(&printed).as_ref(), Some(j), "printed as {printed}");
+        assert_eq!(
+            paste::parse_json(&printed).as_ref(),
+            Some(j),
+            "printed as {printed}"
+        );
     }
 }
 
@@ -147,9 +174,30 @@ pub const SIGNALS: Target = Target {
             .collect()
     },
     dict: &[
-        "status = 402", "header = \"x\"", "request-header = \"host\"", "json = \"/a/0\"", "body = \"x\"",
-        "equals = ", "in = [", "matches = \"(?i)^a.*b$\"", "all = [", "any = [", "not = {", "~0", "~1",
-        "[0-9A-Za-z_]", "{2,}", "\\s", "|", "(", ")", "*", "+", "?", "\\d", ".*.*",
+        "status = 402",
+        "header = \"x\"",
+        "request-header = \"host\"",
+        "json = \"/a/0\"",
+        "body = \"x\"",
+        "equals = ",
+        "in = [",
+        "matches = \"(?i)^a.*b$\"",
+        "all = [",
+        "any = [",
+        "not = {",
+        "~0",
+        "~1",
+        "[0-9A-Za-z_]",
+        "{2,}",
+        "\\s",
+        "|",
+        "(",
+        ")",
+        "*",
+        "+",
+        "?",
+        "\\d",
+        ".*.*",
     ],
     nest: "{ not = ",
     max_len: 8 * 1024,
@@ -182,7 +230,10 @@ pub const EVIDENCE: Target = Target {
     max_len: 2 * 1024,
     mem: (8 << 20, 128),
     setup: || {
-        let model = site::data().evidence.clone().expect("the 402 tree has evidence");
+        let model = site::data()
+            .evidence
+            .clone()
+            .expect("the 402 tree has evidence");
         Box::new(move |bytes| {
             let t = text(bytes);
             let p = paste::parse(&t);
@@ -227,8 +278,17 @@ pub const TRIAGE_DATA: Target = Target {
         seeds
     },
     dict: &[
-        "\"questions\":{}", "\"start\":\"x\"", "\"next\":\"start\"", "\"when\":{\"t\":\"all\",\"of\":[]}",
-        "\"op\":\"matches\",\"source\":\"a*a*\",\"ci\":true", "null", "[]", "{}", "-1", "1e308", "\"t\":\"not\"",
+        "\"questions\":{}",
+        "\"start\":\"x\"",
+        "\"next\":\"start\"",
+        "\"when\":{\"t\":\"all\",\"of\":[]}",
+        "\"op\":\"matches\",\"source\":\"a*a*\",\"ci\":true",
+        "null",
+        "[]",
+        "{}",
+        "-1",
+        "1e308",
+        "\"t\":\"not\"",
     ],
     nest: "[",
     max_len: 1 << 20,
@@ -255,13 +315,30 @@ pub const TREE: Target = Target {
     name: "tree",
     seeds: || {
         seeds::from(
-            &[seeds::repo().join("content"), seeds::repo().join("src/scaffold")],
+            &[
+                seeds::repo().join("content"),
+                seeds::repo().join("src/scaffold"),
+            ],
             &[".toml"],
         )
     },
     dict: &[
-        "[[question]]\n", "[[remedy]]\n", "[tree]\n", "id = \"q\"\n", "next = \"start\"", "answers = [", "guides = [\"a.md#x\"]",
-        "who = \"user\"", "when = { status = 402 }", "\"\"\"", "'''", "= ", "[[", "]]", "inf", "nan",
+        "[[question]]\n",
+        "[[remedy]]\n",
+        "[tree]\n",
+        "id = \"q\"\n",
+        "next = \"start\"",
+        "answers = [",
+        "guides = [\"a.md#x\"]",
+        "who = \"user\"",
+        "when = { status = 402 }",
+        "\"\"\"",
+        "'''",
+        "= ",
+        "[[",
+        "]]",
+        "inf",
+        "nan",
     ],
     nest: "[",
     max_len: 64 * 1024,
@@ -272,7 +349,8 @@ pub const TREE: Target = Target {
             if let Ok(tree) = remedy::tree::parse(&source) {
                 assert!(tree.start < tree.nodes.len());
                 let data = Data::new(&tree, "t/", None);
-                data.check().unwrap_or_else(|e| panic!("a parsed tree publishes bad data: {e}"));
+                data.check()
+                    .unwrap_or_else(|e| panic!("a parsed tree publishes bad data: {e}"));
                 let t = walk_text(&data, "HTTP/1.1 402 Payment Required\n\n{}");
                 check_walk(&data, &t);
             }
