@@ -8,15 +8,18 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::Serialize;
-use tera::{Context, ErrorKind, Tera};
+use tera::{Context, Tera};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::TocEntry;
 use crate::theme::Theme;
 use crate::tree::render::TreeView;
 
+mod errors;
 mod keys;
 mod views;
+
+use errors::{load_diagnostics, tera_diagnostic};
 
 pub use views::{relative_root, PageContext, ReachedFrom};
 
@@ -56,9 +59,7 @@ impl Templates {
             return Err(diags);
         }
         if let Err(e) = tera.add_raw_templates(raw.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
-            let mut d = Diagnostics::new();
-            d.push(tera_diagnostic(&origins, &e));
-            return Err(d);
+            return Err(load_diagnostics(&origins, &raw, &e));
         }
         for name in REQUIRED {
             if !tera.contains_template(name) {
@@ -82,70 +83,6 @@ impl Templates {
             .render(template, &context)
             .map_err(|e| tera_diagnostic(&self.origins, &e))
     }
-}
-
-/// Converts a tera error into a diagnostic naming the template file and line.
-fn tera_diagnostic(origins: &BTreeMap<String, PathBuf>, e: &tera::Error) -> Diagnostic {
-    let origin = |name: &str| {
-        origins
-            .get(name)
-            .cloned()
-            .unwrap_or_else(|| PathBuf::from(format!("templates/{name}")))
-    };
-    match e.kind() {
-        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
-            let what = if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
-                "template syntax error"
-            } else {
-                "template error"
-            };
-            Diagnostic::error(format!("{what}: {}", r.message()))
-                .at_line_col(
-                    origin(r.filename()),
-                    r.span().start_line,
-                    r.span().start_col + 1,
-                )
-                .with_help("fix the template; the variables templates get are listed in the README")
-        }
-        ErrorKind::MissingParent { current, parent } => Diagnostic::error(format!(
-            "template `{current}` extends `{parent}`, which does not exist"
-        ))
-        .in_file(origin(current)),
-        ErrorKind::TemplateNotFound(name) => {
-            Diagnostic::error(format!("template `{name}` not found"))
-                .with_help(format!("add templates/{name} to the theme"))
-        }
-        other => from_report_text(origins, &other.to_string()),
-    }
-}
-
-/// Some tera errors (e.g. inheritance checks at load time) arrive as text
-/// with rustc-style ` --> name:line:col` pointers; point our diagnostic at
-/// the first of them, naming the real file instead of the template name.
-fn from_report_text(origins: &BTreeMap<String, PathBuf>, text: &str) -> Diagnostic {
-    let first = text
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or_default()
-        .trim_start_matches("error: ")
-        .to_string();
-    let mut d = Diagnostic::error(format!("template error: {first}"));
-    let pointer = text
-        .lines()
-        .find_map(|l| l.trim_start().strip_prefix("--> "));
-    if let Some(p) = pointer {
-        let mut parts = p.rsplitn(3, ':');
-        let col = parts.next().and_then(|c| c.trim().parse::<usize>().ok());
-        let line = parts.next().and_then(|l| l.trim().parse::<usize>().ok());
-        if let (Some(col), Some(line), Some(name)) = (col, line, parts.next()) {
-            let origin = origins
-                .get(name)
-                .cloned()
-                .unwrap_or_else(|| PathBuf::from(format!("templates/{name}")));
-            d = d.at_line_col(origin, line, col);
-        }
-    }
-    d.with_help("fix the template; the variables templates get are listed in the README")
 }
 
 /// Site-wide values every template gets as `site`.

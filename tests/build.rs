@@ -364,6 +364,41 @@ fn template_rendering_error() {
 }
 
 #[test]
+fn template_block_missing_from_the_parent_names_both_files() {
+    // A new theme's base.html without the blocks the built-in templates
+    // fill: every such block is reported, with the child's file and line
+    // and the parent's file to add it to.
+    let f = Fixture::new();
+    f.write(
+        "themes/default/templates/base.html",
+        "<html><body>{% block content %}{% endblock content %}</body></html>\n",
+    );
+    let e = f.fails_with("Block `title` is not defined in any parent template");
+    assert!(e.contains("<built-in theme>/templates/404.html:2:"), "{e}");
+    assert!(e.contains("Block `aside`"), "{e}");
+    assert!(e.contains("<built-in theme>/templates/page.html:"), "{e}");
+    assert!(
+        e.contains("extends `page.html` (<built-in theme>/templates/page.html), which extends"),
+        "{e}"
+    );
+    assert!(
+        e.contains("extends `base.html` (themes/default/templates/base.html)"),
+        "{e}"
+    );
+    // The block of the issue, in the author's own child template.
+    f.write(
+        "themes/default/templates/base.html",
+        "<html><title>{% block title %}{% endblock title %}</title><body>{% block content %}{% endblock content %}{% block scripts %}{% endblock scripts %}{% block aside %}{% endblock aside %}</body></html>\n",
+    );
+    f.write(
+        "themes/default/templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}x{% endblock content %}\n{% block after_content %}y{% endblock after_content %}\n",
+    );
+    let e = f.fails_with("Block `after_content` is not defined in any parent template");
+    assert!(e.contains("themes/default/templates/page.html:3:10"), "{e}");
+}
+
+#[test]
 fn non_utf8_content() {
     let f = Fixture::new();
     f.write_bytes("content/a.md", b"+++\ntitle = \"A\"\n+++\nbad \xff byte\n");
