@@ -369,6 +369,28 @@ pub fn from_toml_error(source: &Source, offset: usize, err: &toml::de::Error) ->
     d
 }
 
+/// A folder walk's error, named by its path as `shown` displays it: a
+/// symbolic link loop says which link leads back to which folder (a walk
+/// that follows links would otherwise report an opaque I/O error, or none).
+pub fn from_walk_error(e: &walkdir::Error, shown: impl Fn(&Path) -> PathBuf) -> Diagnostic {
+    let path = e.path().map(&shown).unwrap_or_default();
+    if let Some(ancestor) = e.loop_ancestor() {
+        return Diagnostic::error(format!(
+            "symbolic link loop: {} links back to {}, a folder that holds it",
+            path.display(),
+            shown(ancestor).display()
+        ))
+        .in_file(path)
+        .with_help("remove the link, or point it outside this folder");
+    }
+    let why = e
+        .io_error()
+        .map_or_else(|| e.to_string(), ToString::to_string);
+    Diagnostic::error(format!("cannot read {}: {why}", path.display()))
+        .in_file(path)
+        .with_help("check that the file exists and that its permissions let you read it")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

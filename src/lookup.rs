@@ -68,7 +68,8 @@ impl Site {
             );
         }
         let index = SearchIndex::open(&dir).map_err(|e| {
-            Diagnostic::error(format!("{e:#}"))
+            Diagnostic::error(format!("cannot read the search index: {e:#}"))
+                .in_file(&dir)
                 .with_help("rebuild the site with this version of remedy")
         })?;
         index

@@ -14,7 +14,7 @@ use include_dir::{include_dir, Dir};
 use walkdir::WalkDir;
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{from_walk_error, Diagnostic, Diagnostics};
 
 static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
@@ -65,9 +65,7 @@ impl Theme {
                 let entry = match entry {
                     Ok(e) => e,
                     Err(e) => {
-                        diags.push(Diagnostic::error(format!(
-                            "cannot read the theme folder: {e}"
-                        )));
+                        diags.push(from_walk_error(&e, |p| config.display_path(p)));
                         continue;
                     }
                 };

@@ -613,8 +613,38 @@ fn hidden_files_editor_leftovers_and_symlink_loops() {
         std::os::unix::fs::symlink(f.root().join("content"), f.root().join("content/loop"))
             .unwrap();
         let e = f.fails_with("symbolic link loop");
-        assert!(e.contains("content/loop"), "{e}");
+        assert!(
+            e.contains("content/loop links back to content, a folder that holds it"),
+            "{e}"
+        );
     }
+}
+
+/// A loop in the theme folder, and a link to nowhere in the content, are
+/// named by their paths (issue 22: every error names its file).
+#[cfg(unix)]
+#[test]
+fn theme_symlink_loop_and_unreadable_content_name_their_paths() {
+    let f = Fixture::new();
+    f.write("themes/default/static/x.css", "p {}\n");
+    std::os::unix::fs::symlink(
+        f.root().join("themes/default"),
+        f.root().join("themes/default/static/up"),
+    )
+    .unwrap();
+    let e = f.fails_with("symbolic link loop");
+    assert!(
+        e.contains("themes/default/static/up links back to themes/default,"),
+        "{e}"
+    );
+    std::fs::remove_file(f.root().join("themes/default/static/up")).unwrap();
+    std::os::unix::fs::symlink(
+        f.root().join("content/gone.md"),
+        f.root().join("content/b.md"),
+    )
+    .unwrap();
+    let e = f.fails_with("cannot read content/b.md:");
+    assert!(e.contains("No such file or directory"), "{e}");
 }
 
 /// `remedy init` makes a site that builds cleanly, with a tree that walks,

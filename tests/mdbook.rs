@@ -500,3 +500,18 @@ fn skip_preprocessor_flag() {
         "{stderr}"
     );
 }
+
+/// A symbolic link loop in a book's `src` is named as a loop, with its path.
+#[cfg(unix)]
+#[test]
+fn symlink_loop_in_src_is_a_located_error() {
+    let book = Book::new();
+    book.fails_with(
+        |b| {
+            std::os::unix::fs::symlink(b.root().join("src"), b.root().join("src/again"))
+                .expect("symlink");
+        },
+        "symbolic link loop: src/again links back to src, a folder that holds it",
+        &[],
+    );
+}

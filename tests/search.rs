@@ -302,6 +302,25 @@ fn cli_without_an_index_says_how_to_get_one() {
     );
 }
 
+/// An index whose files were damaged is named by its folder.
+#[test]
+fn cli_with_a_damaged_index_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("search/index");
+    std::fs::create_dir_all(&index).unwrap();
+    std::fs::write(index.join("meta.json"), "{\"segments\": [nul").unwrap();
+    let out = common::remedy_in(
+        &common::repo(),
+        &["search", "--site", dir.path().to_str().unwrap(), "402"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot read the search index") && err.contains("search/index"),
+        "{err}"
+    );
+}
+
 #[derive(Deserialize, Debug)]
 struct NodeResult {
     q: String,

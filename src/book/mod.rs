@@ -23,7 +23,7 @@ use walkdir::WalkDir;
 use crate::config::Config;
 use crate::content::summary::{Chapter, Item};
 use crate::content::{Asset, FrontMatter, Library, Page, PageId, PageKind};
-use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, Source};
+use crate::diagnostics::{did_you_mean, from_walk_error, Diagnostic, Diagnostics, Source};
 
 /// Reads the book whose `SUMMARY.md` is `summary_file`.
 pub fn load(config: &Config, summary_file: &Path, diags: &mut Diagnostics) -> Library {
@@ -405,8 +405,7 @@ fn walk(config: &Config, diags: &mut Diagnostics) -> Vec<(String, std::path::Pat
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(|p| config.display_path(p)).unwrap_or_default();
-                diags.push(Diagnostic::error(format!("cannot read: {e}")).in_file(path));
+                diags.push(from_walk_error(&e, |p| config.display_path(p)));
                 continue;
             }
         };

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics, Source};
+use crate::diagnostics::{from_walk_error, Diagnostic, Diagnostics, Source};
 use crate::tree::{self, Tree};
 
 pub use front_matter::FrontMatter;
@@ -210,18 +210,7 @@ impl Library {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    let path = e.path().map(|p| config.display_path(p)).unwrap_or_default();
-                    let msg = if e.loop_ancestor().is_some() {
-                        "symbolic link loop: this folder links back to one of its parents"
-                            .to_string()
-                    } else {
-                        format!("cannot read: {e}")
-                    };
-                    diags.push(
-                        Diagnostic::error(msg)
-                            .in_file(path)
-                            .with_help("remove the link or fix the file's permissions"),
-                    );
+                    diags.push(from_walk_error(&e, |p| config.display_path(p)));
                     continue;
                 }
             };
