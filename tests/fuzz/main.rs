@@ -15,10 +15,16 @@
 mod book;
 mod engine;
 mod hostile;
+mod node;
 mod search;
 mod seeds;
 mod site;
 mod tree;
+
+// The one module of tests/support this binary needs (finding node).
+#[allow(dead_code)]
+#[path = "../support/tools.rs"]
+mod tools;
 
 use std::io::Write as _;
 
@@ -52,6 +58,19 @@ fn env_u64(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
+/// Adds a target's line to the report `scripts/fuzz.sh` sums up.
+fn append_report(line: &str) {
+    if let Some(path) = std::env::var_os("REMEDY_FUZZ_REPORT") {
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
+            let _ = writeln!(f, "{line}");
+        }
+    }
+}
+
 fn fuzz_trial(target: &'static Target) -> Trial {
     Trial::test(format!("fuzz::{}", target.name), move || {
         let inputs = env_u64("REMEDY_FUZZ_INPUTS", 10_000);
@@ -76,15 +95,7 @@ fn fuzz_trial(target: &'static Target) -> Trial {
             r.failures.len(),
         );
         println!("fuzz\t{line}");
-        if let Some(path) = std::env::var_os("REMEDY_FUZZ_REPORT") {
-            if let Ok(mut f) = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)
-            {
-                let _ = writeln!(f, "{line}");
-            }
-        }
+        append_report(&line);
         if r.failures.is_empty() {
             Ok(())
         } else {
@@ -151,5 +162,6 @@ fn main() {
             ));
         }
     }
+    trials.extend(node::trials());
     libtest_mimic::run(&args, trials).exit();
 }
