@@ -10,7 +10,9 @@ const F = Math.fround, K1 = F(1.2), B = F(0.75), K1P1 = F(1 + K1);
 const ABC = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
 // Strings, not /\p{}/u literals: where Unicode property escapes are missing,
 // the script fails in a try (the box stays hidden), not while parsing.
-const RUN = "[\\p{L}\\p{N}]+(?:[_\\-./:][\\p{L}\\p{N}]+)*", PART = "[\\p{L}\\p{N}]+";
+// Word characters as Rust's char::is_alphanumeric has them: Alphabetic
+// (letters and the marks that belong to words) or a number.
+const RUN = "[\\p{Alphabetic}\\p{N}]+(?:[_\\-./:][\\p{Alphabetic}\\p{N}]+)*", PART = "[\\p{Alphabetic}\\p{N}]+";
 // Weights of an identifier typed whole and of its parts (FORMAT.md, rule 4).
 // An identifier in more than one document in RUN_RARE is boilerplate and
 // keeps the plain weight (query.rs).
@@ -197,7 +199,7 @@ function createEngine(opts) {
         for (const b of bs) if (!ts.includes(b[1])) ts.push(b[1]);
         if (ts.length) return near(ts.slice(0, 3), bs.map((b) => b[0]));
         // No completion: try fuzzy, for a typo in the word being typed.
-        if (cps.length < 4 || !new RegExp("\\p{L}", "u").test(w)) return null;
+        if (cps.length < 4 || !new RegExp("\\p{Alphabetic}", "u").test(w)) return null;
         const k = cps.length >= 8 ? 2 : 1, c = cps[0];
         return wordsIn(c, String.fromCodePoint(c.codePointAt(0) + 1)).then((all) => {
           let best = k, hits = [];
@@ -223,7 +225,13 @@ function createEngine(opts) {
     // Many quotes, or JSON or key="value" syntax: a paste's quotes, not phrases.
     if (quotes.length > 2 * MAX_PHRASES + 1 || /[{}=]/.test(q)) quotes = []; else if (quotes.length % 2) quotes.pop();
     const add = (seg, a, b) => {
-      for (const r of matches(RUN, q.slice(a, b), a)) seg.all.push({ w: r.w, parts: matches(PART, r.w, r.at) });
+      // Words are found in the text as typed and lowercased one by one, as
+      // `remedy search` does: lowercasing first can split a word (İ -> i̇).
+      for (const r of matches(RUN, q.slice(a, b), a)) {
+        const parts = matches(PART, r.w, r.at);
+        for (const p of parts) p.w = p.w.toLowerCase();
+        seg.all.push({ w: r.w.toLowerCase(), parts });
+      }
       return seg;
     };
     // A paste (more than MAXPARTS words) picks its runs once the
@@ -279,7 +287,7 @@ function createEngine(opts) {
   }
 
   async function search(query, o) {
-    const q = Array.from(String(query == null ? "" : query)).slice(0, MAXQ).join("").toLowerCase();
+    const q = Array.from(String(query == null ? "" : query)).slice(0, MAXQ).join("");
     const m = await meta(), segs = parse(q);
     await Promise.all(segs.filter((s) => s.paste).map(choose));
     let last = -1;
