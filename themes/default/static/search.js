@@ -8,7 +8,6 @@
 // presses 100-150 ms apart cost one search, not one per key.
 const DEBOUNCE = 160;
 // As in the engine: longest query, and what a word is (for marking words).
-// Word characters as the search engine has them (search-engine.js, RUN).
 const MAXQ = 20000, PART = "[\\p{Alphabetic}\\p{N}]+";
 const dict = () => Object.create(null);
 
