@@ -3,7 +3,9 @@
 //! `cargo test --test fuzz` runs the short pass: each target checks its
 //! seeds and then mutated inputs from a fixed seed (`REMEDY_FUZZ_INPUTS`,
 //! default 10,000 per target; `REMEDY_FUZZ_SEED`, default 22), every named
-//! hostile input of the issue, and every saved crash under
+//! hostile input of the issue (`hostile`), the browser engines in node on
+//! a fifth as many inputs (`node`, `REMEDY_FUZZ_NODE_INPUTS`), and every
+//! saved crash under
 //! `tests/fuzz-regressions/TARGET/NAME.bin` as the test
 //! `regression::TARGET::NAME`. `scripts/fuzz.sh` runs the long pass and
 //! saves new crashes there (`REMEDY_FUZZ_SAVE=1`).

@@ -184,7 +184,12 @@ fn trial(mode: &'static str) -> Trial {
         ) {
             return Ok(());
         }
-        let n = super::env_u64("REMEDY_FUZZ_INPUTS", 10_000);
+        // A fifth of the Rust targets' count unless set: node runs an input
+        // in about the time the Rust targets run five.
+        let n = super::env_u64(
+            "REMEDY_FUZZ_NODE_INPUTS",
+            super::env_u64("REMEDY_FUZZ_INPUTS", 10_000) / 5,
+        );
         let seed = super::env_u64("REMEDY_FUZZ_SEED", 22);
         let target = if mode == "triage" {
             &tree::TRIAGE
