@@ -690,3 +690,59 @@ fn init_creates_a_working_site() {
         "+++\ntitle = \"Mine\"\n+++\n"
     );
 }
+
+/// A heading in each Unicode normalisation form (NFC, NFD, NFKC, NFKD of
+/// "Conﬁg Café"): one id each, in order, the same on every build; a link
+/// spelled in any form of the heading's text is a located error that names
+/// the id to use.
+#[test]
+fn headings_in_every_normalisation_form() {
+    let forms = [
+        "Con\u{fb01}g Caf\u{e9}",
+        "Con\u{fb01}g Cafe\u{301}",
+        "Config Caf\u{e9}",
+        "Config Cafe\u{301}",
+    ];
+    let f = Fixture::new();
+    let mut a = String::from("+++\ntitle = \"A\"\n+++\n\n");
+    for t in forms {
+        a.push_str(&format!("## {t}\n\ntext\n\n"));
+    }
+    f.write("content/a.md", &a);
+    f.write(
+        "content/b.md",
+        "+++\ntitle = \"B\"\n+++\n\n[1](a.md#config-cafe) [2](a.md#config-cafe-1) [3](a.md#config-cafe-2) [4](a.md#config-cafe-3)\n",
+    );
+    let out = f.run(&["build"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(f.root().join("public/a/index.html")).unwrap();
+    let ids: Vec<&str> = html
+        .split("<h2 id=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter(|id| !id.starts_with("rm-"))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "config-cafe",
+            "config-cafe-1",
+            "config-cafe-2",
+            "config-cafe-3"
+        ]
+    );
+    for (i, t) in forms.iter().enumerate() {
+        let anchor = t.to_lowercase().replace(' ', "-");
+        f.write(
+            "content/b.md",
+            &format!("+++\ntitle = \"B\"\n+++\n\n[x](a.md#{anchor})\n"),
+        );
+        let e = f.fails_with(&format!("`#{anchor}` is not a heading of content/a.md"));
+        assert!(e.contains("content/b.md:5:1"), "form {i}: {e}");
+        assert!(e.contains("did you mean `#config-cafe`?"), "form {i}: {e}");
+    }
+}
