@@ -51,7 +51,8 @@ run_target() {
     if ! REMEDY_FUZZ_INPUTS=$n REMEDY_FUZZ_SEED=$seed REMEDY_FUZZ_REPORT="$report" \
       nice -n 19 "$bin" --exact "fuzz::$t" --test-threads 1 >"$out/$t.$seed.log" 2>&1; then
       failed=1
-      if ! grep -q "^test fuzz::$t .*FAILED" "$out/$t.$seed.log"; then
+      # A failure ends with the harness's summary; an abort has none.
+      if ! grep -q "^test result:" "$out/$t.$seed.log"; then
         echo "fuzz::$t aborted on seed $seed; finding the input" >&2
         REMEDY_FUZZ_TRACE=1 REMEDY_FUZZ_INPUTS=$n REMEDY_FUZZ_SEED=$seed \
           nice -n 19 "$bin" --exact "fuzz::$t" --test-threads 1 >/dev/null 2>&1 || true

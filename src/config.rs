@@ -455,6 +455,10 @@ impl Config {
             }
         }
 
+        // Where each folder was set, so a clash between them points at a key.
+        let src_span = raw.book.src.as_ref().map_or(0..0, |s| s.span());
+        let theme_span = raw.output.html.theme.span();
+        let build_dir_span = raw.build.build_dir.as_ref().map_or(0..0, |b| b.span());
         let output_dir = match &overrides.output {
             Some(dir) => absolute(dir),
             None => {
@@ -479,16 +483,30 @@ impl Config {
             }
         };
         let output_dir = normalize(&output_dir);
-        for (what, dir) in [("content", &content_dir), ("theme", &theme_dir)] {
+        for (what, dir, span) in [
+            ("content", &content_dir, src_span),
+            ("theme", &theme_dir, theme_span),
+        ] {
             let dir = normalize(dir);
             if dir.starts_with(&output_dir) {
-                errors.push(
-                    Diagnostic::error(format!(
-                        "the output folder {} contains the {what} folder",
-                        output_dir.display()
-                    ))
-                    .with_help("the output folder is replaced on every build: choose another one"),
-                );
+                let d = Diagnostic::error(format!(
+                    "the output folder {} contains the {what} folder",
+                    output_dir.display()
+                ))
+                .with_help("the output folder is replaced on every build: choose another one");
+                // The key that put one inside the other: `build-dir` when
+                // set, else the folder's own key; with --output, the file
+                // whose folders it would swallow.
+                let at = if overrides.output.is_none() && !build_dir_span.is_empty() {
+                    build_dir_span.clone()
+                } else {
+                    span
+                };
+                errors.push(if at.is_empty() {
+                    d.in_file(&source.path)
+                } else {
+                    d.at(&source, at)
+                });
             }
         }
 
