@@ -380,6 +380,27 @@ pub struct Hit {
     pub score: f32,
 }
 
+/// tantivy panics on a schema that names a field twice (found by fuzzing a
+/// built site's `meta.json`, issue 22): refuse one as an error first. Any
+/// other damage is left to tantivy, which reports it.
+fn fields_named_once(dir: &Path) -> Result<()> {
+    let Ok(text) = std::fs::read_to_string(dir.join("meta.json")) else {
+        return Ok(());
+    };
+    let Ok(meta) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return Ok(());
+    };
+    let mut seen = std::collections::HashSet::new();
+    for field in meta["schema"].as_array().into_iter().flatten() {
+        if let Some(name) = field["name"].as_str() {
+            if !seen.insert(name) {
+                anyhow::bail!("meta.json declares the field `{name}` twice");
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A page in the results, at its best section.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct PageHit {
@@ -409,6 +430,8 @@ pub struct SearchIndex {
 impl SearchIndex {
     /// Opens the index of a built site (`<site>/search/index`).
     pub fn open(dir: &Path) -> Result<SearchIndex> {
+        fields_named_once(dir)
+            .with_context(|| format!("cannot open the search index in {}", dir.display()))?;
         let index = super::readonly::ReadOnly::open(dir)
             .and_then(Index::open)
             .with_context(|| format!("cannot open the search index in {}", dir.display()))?;
