@@ -7,6 +7,7 @@
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::date::Date;
 use crate::diagnostics::{self, Diagnostic, Source};
 
 /// The keys a page may set. Unknown keys are errors.
@@ -41,6 +42,11 @@ pub struct FrontMatter {
     /// domain naming one points triage and search at this page.
     #[serde(default)]
     pub hosts: Vec<Spanned<String>>,
+    /// The day the page's sources were last read (`checked = 2026-12-01`):
+    /// shown on the page, the sitemap's `<lastmod>`, the guide's
+    /// `dateModified`, and what `remedy check --stale` ages.
+    #[serde(default)]
+    pub checked: Option<Spanned<toml::value::Datetime>>,
 }
 
 impl FrontMatter {
@@ -57,7 +63,15 @@ impl FrontMatter {
             aliases: Vec::new(),
             short: None,
             hosts: Vec::new(),
+            checked: None,
         }
+    }
+
+    /// The `checked` date; `parse` has rejected any that is not a date.
+    pub fn checked(&self) -> Option<Date> {
+        self.checked
+            .as_ref()
+            .and_then(|c| Date::from_toml(c.get_ref()).ok())
     }
 }
 
@@ -152,6 +166,15 @@ pub fn parse(source: &Source) -> Result<Split, Vec<Diagnostic>> {
             );
         }
     }
+    if let Some(checked) = &front_matter.checked {
+        if let Err(why) = Date::from_toml(checked.get_ref()) {
+            errors.push(
+                Diagnostic::error(format!("`checked` must be a date: {why}"))
+                    .at(source, offset(checked.span(), fm_start))
+                    .with_help(CHECKED_HELP),
+            );
+        }
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -161,6 +184,10 @@ pub fn parse(source: &Source) -> Result<Split, Vec<Diagnostic>> {
         body_offset,
     })
 }
+
+/// How to write `checked`, for every error about it.
+const CHECKED_HELP: &str =
+    "write the day the sources were read as a TOML date, unquoted: `checked = 2026-12-01`";
 
 /// A host as `hosts` takes it: lowercase DNS labels (letters, digits,
 /// inner hyphens), at least two of them, optionally after `*.`.
