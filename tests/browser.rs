@@ -167,7 +167,11 @@ async fn trail_text(tab: &Tab) -> anyhow::Result<String> {
     if !open {
         tab.click("#rm-tree-trail-summary").await?;
     }
-    tab.text("#rm-tree-trail-list").await
+    tab.js(
+        "return document.getElementById('rm-tree-trail-list').innerText",
+        vec![],
+    )
+    .await
 }
 
 /// Steps shown on screen (exactly one is expected).
@@ -309,6 +313,9 @@ async fn tree_paste_walks_to_the_remedy_and_can_be_overridden(
         said.contains("answered 4 questions") && said.contains("Stripe"),
         "the live region announces the result: {said}"
     );
+    // The remedy has the focus (before the reader opens the trail).
+    let focused: String = tab.js("return document.activeElement.id", vec![]).await?;
+    assert_eq!(focused, "stripe-card-declined");
     assert_eq!(tab.count("#rm-tree-trail-list > li").await?, 4);
     let trail = trail_text(&tab).await?;
     for signal in [
@@ -320,8 +327,6 @@ async fn tree_paste_walks_to_the_remedy_and_can_be_overridden(
             "the trail shows `{signal}`: {trail}"
         );
     }
-    let focused: String = tab.js("return document.activeElement.id", vec![]).await?;
-    assert_eq!(focused, "stripe-card-declined");
 
     // Back to the Stripe question from the trail, and another answer.
     tab.click("#rm-tree-trail-list a[href='#stripe-type']")
@@ -401,15 +406,15 @@ async fn tree_paste_uses_evidence_where_signals_are_silent(
     let set =
         "const t = document.getElementById('rm-paste-input'); t.focus(); t.value = arguments[0];
                t.dispatchEvent(new Event('input', {bubbles: true}));";
-    // No signal names Market Data's host; its page declares it.
-    let paste = "> GET /v1/stocks/candles/D/AAPL/ HTTP/2\n> Host: api.marketdata.app\n>\n< HTTP/2 402\n< content-type: application/json\n<\n";
+    // No signal names Telnyx's host; its page declares it.
+    let paste = "> POST /v2/messages HTTP/2\n> Host: api.telnyx.com\n>\n< HTTP/2 402\n< content-type: application/json\n<\n";
     let _: Value = tab.js(set, vec![json!(paste)]).await?;
     tab.click("#rm-paste-go").await?;
-    wait_for_path(&tab, &format!("{TREE}#market-data-plan")).await?;
+    wait_for_path(&tab, &format!("{TREE}#telnyx-insufficient-funds")).await?;
     let trail = trail_text(&tab).await?;
     assert!(
         trail.contains("from the paste: status 402")
-            && trail.contains("likely, from the guides: `api.marketdata.app`"),
+            && trail.contains("likely, from the guides: `api.telnyx.com`"),
         "the trail tells signals from evidence: {trail}"
     );
     ensure!(
@@ -422,7 +427,7 @@ async fn tree_paste_uses_evidence_where_signals_are_silent(
     let other = answer(&tab, 1).await?;
     assert_ne!(other, "api-host-more");
     let trail = trail_text(&tab).await?;
-    assert!(!trail.contains("api.marketdata.app"), "{trail}");
+    assert!(!trail.contains("api.telnyx.com"), "{trail}");
 
     // A body that names no service: the walk stops at the host question,
     // which lists the likeliest remedies and puts their answers first.
@@ -1179,6 +1184,21 @@ async fn click_in_place(tab: &Tab, css: &str) -> anyhow::Result<()> {
         .with_context(|| format!("click `{css}`"))
 }
 
+/// Opens the phone drawer from the menu button and waits until it has slid
+/// in: a click on its close button while it moves lands on the header.
+async fn open_drawer(tab: &Tab) -> anyhow::Result<()> {
+    click_in_place(tab, "#rm-menu-toggle").await?;
+    let _: f64 = tab
+        .wait_for(
+            "the drawer to slide in",
+            "const r = document.getElementById('rm-sidebar').getBoundingClientRect();
+             return r.left >= -0.5 && r.left + 1",
+            vec![],
+        )
+        .await?;
+    Ok(())
+}
+
 /// Presses `key` with Shift held, on whatever has focus.
 async fn press_shifted(tab: &Tab, key: Key) -> anyhow::Result<()> {
     use fantoccini::actions::{InputSource as _, KeyAction, KeyActions};
@@ -1292,7 +1312,7 @@ async fn drawer_opens_where_the_reader_is_and_keeps_focus(
         assert!(now.focus_inside, "Tab {} left the drawer: {now:?}", i + 1);
     }
     click_in_place(&tab, ".drawer-close").await?;
-    click_in_place(&tab, menu).await?;
+    open_drawer(&tab).await?;
     press_shifted(&tab, Key::Tab).await?;
     let back = drawer(&tab).await?;
     assert!(back.focus_inside, "Shift+Tab left the drawer: {back:?}");
@@ -1321,14 +1341,14 @@ async fn drawer_opens_where_the_reader_is_and_keeps_focus(
     assert!(!tab.is_displayed(".drawer-backdrop").await?);
 
     // The close button and the backdrop (a tap beside the drawer).
-    click_in_place(&tab, menu).await?;
+    open_drawer(&tab).await?;
     click_in_place(&tab, ".drawer-close").await?;
     let closed = drawer(&tab).await?;
     assert!(
         !closed.open && closed.focus == "rm-menu-toggle",
         "{closed:?}"
     );
-    click_in_place(&tab, menu).await?;
+    open_drawer(&tab).await?;
     let hit: String = tab
         .js(
             "const e = document.elementFromPoint(document.documentElement.clientWidth - 10, innerHeight / 2);

@@ -34,8 +34,11 @@
 
 pub mod terms;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::paste::Paste;
@@ -201,7 +204,7 @@ impl Features {
 /// The terms of every JSON key and header name of a paste.
 fn structural(paste: &Paste) -> HashSet<String> {
     use super::paste::Json;
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     let mut stack: Vec<&Json> = paste.json.iter().collect();
     while let Some(v) = stack.pop() {
         match v {
@@ -251,7 +254,7 @@ impl Model {
         // remedies' own texts) with their terms.
         let mut guide_of: BTreeMap<usize, u32> = BTreeMap::new();
         let mut model_pages: Vec<Page> = Vec::new();
-        let mut unit_of: HashMap<(usize, Option<&str>), u32> = HashMap::new();
+        let mut unit_of: HashMap<(usize, Option<&str>), u32> = HashMap::default();
         let mut unit_terms: Vec<HashSet<String>> = Vec::new();
         let mut remedies = Vec::new();
         for node in &tree.nodes {
@@ -311,50 +314,77 @@ impl Model {
         }
         let guide_terms: Vec<HashSet<String>> =
             site_page.iter().map(|&p| page_terms(&pages[p])).collect();
-        let mut vocabulary: HashSet<&str> = HashSet::new();
-        for set in guide_terms.iter().chain(&unit_terms) {
-            vocabulary.extend(set.iter().map(String::as_str));
-        }
-        // Document frequencies over every page, for those terms only.
-        let mut df: HashMap<&str, u32> = HashMap::new();
-        for (i, page) in pages.iter().enumerate() {
-            let set = match guide_of.get(&i) {
-                Some(&g) => guide_terms[g as usize].clone(),
-                None => page_terms(page),
-            };
+        // Where each term stands, gathered in one pass over the sets (pages
+        // and units in index order, so the lists come out sorted).
+        let mut postings: HashMap<&str, (Vec<u32>, Vec<u32>)> = HashMap::default();
+        for (g, set) in guide_terms.iter().enumerate() {
             for t in set {
-                if let Some(&v) = vocabulary.get(t.as_str()) {
-                    *df.entry(v).or_default() += 1;
-                }
+                postings.entry(t.as_str()).or_default().0.push(g as u32);
             }
+        }
+        for (u, set) in unit_terms.iter().enumerate() {
+            for t in set {
+                postings.entry(t.as_str()).or_default().1.push(u as u32);
+            }
+        }
+        // Document frequencies over every page, for those terms only; the
+        // pages that are not guides are read in parallel.
+        let mut df: HashMap<&str, u32> = HashMap::default();
+        for set in &guide_terms {
+            for t in set {
+                *df.entry(t.as_str()).or_default() += 1;
+            }
+        }
+        let others: Vec<Vec<&str>> = pages
+            .par_iter()
+            .enumerate()
+            .filter(|(i, _)| !guide_of.contains_key(i))
+            .map(|(_, page)| {
+                page_terms(page)
+                    .iter()
+                    .filter_map(|t| postings.get_key_value(t.as_str()).map(|(k, _)| *k))
+                    .collect()
+            })
+            .collect();
+        for t in others.into_iter().flatten() {
+            *df.entry(t).or_default() += 1;
         }
         let n = pages.len().max(1) as f64;
         let mut terms_out: BTreeMap<String, Term> = BTreeMap::new();
-        for &t in &vocabulary {
+        for (&t, (p, u)) in &postings {
             let d = df.get(t).copied().unwrap_or(0).max(1) as f64;
             let w = (100.0 * (n / d).ln().max(0.0).powf(1.5)).round() as u32;
             if w < PARAMS.min_weight {
                 continue;
             }
-            let p: Vec<u32> = (0..guide_terms.len() as u32)
-                .filter(|&g| guide_terms[g as usize].contains(t))
-                .collect();
-            let u: Vec<u32> = (0..unit_terms.len() as u32)
-                .filter(|&x| unit_terms[x as usize].contains(t))
-                .collect();
-            terms_out.insert(t.to_string(), Term { w, p, u });
+            terms_out.insert(
+                t.to_string(),
+                Term {
+                    w,
+                    p: p.clone(),
+                    u: u.clone(),
+                },
+            );
         }
-        // Each remedy's length: the terms it has, on a page or in a unit.
+        // Each remedy's length: the model's terms it has, on one of its
+        // pages or in one of its units.
         let lengths: Vec<usize> = remedies
             .iter()
             .map(|r| {
-                terms_out
-                    .values()
-                    .filter(|t| {
-                        t.p.iter().any(|p| r.pages.contains(p))
-                            || t.u.iter().any(|u| r.units.contains(u))
-                    })
-                    .count()
+                let mut mine: HashSet<&str> = HashSet::default();
+                for set in r
+                    .pages
+                    .iter()
+                    .map(|&p| &guide_terms[p as usize])
+                    .chain(r.units.iter().map(|&u| &unit_terms[u as usize]))
+                {
+                    mine.extend(
+                        set.iter()
+                            .map(String::as_str)
+                            .filter(|t| terms_out.contains_key(*t)),
+                    );
+                }
+                mine.len()
             })
             .collect();
         let avg = lengths.iter().sum::<usize>() as f64 / lengths.len().max(1) as f64;
@@ -419,7 +449,7 @@ impl Model {
             .chain(&f.request_hosts)
             .any(|h| !known.contains(terms::site(h)));
         let mut by_page: Vec<Vec<usize>> = vec![Vec::new(); self.pages.len()];
-        let mut by_unit: HashMap<u32, Vec<usize>> = HashMap::new();
+        let mut by_unit: HashMap<u32, Vec<usize>> = HashMap::default();
         for (r, rem) in self.remedies.iter().enumerate() {
             for &p in &rem.pages {
                 by_page[p as usize].push(r);
