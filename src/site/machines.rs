@@ -281,7 +281,7 @@ fn llms_txt(
         }
         out.push('\n');
     };
-    fn walk<'a>(node: &'a NavNode, into: &mut Vec<PageId>) {
+    fn walk(node: &NavNode, into: &mut Vec<PageId>) {
         into.push(node.page);
         for c in &node.children {
             walk(c, into);

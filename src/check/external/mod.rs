@@ -291,7 +291,7 @@ mod tests {
         assert!(parse_age("d").is_err());
         let r = parse_remap("https://a.org/ http://127.0.0.1:9/a/").unwrap();
         assert_eq!(
-            remapped("https://a.org/x#y", &[r.clone()]),
+            remapped("https://a.org/x#y", std::slice::from_ref(&r)),
             "http://127.0.0.1:9/a/x#y"
         );
         assert_eq!(unmapped("http://127.0.0.1:9/a/z", &[r]), "https://a.org/z");
