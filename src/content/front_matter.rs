@@ -45,8 +45,10 @@ pub struct FrontMatter {
     /// The day the page's sources were last read (`checked = 2026-12-01`):
     /// shown on the page, the sitemap's `<lastmod>`, the guide's
     /// `dateModified`, and what `remedy check --stale` ages.
+    /// A `Value` rather than a `Datetime`, so a quoted date gets an error
+    /// that says to unquote it rather than serde's "expected a datetime".
     #[serde(default)]
-    pub checked: Option<Spanned<toml::value::Datetime>>,
+    pub checked: Option<Spanned<toml::Value>>,
 }
 
 impl FrontMatter {
@@ -71,7 +73,7 @@ impl FrontMatter {
     pub fn checked(&self) -> Option<Date> {
         self.checked
             .as_ref()
-            .and_then(|c| Date::from_toml(c.get_ref()).ok())
+            .and_then(|c| date_of(c.get_ref()).ok())
     }
 }
 
@@ -167,7 +169,7 @@ pub fn parse(source: &Source) -> Result<Split, Vec<Diagnostic>> {
         }
     }
     if let Some(checked) = &front_matter.checked {
-        if let Err(why) = Date::from_toml(checked.get_ref()) {
+        if let Err(why) = date_of(checked.get_ref()) {
             errors.push(
                 Diagnostic::error(format!("`checked` must be a date: {why}"))
                     .at(source, offset(checked.span(), fm_start))
@@ -183,6 +185,15 @@ pub fn parse(source: &Source) -> Result<Split, Vec<Diagnostic>> {
         front_matter_offset: fm_start,
         body_offset,
     })
+}
+
+/// The date a `checked` value holds, or why it holds none.
+fn date_of(value: &toml::Value) -> Result<Date, &'static str> {
+    match value {
+        toml::Value::Datetime(d) => Date::from_toml(d),
+        toml::Value::String(_) => Err("it is quoted, so TOML reads it as text"),
+        _ => Err("it is not a date"),
+    }
 }
 
 /// How to write `checked`, for every error about it.
