@@ -12,6 +12,9 @@ use url::Url;
 
 use super::outcome::Outcome;
 
+/// Why a link whose host does not resolve is dead.
+pub const NO_SUCH_HOST: &str = "DNS: no such host";
+
 /// Redirects followed before giving up on a chain.
 const MAX_REDIRECTS: usize = 10;
 
@@ -84,7 +87,7 @@ impl Fetcher {
         // RFC 6761: `.invalid` names never resolve; no need to ask.
         if host == "invalid" || host.ends_with(".invalid") {
             return Outcome::Dead {
-                why: "DNS: no such host".into(),
+                why: NO_SUCH_HOST.into(),
             };
         }
         let mut tries = 0;
@@ -237,7 +240,7 @@ impl Fetcher {
         };
         match e {
             ureq::Error::HostNotFound => Attempt::Done(Outcome::Dead {
-                why: "DNS: no such host".into(),
+                why: NO_SUCH_HOST.into(),
             }),
             ureq::Error::Timeout(_) => retry(Outcome::Timeout {
                 why: format!("no answer within {} s", self.timeout.as_secs()),
@@ -248,7 +251,7 @@ impl Fetcher {
                 if text.contains("failed to lookup address") && !text.contains("Temporary failure")
                 {
                     Attempt::Done(Outcome::Dead {
-                        why: "DNS: no such host".into(),
+                        why: NO_SUCH_HOST.into(),
                     })
                 } else if io.kind() == std::io::ErrorKind::TimedOut {
                     retry(Outcome::Timeout {

@@ -201,6 +201,15 @@ pub fn check(links: BTreeMap<String, Vec<Place>>, opts: &Options) -> Report {
             }
         }
     }
+    if offline(&outcomes, &fetched) {
+        for o in outcomes.iter_mut().flatten() {
+            if matches!(o, Outcome::Dead { why } if why == fetch::NO_SUCH_HOST) {
+                *o = Outcome::Error {
+                    why: "DNS: no such host, but no host name of this run resolved: is this machine offline?".into(),
+                };
+            }
+        }
+    }
     let mut checked = Vec::with_capacity(wanted.len());
     for (((url, places), outcome), fetched) in wanted.into_iter().zip(outcomes).zip(&fetched) {
         let outcome = match outcome {
@@ -243,6 +252,38 @@ pub fn check(links: BTreeMap<String, Vec<Place>>, opts: &Options) -> Report {
         elapsed: started.elapsed(),
         warnings,
     }
+}
+
+/// Whether the names that failed to resolve say more about this machine
+/// than about the links: on a machine without network (or resolver) every
+/// name fails, and a report of every link as dead would be a lie. So
+/// when not one host named by a domain answered, their DNS failures are
+/// errors, not dead links. `.invalid` names never resolve anywhere and
+/// stay dead; hosts written as IP addresses need no lookup and say
+/// nothing either way.
+fn offline(outcomes: &[Option<Outcome>], fetched: &[String]) -> bool {
+    let named = |url: &str| {
+        url::Url::parse(url).ok().is_some_and(|u| {
+            matches!(u.host(), Some(url::Host::Domain(d))
+                if d != "localhost" && d != "invalid" && !d.ends_with(".invalid"))
+        })
+    };
+    let mut failed = false;
+    for (o, url) in outcomes.iter().zip(fetched) {
+        if !named(url) {
+            continue;
+        }
+        match o {
+            Some(Outcome::Dead { why }) if why == fetch::NO_SUCH_HOST => failed = true,
+            Some(Outcome::Ok { cached: false })
+            | Some(Outcome::Dead { .. })
+            | Some(Outcome::Moved { .. })
+            | Some(Outcome::Blocked { .. })
+            | Some(Outcome::Anchor { .. }) => return false,
+            _ => {}
+        }
+    }
+    failed
 }
 
 /// Parses `--cache-age`: `90s`, `30m`, `12h`, `7d` (a bare number is seconds).
@@ -296,5 +337,26 @@ mod tests {
         );
         assert_eq!(unmapped("http://127.0.0.1:9/a/z", &[r]), "https://a.org/z");
         assert!(parse_remap("https://a.org/").is_err());
+    }
+
+    #[test]
+    fn names_that_all_fail_to_resolve_mean_offline() {
+        let dns = || {
+            Some(Outcome::Dead {
+                why: fetch::NO_SUCH_HOST.into(),
+            })
+        };
+        let ok = || Some(Outcome::Ok { cached: false });
+        let urls = |u: &[&str]| u.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let two = urls(&["https://a.example/", "https://b.example/"]);
+        assert!(offline(&[dns(), dns()], &two));
+        assert!(!offline(&[dns(), ok()], &two));
+        // A mirror on an IP address answering says nothing about DNS.
+        let mirror = urls(&["https://a.example/", "http://127.0.0.1:8/x"]);
+        assert!(offline(&[dns(), ok()], &mirror));
+        // `.invalid` never resolves: no sign of being offline.
+        let invalid = urls(&["https://x.invalid/", "http://127.0.0.1:8/x"]);
+        assert!(!offline(&[dns(), ok()], &invalid));
+        assert!(!offline(&[ok(), ok()], &two));
     }
 }
