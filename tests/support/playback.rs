@@ -147,7 +147,7 @@ fn answer(path: &str, nth: usize) -> Answer {
         "/gone-404" => plain("404 Not Found", vec![]),
         "/gone-410" => plain("410 Gone", vec![]),
         "/old" => plain("301 Moved Permanently", location("/new")),
-        "/old-308" => plain("308 Permanent Redirect", location("/page")),
+        "/old-308" => plain("308 Permanent Redirect", location("/also-ok")),
         "/temp" => plain("302 Found", location("/ok")),
         "/loop" => plain("302 Found", location("/loop")),
         "/login" => plain("401 Unauthorized", vec![]),

@@ -40,11 +40,53 @@ pub struct Fetcher {
 /// One try's result: final, or worth another try after a pause (the one
 /// the server asked for, if it did).
 enum Attempt {
-    Done(Outcome),
+    Done(Answer),
     Retry {
         outcome: Outcome,
         asked: Option<Duration>,
     },
+}
+
+/// What the page (the URL without its fragment) answered.
+enum Answer {
+    /// One verdict for every fragment: dead, blocked, an error...
+    Same(Outcome),
+    /// The page answered 2xx at `url`, after a permanent redirect if
+    /// `moved` says so; `body` is its HTML when a fragment must be found.
+    Page {
+        url: Url,
+        moved: Option<u16>,
+        body: Option<String>,
+    },
+}
+
+impl Answer {
+    /// The verdict on the link to `fragment` (none: the page itself).
+    fn for_fragment(&self, fragment: Option<&str>) -> Outcome {
+        match self {
+            Answer::Same(o) => o.clone(),
+            Answer::Page {
+                url,
+                moved: Some(code),
+                ..
+            } => Outcome::Moved {
+                code: *code,
+                to: match fragment {
+                    Some(f) => format!("{url}#{f}"),
+                    None => url.to_string(),
+                },
+            },
+            Answer::Page { url, body, .. } => match (fragment, body) {
+                (Some(f), Some(html)) if needs_lookup(f, url) => anchor(html, f),
+                _ => Outcome::Ok { cached: false },
+            },
+        }
+    }
+}
+
+/// `Attempt::Done` with one verdict for every fragment.
+fn done(outcome: Outcome) -> Attempt {
+    Attempt::Done(Answer::Same(outcome))
 }
 
 impl Fetcher {
@@ -67,55 +109,74 @@ impl Fetcher {
         }
     }
 
-    /// Checks `url` (fragment included), finishing by `deadline` whatever
-    /// the server does. `pause` is told when the server asked for a wait,
-    /// so the rest of the run leaves its host alone until then too.
-    pub fn check(&self, url: &str, deadline: Instant, pause: &dyn Fn(Instant)) -> Outcome {
-        let (base, fragment) = match url.split_once('#') {
-            Some((b, f)) => (b, Some(f)),
-            None => (url, None),
-        };
+    /// Checks the page `base` (a URL without fragment) once, and the
+    /// links to it with each of `fragments` (`None`: no fragment) against
+    /// what it answered, finishing by `deadline` whatever the server does.
+    /// `pause` is told when the server asked for a wait, so the rest of the
+    /// run leaves its host alone until then too.
+    pub fn check(
+        &self,
+        base: &str,
+        fragments: &[Option<String>],
+        deadline: Instant,
+        pause: &dyn Fn(Instant),
+    ) -> Vec<Outcome> {
+        let answer = self.answer(base, fragments, deadline, pause);
+        fragments
+            .iter()
+            .map(|f| answer.for_fragment(f.as_deref()))
+            .collect()
+    }
+
+    fn answer(
+        &self,
+        base: &str,
+        fragments: &[Option<String>],
+        deadline: Instant,
+        pause: &dyn Fn(Instant),
+    ) -> Answer {
         let parsed = match Url::parse(base) {
             Ok(u) => u,
             Err(e) => {
-                return Outcome::Error {
+                return Answer::Same(Outcome::Error {
                     why: format!("not a valid URL: {e}"),
-                }
+                })
             }
         };
         let host = parsed.host_str().unwrap_or_default().to_ascii_lowercase();
         // RFC 6761: `.invalid` names never resolve; no need to ask.
         if host == "invalid" || host.ends_with(".invalid") {
-            return Outcome::Dead {
+            return Answer::Same(Outcome::Dead {
                 why: NO_SUCH_HOST.into(),
-            };
+            });
         }
+        let lookup = fragments.iter().flatten().any(|f| needs_lookup(f, &parsed));
         let mut tries = 0;
         loop {
-            let (outcome, asked) = match self.attempt(&parsed, fragment, deadline) {
-                Attempt::Done(o) => return o,
+            let (outcome, asked) = match self.attempt(&parsed, lookup, deadline) {
+                Attempt::Done(a) => return a,
                 Attempt::Retry { outcome, asked } => (outcome, asked),
             };
             if tries >= self.retries {
-                return outcome;
+                return Answer::Same(outcome);
             }
             let wait = match asked {
                 Some(d) if d > self.max_retry_after => {
-                    return with_note(
+                    return Answer::Same(with_note(
                         outcome,
                         &format!(
                             "asks to retry after {} s, more than the {} s allowed",
                             d.as_secs(),
                             self.max_retry_after.as_secs()
                         ),
-                    )
+                    ))
                 }
                 Some(d) => d,
                 None => self.backoff.saturating_mul(1 << tries.min(16)),
             };
             let now = Instant::now();
             if now + wait >= deadline {
-                return with_note(outcome, "no time left in the run to retry");
+                return Answer::Same(with_note(outcome, "no time left in the run to retry"));
             }
             if asked.is_some() {
                 pause(now + wait);
@@ -125,14 +186,15 @@ impl Fetcher {
         }
     }
 
-    /// One try: the request and the redirects after it.
-    fn attempt(&self, start: &Url, fragment: Option<&str>, deadline: Instant) -> Attempt {
+    /// One try: the request and the redirects after it; `lookup`: read
+    /// the body of an HTML page, a fragment must be found in it.
+    fn attempt(&self, start: &Url, lookup: bool, deadline: Instant) -> Attempt {
         let mut url = start.clone();
         let mut permanent = None;
         for hop in 0..=MAX_REDIRECTS {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                return Attempt::Done(Outcome::Timeout {
+                return done(Outcome::Timeout {
                     why: "the run's time budget (--max-time) ran out".into(),
                 });
             }
@@ -155,7 +217,7 @@ impl Fetcher {
                     .and_then(|l| l.to_str().ok())
                     .and_then(|l| url.join(l.trim()).ok())
                 else {
-                    return Attempt::Done(Outcome::Error {
+                    return done(Outcome::Error {
                         why: format!("{} without a usable Location", status_text(code)),
                     });
                 };
@@ -168,38 +230,37 @@ impl Fetcher {
             let asked = retry_after(response.headers());
             return match code {
                 200..=299 => {
-                    if let Some(code) = permanent {
-                        let mut to = url.to_string();
-                        if let Some(f) = fragment {
-                            to = format!("{to}#{f}");
-                        }
-                        return Attempt::Done(Outcome::Moved { code, to });
+                    if permanent.is_some() || !lookup || !is_html(response.headers()) {
+                        return Attempt::Done(Answer::Page {
+                            url,
+                            moved: permanent,
+                            body: None,
+                        });
                     }
-                    match fragment.filter(|f| needs_lookup(f, &url)) {
-                        Some(f) if is_html(response.headers()) => {
-                            let mut body = Vec::new();
-                            let read = response
-                                .body_mut()
-                                .as_reader()
-                                .take(MAX_BODY)
-                                .read_to_end(&mut body);
-                            match read {
-                                Ok(_) => Attempt::Done(anchor(&String::from_utf8_lossy(&body), f)),
-                                Err(e) => Attempt::Retry {
-                                    outcome: Outcome::Timeout {
-                                        why: format!("the page's body did not arrive: {e}"),
-                                    },
-                                    asked: None,
-                                },
-                            }
-                        }
-                        _ => Attempt::Done(Outcome::Ok { cached: false }),
+                    let mut body = Vec::new();
+                    let read = response
+                        .body_mut()
+                        .as_reader()
+                        .take(MAX_BODY)
+                        .read_to_end(&mut body);
+                    match read {
+                        Ok(_) => Attempt::Done(Answer::Page {
+                            url,
+                            moved: None,
+                            body: Some(String::from_utf8_lossy(&body).into_owned()),
+                        }),
+                        Err(e) => Attempt::Retry {
+                            outcome: Outcome::Timeout {
+                                why: format!("the page's body did not arrive: {e}"),
+                            },
+                            asked: None,
+                        },
                     }
                 }
-                404 | 410 => Attempt::Done(Outcome::Dead {
+                404 | 410 => done(Outcome::Dead {
                     why: status_text(code),
                 }),
-                401 | 403 => Attempt::Done(Outcome::Blocked {
+                401 | 403 => done(Outcome::Blocked {
                     code,
                     why: status_text(code),
                 }),
@@ -222,12 +283,12 @@ impl Fetcher {
                     },
                     asked,
                 },
-                _ => Attempt::Done(Outcome::Error {
+                _ => done(Outcome::Error {
                     why: status_text(code),
                 }),
             };
         }
-        Attempt::Done(Outcome::Error {
+        done(Outcome::Error {
             why: format!("more than {MAX_REDIRECTS} redirects"),
         })
     }
@@ -239,7 +300,7 @@ impl Fetcher {
             asked: None,
         };
         match e {
-            ureq::Error::HostNotFound => Attempt::Done(Outcome::Dead {
+            ureq::Error::HostNotFound => done(Outcome::Dead {
                 why: NO_SUCH_HOST.into(),
             }),
             ureq::Error::Timeout(_) => retry(Outcome::Timeout {
@@ -250,7 +311,7 @@ impl Fetcher {
                 // std reports getaddrinfo's failures as text only.
                 if text.contains("failed to lookup address") && !text.contains("Temporary failure")
                 {
-                    Attempt::Done(Outcome::Dead {
+                    done(Outcome::Dead {
                         why: NO_SUCH_HOST.into(),
                     })
                 } else if io.kind() == std::io::ErrorKind::TimedOut {
@@ -264,7 +325,7 @@ impl Fetcher {
             ureq::Error::ConnectionFailed => retry(Outcome::Error {
                 why: "cannot connect".into(),
             }),
-            other => Attempt::Done(Outcome::Error {
+            other => done(Outcome::Error {
                 why: other.to_string(),
             }),
         }

@@ -161,23 +161,32 @@ pub fn check(links: BTreeMap<String, Vec<Place>>, opts: &Options) -> Report {
         .iter()
         .map(|(u, _)| remapped(u, &opts.remap))
         .collect();
-    let mut jobs = Vec::new();
     let mut outcomes: Vec<Option<Outcome>> = vec![None; wanted.len()];
+    // One job per page: its links with different fragments share one
+    // fetch (a spec linked at forty sections is asked for once).
+    let mut pages: BTreeMap<&str, pool::Job> = BTreeMap::new();
     for (i, url) in fetched.iter().enumerate() {
         if cache.as_ref().is_some_and(|c| c.is_fresh(url, age)) {
             outcomes[i] = Some(Outcome::Ok { cached: true });
             continue;
         }
-        let host = url::Url::parse(url.split('#').next().unwrap_or(url))
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
-            .unwrap_or_default();
-        jobs.push(pool::Job {
-            index: i,
-            url: url.clone(),
-            host,
+        let (base, fragment) = match url.split_once('#') {
+            Some((b, f)) => (b, Some(f.to_string())),
+            None => (url.as_str(), None),
+        };
+        let job = pages.entry(base).or_insert_with(|| pool::Job {
+            indices: Vec::new(),
+            fragments: Vec::new(),
+            url: base.to_string(),
+            host: url::Url::parse(base)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+                .unwrap_or_default(),
         });
+        job.indices.push(i);
+        job.fragments.push(fragment);
     }
+    let jobs: Vec<pool::Job> = pages.into_values().collect();
     let mut fetcher = fetch::Fetcher::new(concat!(
         "remedy/",
         env!("CARGO_PKG_VERSION"),

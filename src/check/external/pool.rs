@@ -10,11 +10,13 @@ use std::time::{Duration, Instant};
 use super::fetch::Fetcher;
 use super::outcome::Outcome;
 
-/// One URL to fetch.
+/// One page to fetch, for every link to it.
 pub struct Job {
-    /// Its place in the caller's list.
-    pub index: usize,
-    /// What to fetch (after `--remap`), fragment included.
+    /// The links' places in the caller's list, one per fragment.
+    pub indices: Vec<usize>,
+    /// The links' fragments (`None`: the link has none).
+    pub fragments: Vec<Option<String>>,
+    /// What to fetch (after `--remap`), without fragment.
     pub url: String,
     /// Its host, lowercase: the unit of the per-host limit.
     pub host: String,
@@ -97,10 +99,14 @@ impl Shared {
     }
 }
 
-/// Fetches every job; the answer of job `i` is at `i`, `None` when it was
-/// never started or did not finish in time.
+/// Fetches every job; the answer of the link at index `i` is at `i`, `None`
+/// when its page was never asked for or did not answer in time.
 pub fn run(jobs: Vec<Job>, limits: &Limits, fetcher: Arc<Fetcher>) -> Vec<Option<Outcome>> {
-    let n = jobs.iter().map(|j| j.index + 1).max().unwrap_or(0);
+    let n = jobs
+        .iter()
+        .flat_map(|j| j.indices.iter().map(|i| i + 1))
+        .max()
+        .unwrap_or(0);
     let workers = limits.jobs.max(1).min(jobs.len());
     let shared = Arc::new(Shared {
         state: Mutex::new(State {
@@ -111,7 +117,7 @@ pub fn run(jobs: Vec<Job>, limits: &Limits, fetcher: Arc<Fetcher>) -> Vec<Option
         per_host: limits.per_host.max(1),
         deadline: limits.deadline,
     });
-    let (tx, rx) = mpsc::channel::<(usize, Outcome)>();
+    let (tx, rx) = mpsc::channel::<Vec<(usize, Outcome)>>();
     for _ in 0..workers {
         let shared = Arc::clone(&shared);
         let fetcher = Arc::clone(&fetcher);
@@ -119,9 +125,10 @@ pub fn run(jobs: Vec<Job>, limits: &Limits, fetcher: Arc<Fetcher>) -> Vec<Option
         std::thread::spawn(move || {
             while let Some(job) = shared.next() {
                 let pause = |until| shared.pause(&job.host, until);
-                let outcome = fetcher.check(&job.url, shared.deadline, &pause);
+                let outcomes = fetcher.check(&job.url, &job.fragments, shared.deadline, &pause);
                 shared.done(&job.host);
-                if tx.send((job.index, outcome)).is_err() {
+                let answers = job.indices.iter().copied().zip(outcomes).collect();
+                if tx.send(answers).is_err() {
                     return;
                 }
             }
@@ -133,7 +140,11 @@ pub fn run(jobs: Vec<Job>, limits: &Limits, fetcher: Arc<Fetcher>) -> Vec<Option
     loop {
         let left = end.saturating_duration_since(Instant::now());
         match rx.recv_timeout(left) {
-            Ok((i, outcome)) => out[i] = Some(outcome),
+            Ok(answers) => {
+                for (i, outcome) in answers {
+                    out[i] = Some(outcome);
+                }
+            }
             // Every worker is done, or the time is up.
             Err(_) => break,
         }
