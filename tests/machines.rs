@@ -2,7 +2,7 @@
 //! `llms.txt` in the llmstxt.org shape with every link landing on a file,
 //! a Markdown copy beside every page (linked from it, its own links
 //! landing on files), each tree's `triage.json` equal to the data the page
-//! loads, the guides' JSON-LD, `opensearch.xml` and the search page, and
+//! loads, the guides' JSON-LD, `opensearch.xml`, and
 //! the README's node example run on the built site.
 //!
 //! The node example needs `node`; without it that test prints one line and
@@ -139,7 +139,7 @@ fn llms_txt_follows_the_llmstxt_format_and_every_link_lands() {
     }
     // Every page's copy is listed (the home page's in the intro paragraph).
     for page in html_pages() {
-        if page == "404.html" || page == "search/index.html" {
+        if page == "404.html" {
             continue;
         }
         let copy = page.replace(".html", ".md");
@@ -157,8 +157,8 @@ fn every_page_links_its_markdown_copy_and_the_copy_links_land() {
     for page in html_pages() {
         let html = read(&page);
         let alternate = markdown_alternate(&html);
-        if page == "404.html" || page == "search/index.html" {
-            assert_eq!(alternate, None, "{page} has no Markdown copy to link");
+        if page == "404.html" {
+            assert_eq!(alternate, None, "the 404 page has no Markdown copy to link");
             continue;
         }
         let href = alternate.unwrap_or_else(|| panic!("{page} does not link its Markdown copy"));
@@ -316,20 +316,18 @@ fn guides_carry_json_ld_with_the_checked_date_and_breadcrumbs() {
 }
 
 #[test]
-fn opensearch_points_the_address_bar_at_the_search_page() {
+fn opensearch_points_the_address_bar_at_q_on_the_home_page() {
     let xml = read("opensearch.xml");
     assert!(xml.contains(r#"xmlns="http://a9.com/-/spec/opensearch/1.1/""#));
     assert!(xml.contains(&format!(
-        r#"<Url type="text/html" method="get" template="{SITE_URL}search/?q={{searchTerms}}"/>"#
+        r#"<Url type="text/html" method="get" template="{SITE_URL}?q={{searchTerms}}"/>"#
     )));
     let home = read("index.html");
     assert!(home.contains(
         r#"<link rel="search" type="application/opensearchdescription+xml" href="opensearch.xml""#
     ));
-    let search = read("search/index.html");
-    assert!(search.contains(r#"<form class="search-page-form" action="./" method="get""#));
-    assert!(search.contains(r#"name="q""#));
-    assert!(search.contains("<noscript>"));
+    // The search index owns `search/`: no page of the theme's there.
+    assert!(!site().dir.join("search/index.html").exists());
 }
 
 /// The fenced `js` block after the README's marker comment.

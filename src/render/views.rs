@@ -271,45 +271,6 @@ impl PageContext<'_> {
         })
     }
 
-    /// The search page, `search/`: a form that reloads it with `?q=`,
-    /// which the header's search box (search.js) answers. Without
-    /// JavaScript it says so and links to the contents.
-    pub fn render_search(&self) -> Result<String, Diagnostic> {
-        let root = "../";
-        let view = PageView {
-            site: self.site,
-            page: PageInfo {
-                title: "Search",
-                description: None,
-                meta_description: Some(self.config.description.as_str()).filter(|d| !d.is_empty()),
-                content: "",
-                toc: &[],
-                codes: Vec::new(),
-                tags: &[],
-                path: "search/",
-                permalink: self.config.site_url.absolute_url("search/"),
-                is_section: false,
-                children: Vec::new(),
-                edit_url: None,
-                heading: None,
-                checked: None,
-                markdown: None,
-                json_ld: None,
-            },
-            root,
-            nav: self.sidebar(None, root),
-            breadcrumbs: Vec::new(),
-            prev: None,
-            next: None,
-            assets: self.assets,
-            tree: None,
-            reached_from: Vec::new(),
-            trees: &[],
-            style: None,
-        };
-        self.templates.render("search.html", &view)
-    }
-
     /// The 404 page is served at any URL, so its links use the absolute base
     /// path (right where the site is served where `site-url` says; the
     /// page's script corrects them under any other prefix) and its

@@ -343,7 +343,7 @@ fn opensearch(config: &Config) -> Option<String> {
         escape_attr(short.trim()),
         escape_attr(&config.title),
         escape_attr(&format!("{base}static/favicon.svg")),
-        escape_attr(&format!("{base}search/?q={{searchTerms}}")),
+        escape_attr(&format!("{base}?q={{searchTerms}}")),
     ))
 }
 

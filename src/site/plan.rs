@@ -131,17 +131,6 @@ pub fn plan(loaded: &Loaded, content: &Content, diags: &mut Diagnostics) -> Plan
         }
         Err(d) => diags.push(d),
     }
-    // The page `?q=` links and opensearch.xml open; a site's own
-    // `search/` page wins.
-    if config.search && !library.by_path.contains_key("search/") {
-        match plan.context(loaded, content).render_search() {
-            Ok(html) => {
-                plan.extra
-                    .insert("search/index.html".into(), html.into_bytes());
-            }
-            Err(d) => diags.push(d),
-        }
-    }
     for (path, html) in alias_pages(library, config) {
         plan.extra.insert(path, html.into_bytes());
     }
