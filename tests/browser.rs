@@ -90,6 +90,7 @@ fn main() -> ExitCode {
             slash_focuses_search_and_escape_closes_it,
             search_chips_filter_by_kind_and_code,
             search_shows_markup_as_text_and_survives_bad_queries,
+            search_opens_from_the_q_parameter,
             search_works_from_disk,
             search_works_under_a_sub_path,
             search_opens_a_tree_at_the_step,
@@ -2379,6 +2380,67 @@ async fn search_shows_markup_as_text_and_survives_bad_queries(
         .await?;
     assert!(errors.is_empty(), "errors in the page: {errors:?}");
     assert!(!alerted, "the query's onerror ran");
+    Ok(())
+}
+
+/// `/?q=...` (what opensearch.xml's template and a shared link open) and
+/// `?q=` on any other page show the results for it; markup in it stays
+/// text.
+async fn search_opens_from_the_q_parameter(tab: Tab, _env: Env) -> anyhow::Result<()> {
+    tab.open("/?q=card+declined").await?;
+    wait_for_results(&tab).await.context("no results for ?q=")?;
+    let links = result_links(&tab).await?;
+    assert!(
+        links
+            .first()
+            .is_some_and(|l| l.contains("providers/stripe/")),
+        "the first result for ?q=card+declined: {links:?}"
+    );
+    let value: String = tab
+        .js(
+            "return document.getElementById('rm-search-input').value",
+            vec![],
+        )
+        .await?;
+    assert_eq!(value, "card declined");
+
+    let images: usize = {
+        tab.open("/402/").await?;
+        tab.count("img").await?
+    };
+    tab.open("/402/?q=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E%20zzqqy")
+        .await?;
+    wait_for_results(&tab)
+        .await
+        .context("no results panel for markup")?;
+    assert_eq!(tab.count("img").await?, images, "?q= created an <img>");
+    let value: String = tab
+        .js(
+            "return document.getElementById('rm-search-input').value",
+            vec![],
+        )
+        .await?;
+    assert_eq!(value, "<img src=x onerror=alert(1)> zzqqy");
+    // A query that finds nothing is shown back, as text.
+    tab.open("/402/?q=%22%3Cb%3Ezzqqy%3C%2Fb%3E%22").await?;
+    wait_for_results(&tab)
+        .await
+        .context("no results panel for <b>")?;
+    let text: String = tab
+        .js(
+            "return document.getElementById('rm-search-results').textContent",
+            vec![],
+        )
+        .await?;
+    assert!(
+        text.contains("<b>zzqqy</b>"),
+        "?q= is not shown as text: {text:?}"
+    );
+    assert_eq!(
+        tab.count("#rm-search-results b").await?,
+        0,
+        "?q= created a <b>"
+    );
     Ok(())
 }
 
