@@ -17,11 +17,12 @@ use crate::tree::render::TreeView;
 
 mod errors;
 mod keys;
+mod structured;
 mod views;
 
 use errors::{load_diagnostics, tera_diagnostic};
 
-pub use views::{relative_root, PageContext, ReachedFrom};
+pub use views::{markdown_file, relative_root, PageContext, ReachedFrom};
 
 /// The templates every theme must provide (the built-in theme has them all).
 pub const REQUIRED: &[&str] = &[
@@ -110,6 +111,9 @@ pub struct SiteView {
     pub extra_css: Vec<String>,
     /// `[output.html] additional-js`, site paths with a fingerprint.
     pub extra_js: Vec<String>,
+    /// Whether the site has `opensearch.xml` (search on, and `site-url`
+    /// with a host: its URL template must be absolute).
+    pub opensearch: bool,
 }
 
 /// A link to a page, as templates list them (navigation, children, prev/next).
@@ -186,6 +190,14 @@ pub struct PageInfo<'a> {
     /// A book chapter's own `# Title`, as HTML, taken out of `content`: the
     /// template shows it instead of `title`, above the table of contents.
     pub heading: Option<&'a str>,
+    /// Front matter `checked`: the day the page's sources were read.
+    pub checked: Option<crate::content::date::Date>,
+    /// The page's Markdown copy, relative to the page (`index.md`), for
+    /// `<link rel="alternate" type="text/markdown">`.
+    pub markdown: Option<String>,
+    /// A guide's schema.org JSON-LD (`TechArticle`, `BreadcrumbList`),
+    /// safe inside `<script>`.
+    pub json_ld: Option<String>,
 }
 
 /// Everything a template receives.
