@@ -274,6 +274,7 @@ fn build(
             site_url: common.site_url,
             drafts: common.drafts,
             skip_preprocessors: common.skip_preprocessor,
+            write_sources: write,
         },
         write,
     };
@@ -283,6 +284,24 @@ fn build(
         let mut err = err.lock();
         for w in &report.warnings {
             w.emit(&mut err)?;
+        }
+        match (report.unchecked.len(), verbose) {
+            (0, _) => {}
+            (_, true) => {
+                writeln!(err, "links that leave the book (not checked):")?;
+                for link in &report.unchecked {
+                    writeln!(err, "  {link}")?;
+                }
+            }
+            (_, false) if quiet => {}
+            (1, false) => writeln!(
+                err,
+                "note: 1 link leaves the book and is not checked (--verbose lists it)"
+            )?,
+            (n, false) => writeln!(
+                err,
+                "note: {n} links leave the book and are not checked (--verbose lists them)"
+            )?,
         }
     }
     let mut out = std::io::stdout().lock();

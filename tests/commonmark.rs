@@ -290,6 +290,7 @@ fn commonmark_spec_mdbook_markdown() {
             definition_lists: true,
             admonitions: true,
             hidelines: Default::default(),
+            strict_links: false,
         },
     );
 }

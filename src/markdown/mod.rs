@@ -23,7 +23,7 @@ use pulldown_cmark::{
 use crate::diagnostics::{Diagnostic, Source};
 use crate::highlight::Highlighter;
 
-pub use links::{resolve_relative, LinkTarget, Links};
+pub use links::{md_to_html, resolve_relative, LinkTarget, Links};
 
 /// The dialect comes from `book.toml`, so config owns the type and this stage
 /// reads it; re-exported because callers pass it straight to [`render_flavored`].
@@ -135,6 +135,10 @@ pub struct Rendered {
     pub samples: Vec<CodeSample>,
     /// Errors and warnings found while rendering.
     pub diagnostics: Vec<Diagnostic>,
+    /// A book's links that leave it (`../../std/index.html`, or a host path
+    /// `/x` outside a book's own pages), which nobody can check from here:
+    /// `file:line:col: link`, listed by `--verbose` and otherwise counted.
+    pub unchecked: Vec<String>,
 }
 
 /// Renders the Markdown body of a page.
@@ -387,6 +391,10 @@ impl<'a> Renderer<'_, 'a> {
                 collect_html_ids(&h, &mut self.out.anchors);
                 self.emit(Event::InlineHtml(h));
             }
+            // mdBook's ids drop a hard break in a heading or term.
+            Event::HardBreak if self.flavor.mdbook && self.heading.is_some() => {
+                self.emit(event);
+            }
             Event::SoftBreak | Event::HardBreak => {
                 self.text(" ");
                 self.emit(event);
@@ -420,13 +428,7 @@ impl<'a> Renderer<'_, 'a> {
         // A book may link beyond itself (`../../std/index.html` next to it on
         // the same host); that cannot be checked, so it is left as written.
         if self.flavor.mdbook && links::leaves_content(self.ctx, dest) {
-            self.out.diagnostics.push(
-                Diagnostic::warning(format!(
-                    "the link `{dest}` leaves the book; it is not checked"
-                ))
-                .at(self.ctx.source, link_span(self.ctx.source, span))
-                .with_help("make it an absolute URL (https://...) if it points to another site"),
-            );
+            self.unchecked(dest, span);
             return CowStr::from(dest.to_string());
         }
         match links::rewrite(self.ctx, dest) {
@@ -447,13 +449,30 @@ impl<'a> Renderer<'_, 'a> {
                 CowStr::from(url)
             }
             Ok(LinkTarget::Asset { url, .. }) => CowStr::from(url),
-            Err(d) => {
-                self.out
-                    .diagnostics
-                    .push(d.at(self.ctx.source, link_span(self.ctx.source, span)));
+            // A host path (`/x`) that is none of the book's files points
+            // at the host the book is served from, not into the book.
+            Err(_) if self.flavor.mdbook && dest.starts_with('/') => {
+                self.unchecked(dest, span);
                 CowStr::from(dest.to_string())
             }
+            Err(d) => {
+                let d = d.at(self.ctx.source, link_span(self.ctx.source, span));
+                self.out.diagnostics.push(book_severity(d, &self.flavor));
+                // mdBook's rewrite of a link it does not check: `.md` -> `.html`.
+                match self.flavor.mdbook {
+                    true => CowStr::from(links::md_to_html(dest)),
+                    false => CowStr::from(dest.to_string()),
+                }
+            }
         }
+    }
+
+    fn unchecked(&mut self, dest: &str, span: &Range<usize>) {
+        let (line, col) = self.ctx.source.line_col(span.start);
+        self.out.unchecked.push(format!(
+            "{}:{line}:{col}: {dest}",
+            self.ctx.source.path.display()
+        ));
     }
 
     fn finish_heading(&mut self) {
@@ -589,7 +608,9 @@ impl<'a> Renderer<'_, 'a> {
         };
         let code = PendingCode { text, ..code };
         let h = self.ctx.highlighter.highlight(&code.lang, &code.text);
-        if !h.known_language {
+        // mdBook leaves highlighting to the browser and says nothing about
+        // a language it does not know; neither does a book here.
+        if !h.known_language && !self.flavor.mdbook {
             self.out.diagnostics.push(
                 Diagnostic::warning(format!(
                     "unknown code block language `{}`; shown as plain text",
@@ -728,6 +749,22 @@ fn admonition(kind: BlockQuoteKind) -> (&'static str, &'static str) {
         BlockQuoteKind::Important => ("important", "Important"),
         BlockQuoteKind::Warning => ("warning", "Warning"),
         BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+/// A broken link or anchor in a book is a warning, as mdBook builds the
+/// book anyway, unless the book asks for strict checks (`[output.linkcheck]`).
+pub fn book_severity(d: Diagnostic, flavor: &Flavor) -> Diagnostic {
+    if !flavor.mdbook || flavor.strict_links || !d.is_error() {
+        return d;
+    }
+    let help = d.help.clone().unwrap_or_default();
+    Diagnostic {
+        severity: crate::diagnostics::Severity::Warning,
+        help: Some(format!(
+            "{help} (mdBook builds the book anyway; an `[output.linkcheck]` table in book.toml makes broken links errors)"
+        ).trim_start().to_string()),
+        ..d
     }
 }
 

@@ -57,7 +57,7 @@ pub fn plan(loaded: &Loaded, content: &Content, diags: &mut Diagnostics) -> Plan
         library,
         ..
     } = loaded;
-    let book_files = crate::book::extra_files(config, diags);
+    let book_files = crate::book::extra_files(config, library, diags);
     let site = SiteView {
         title: config.title.clone(),
         description: config.description.clone(),

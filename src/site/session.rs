@@ -173,7 +173,12 @@ impl Session {
         mut timings: Timings,
     ) -> Result<BuildReport, Failure> {
         let content = content::render(loaded, &mut self.memo, &mut diags);
-        checks::anchors(&loaded.library, &content.rendered, &mut diags);
+        checks::anchors(
+            &loaded.library,
+            &content.rendered,
+            &loaded.config.markdown,
+            &mut diags,
+        );
         checks::aliases(&loaded.library, &mut diags);
         checks::examples(
             &loaded.library,
@@ -266,6 +271,11 @@ impl Session {
             warnings: diags.sorted(),
             output_dir: config.output_dir.clone(),
             timings: timings.laps,
+            unchecked: content
+                .rendered
+                .iter()
+                .flat_map(|r| r.unchecked.iter().cloned())
+                .collect(),
         })
     }
 

@@ -68,7 +68,10 @@ pub fn write(
         // The search files are written as soon as they exist, while pages
         // are still being rendered.
         || {
-            let staging = staging.as_ref().filter(|_| config.search)?;
+            // An empty book has nothing to search (and tantivy no segment).
+            let staging = staging
+                .as_ref()
+                .filter(|_| config.search && !search_docs.is_empty())?;
             Some(timed(|| -> Result<(usize, [Duration; 2]), Diagnostic> {
                 let triage: Vec<String> = content.triage.values().map(|t| t.url.clone()).collect();
                 let (files, times) = crate::search::files(&search_docs, &triage).map_err(|e| {
