@@ -173,6 +173,9 @@ pub struct SiteView {
     pub extra_css: Vec<String>,
     /// `[output.html] additional-js`, site paths with a fingerprint.
     pub extra_js: Vec<String>,
+    /// An mdBook book's `print.html` (the whole book on one page), which
+    /// every page links to.
+    pub print: bool,
 }
 
 /// A link to a page, as templates list them (navigation, children, prev/next).

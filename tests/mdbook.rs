@@ -109,6 +109,34 @@ impl Book {
     }
 }
 
+/// The HTML without its hidden lines (`<span class="boring">...</span>`,
+/// which hold syntect's spans), as a reader sees it before pressing the button.
+fn visible(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("<span class=\"boring\">") {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let mut depth = 0usize;
+        let mut i = 0;
+        while i < rest.len() {
+            if rest[i..].starts_with("<span") {
+                depth += 1;
+            } else if rest[i..].starts_with("</span>") {
+                depth -= 1;
+                if depth == 0 {
+                    i += "</span>".len();
+                    break;
+                }
+            }
+            i += 1;
+        }
+        rest = &rest[i..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `url -> ids` from a `.ids` file or from a built book.
 fn reference(name: &str) -> BTreeMap<String, String> {
     fs::read_to_string(Path::new(FIXTURE).join(name))
@@ -226,20 +254,25 @@ fn fixture_book_directives_and_keys() {
         "escaped directive shown"
     );
     let includes = book.read("guide/includes.html");
+    let shown = visible(&includes);
     assert_eq!(
-        includes.matches("greet").count(),
+        shown.matches("greet").count(),
         3,
         "three includes of the anchor, each once"
     );
     assert!(!includes.contains("ANCHOR"), "anchor lines are not content");
-    assert!(includes.contains("shown"));
+    assert!(shown.contains("shown"));
     assert!(
-        !includes.contains("secret_setup"),
-        "[output.html.code.hidelines]"
+        !shown.contains("secret_setup") && includes.contains("secret_setup"),
+        "[output.html.code.hidelines] hides the line, revealable"
     );
     assert!(
-        !includes.contains("println"),
-        "rustdoc_include hides lines outside the anchor"
+        !shown.contains("println") && includes.contains("println"),
+        "rustdoc_include hides lines outside the anchor, revealable"
+    );
+    assert!(
+        !includes.contains("~import") && !includes.contains("# fn main"),
+        "the prefixes are not shown"
     );
     // Links to .md files and to .html URLs are rewritten relative to the page.
     let start = book.read("guide/start.html");
@@ -769,4 +802,113 @@ fn empty_summary_and_no_book_toml_build() {
     assert!(book
         .read("guide/start.html")
         .contains("<h1 id=\"getting-started\""));
+}
+
+/// Hidden lines are hidden, not dropped: the button (book.js) reveals them.
+#[test]
+fn hidden_lines_are_revealable() {
+    let book = Book::new();
+    book.append(
+        "src/credits.md",
+        "\n```rust\n# fn main() {\nlet x = 1; /* a\n# still hidden */\n## shown with one hash\n# }\n```\n",
+    );
+    book.build();
+    let credits = book.read("credits.html");
+    let block = credits
+        .split_once("<pre class=\"hl-code has-hidden\"")
+        .and_then(|(_, b)| b.split_once("</pre>"))
+        .map_or_else(
+            || panic!("no block with hidden lines: {credits}"),
+            |(b, _)| b,
+        );
+    let shown = visible(block);
+    assert!(!shown.contains("main") && block.contains("main"), "{block}");
+    assert!(
+        !shown.contains("still hidden") && block.contains("still hidden"),
+        "{shown}"
+    );
+    let text: String = shown
+        .split('<')
+        .map(|part| part.split_once('>').map_or(part, |(_, t)| t))
+        .collect();
+    assert!(text.contains("# shown with one hash"), "{text}");
+    assert_eq!(
+        block.matches("<span").count(),
+        block.matches("</span>").count(),
+        "balanced markup"
+    );
+    assert!(
+        credits.contains("static/remedy-book.js?v="),
+        "the button's script"
+    );
+    let js = fs::read_to_string(book.root().join("book/static/remedy-book.js")).expect("script");
+    assert!(
+        js.contains("has-hidden") && js.contains("show-hidden"),
+        "{js}"
+    );
+    let css = fs::read_to_string(book.root().join("book/static/remedy-book.css")).expect("css");
+    assert!(css.contains(".boring { display: none; }"), "{css}");
+}
+
+/// `{{#playground}}` and `editable` blocks are shown as highlighted code.
+#[test]
+fn playground_and_editable_blocks_are_code() {
+    let book = Book::new();
+    book.append(
+        "src/credits.md",
+        "\n{{#playground guide/example.rs editable}}\n\n```rust,editable,ignore\nlet edit_me = 1;\n```\n",
+    );
+    book.build();
+    let credits = book.read("credits.html");
+    let blocks = credits
+        .matches("<pre class=\"hl-code\" data-lang=\"rust\"")
+        .count();
+    assert_eq!(blocks, 2, "{credits}");
+    assert!(visible(&credits).contains("edit_me"));
+    assert!(credits.contains("greet"), "{credits}");
+    assert!(!credits.contains("{{#playground"), "{credits}");
+}
+
+/// print.html: every chapter on one page in SUMMARY.md order, ids unique,
+/// links between chapters pointing into the page, linked from every page.
+#[test]
+fn print_page_holds_the_whole_book() {
+    let book = Book::new();
+    book.build();
+    let print = book.read("print.html");
+    let order = [
+        "id=\"preface\"",
+        "id=\"getting-started\"",
+        "id=\"installing\"",
+        "id=\"including-code\"",
+        "id=\"credits\"",
+    ];
+    let mut at = 0;
+    for needle in order {
+        let found = print[at..]
+            .find(needle)
+            .unwrap_or_else(|| panic!("`{needle}` missing or out of order"));
+        at += found;
+    }
+    let mut ids: Vec<&str> = print
+        .split(" id=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    let n = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "ids are unique on the print page");
+    // start.md's two `## Hello, World!` and others' repeats are renamed, and
+    // a link to another chapter's heading lands on it here.
+    assert!(print.contains("href=\"#the-src-key\""), "{print}");
+    assert!(
+        print.contains("href=\"#print-guide-install\""),
+        "a link to a chapter goes to its section"
+    );
+    assert!(print.contains("<meta name=\"robots\" content=\"noindex\">"));
+    assert!(book
+        .read("guide/start.html")
+        .contains("href=\"../print.html\">Print</a>"));
+    assert!(!print.contains("unlisted"), "only SUMMARY.md's chapters");
 }

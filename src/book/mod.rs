@@ -12,6 +12,7 @@
 
 pub mod include;
 pub mod preprocess;
+pub mod print;
 mod redirects;
 pub mod summary;
 
@@ -323,6 +324,18 @@ pub fn extra_files(config: &Config, library: &Library, diags: &mut Diagnostics) 
                 .short()
         ));
         out.files.insert(path, css.as_bytes().to_vec());
+    }
+    // The button that shows hidden lines of code.
+    if config.summary.is_some() {
+        let js = include_str!("book.js");
+        let path = "static/remedy-book.js".to_string();
+        out.js.push(format!(
+            "{path}?v={}",
+            crate::fingerprint::Fnv64::default()
+                .update(js.as_bytes())
+                .short()
+        ));
+        out.files.insert(path, js.as_bytes().to_vec());
     }
     for (list, urls) in [
         (&config.additional_css, &mut out.css),

@@ -10,6 +10,7 @@
 //! This module does not know the site's pages: it asks a [`Links`]
 //! implementation, given by the caller, where a link points.
 
+mod hidden;
 mod links;
 
 use std::collections::{BTreeMap, HashSet};
@@ -595,21 +596,36 @@ impl<'a> Renderer<'_, 'a> {
         let Some(code) = self.code.take() else {
             return;
         };
-        let text = match self.hidden_prefix(&code) {
-            Some(prefix) if prefix == "#" && code.lang == "rust" => {
-                without_hidden_lines(&code.text)
-            }
-            Some(prefix) => code
-                .text
-                .split_inclusive('\n')
-                .filter(|l| !l.trim_start().starts_with(prefix.as_str()))
-                .collect(),
-            None => code.text,
+        // A book's hidden lines are kept, hidden behind a button; search and
+        // the example checks read the visible lines only.
+        let lines = self
+            .hidden_prefix(&code)
+            .map(|prefix| hidden::split(&code.text, &prefix, prefix == "#" && code.lang == "rust"))
+            .filter(|lines| lines.iter().any(|(h, _)| *h));
+        let (shown, visible) = match &lines {
+            Some(lines) => (
+                lines.iter().map(|(_, l)| l.as_str()).collect::<String>(),
+                lines
+                    .iter()
+                    .filter(|(h, _)| !h)
+                    .map(|(_, l)| l.as_str())
+                    .collect(),
+            ),
+            None => (code.text.clone(), code.text.clone()),
         };
-        let code = PendingCode { text, ..code };
-        let h = self.ctx.highlighter.highlight(&code.lang, &code.text);
-        // mdBook leaves highlighting to the browser and says nothing about
-        // a language it does not know; neither does a book here.
+        let mut h = self.ctx.highlighter.highlight(&code.lang, &shown);
+        if let Some(lines) = &lines {
+            let hidden: Vec<bool> = lines.iter().map(|(h, _)| *h).collect();
+            h.html = hidden::wrap(&h.html, &hidden).replacen(
+                "<pre class=\"hl-code\"",
+                "<pre class=\"hl-code has-hidden\"",
+                1,
+            );
+        }
+        let code = PendingCode {
+            text: visible,
+            ..code
+        };
         if !h.known_language && !self.flavor.mdbook {
             self.out.diagnostics.push(
                 Diagnostic::warning(format!(
@@ -678,26 +694,6 @@ fn unique(id: String, used: &mut HashSet<String>) -> String {
         .map(|n| format!("{id}-{n}"))
         .find(|c| used.insert(c.clone()))
         .unwrap_or(id)
-}
-
-/// Rust code in a book hides lines starting with `# ` (setup the reader
-/// need not see, e.g. from `rustdoc_include`); `##` stands for a literal `#`.
-fn without_hidden_lines(code: &str) -> String {
-    let mut out = String::with_capacity(code.len());
-    for line in code.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        let indent = &line[..line.len() - trimmed.len()];
-        if let Some(rest) = trimmed.strip_prefix("##") {
-            out.push_str(indent);
-            out.push('#');
-            out.push_str(rest);
-        } else if trimmed.starts_with("# ") || trimmed.trim_end() == "#" {
-            continue;
-        } else {
-            out.push_str(line);
-        }
-    }
-    out
 }
 
 /// Inline code shorter than this is never broken: it fits a phone's line

@@ -70,6 +70,7 @@ pub fn plan(loaded: &Loaded, content: &Content, diags: &mut Diagnostics) -> Plan
         repository: config.git_repository_url.clone(),
         extra_css: book_files.css,
         extra_js: book_files.js,
+        print: library.summary.is_some() && !library.pages.is_empty(),
     };
     let mut statics: BTreeMap<String, Vec<u8>> = theme
         .under("static/")
@@ -111,6 +112,18 @@ pub fn plan(loaded: &Loaded, content: &Content, diags: &mut Diagnostics) -> Plan
             plan.extra.insert("404.html".into(), html.into_bytes());
         }
         Err(d) => diags.push(d),
+    }
+    if plan.site.print {
+        if let Some(summary) = &library.summary {
+            let order = crate::book::order(library, summary);
+            let print = crate::book::print::page(&plan.context(loaded, content), &order);
+            match print {
+                Ok(html) => {
+                    plan.extra.insert("print.html".into(), html.into_bytes());
+                }
+                Err(d) => diags.push(d),
+            }
+        }
     }
     for (path, html) in alias_pages(library, config) {
         plan.extra.insert(path, html.into_bytes());
