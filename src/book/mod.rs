@@ -44,7 +44,7 @@ pub fn load(config: &Config, summary_file: &Path, diags: &mut Diagnostics) -> Li
     lib.redirects = config
         .redirects
         .keys()
-        .map(|from| from.trim_start_matches('/').to_string())
+        .map(|from| redirects::source_file(from))
         .filter(|from| !from.contains('#'))
         .collect();
     if chapters(&items).iter().all(|c| c.path.is_none()) {

@@ -23,7 +23,8 @@ pub fn pages(
 ) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     for (from, to) in &config.redirects {
-        let file = from.trim_start_matches('/');
+        let file = source_file(from);
+        let file = file.as_str();
         let at = |d: Diagnostic| d.at(&config.source, to.span.clone());
         if let Some((page, _)) = file.split_once('#') {
             if !library.redirects.contains(page) && !library.by_path.contains_key(page) {
@@ -70,6 +71,15 @@ pub fn pages(
         out.insert(file.to_string(), html(config, &to.value).into_bytes());
     }
     out
+}
+
+/// The file a redirect's source names: `/a/b.html` and `./a/b.html` are
+/// both `a/b.html`, as mdBook writes them.
+pub fn source_file(from: &str) -> String {
+    from.split('/')
+        .filter(|s| !s.is_empty() && *s != ".")
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Why a redirect target is not in the book, if it is not.

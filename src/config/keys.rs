@@ -145,6 +145,8 @@ const HTML: &[(&str, Kind)] = &[
     ("print", Table(PRINT)),
     ("fold", Table(FOLD)),
     ("playground", Table(PLAYGROUND)),
+    // mdBook 0.5 still reads the table under its old name.
+    ("playpen", Table(PLAYGROUND)),
     ("code", Table(CODE)),
 ];
 
