@@ -99,6 +99,20 @@ struct RawHtml {
     cname: Option<String>,
     redirect: BTreeMap<String, Spanned<String>>,
     code: RawCode,
+    print: RawPrint,
+}
+
+/// `[output.html.print]`.
+#[derive(Debug, Deserialize)]
+#[serde(default)]
+struct RawPrint {
+    enable: bool,
+}
+
+impl Default for RawPrint {
+    fn default() -> Self {
+        RawPrint { enable: true }
+    }
 }
 
 /// `[output.html.code]`.
@@ -139,6 +153,7 @@ impl Default for RawHtml {
             cname: None,
             redirect: BTreeMap::new(),
             code: RawCode::default(),
+            print: RawPrint::default(),
         }
     }
 }
@@ -306,6 +321,8 @@ pub struct Config {
     pub create_missing: bool,
     /// Whether the build may write into the book's sources (`create-missing`).
     pub write_sources: bool,
+    /// `[output.html.print] enable`: a book's `print.html`.
+    pub print: bool,
     /// `[preprocessor.NAME]` tables with a program to run, in run order.
     pub preprocessors: Vec<Preprocessor>,
     /// The whole `book.toml` as JSON, for mdBook's preprocessor protocol.
@@ -572,6 +589,7 @@ impl Config {
                 .collect(),
             create_missing: raw.build.create_missing.unwrap_or(true),
             write_sources: overrides.write_sources,
+            print: html.print.enable,
             preprocessors,
             json,
             warnings,

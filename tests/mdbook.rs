@@ -911,4 +911,9 @@ fn print_page_holds_the_whole_book() {
         .read("guide/start.html")
         .contains("href=\"../print.html\">Print</a>"));
     assert!(!print.contains("unlisted"), "only SUMMARY.md's chapters");
+    // `[output.html.print] enable = false`: no print page, no link to it.
+    book.append("book.toml", "\n[output.html.print]\nenable = false\n");
+    book.build();
+    assert!(!book.root().join("book/print.html").exists());
+    assert!(!book.read("guide/start.html").contains("print.html"));
 }

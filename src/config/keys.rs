@@ -61,8 +61,11 @@ const BUILD: &[(&str, Kind)] = &[
 ];
 
 const PRINT: &[(&str, Kind)] = &[
-    ("enable", Warn("remedy does not write print.html")),
-    ("page-break", Warn("remedy does not write print.html")),
+    ("enable", Yes),
+    (
+        "page-break",
+        Warn("every chapter starts on a new printed page"),
+    ),
 ];
 
 const FOLD: &[(&str, Kind)] = &[

@@ -70,7 +70,7 @@ pub fn plan(loaded: &Loaded, content: &Content, diags: &mut Diagnostics) -> Plan
         repository: config.git_repository_url.clone(),
         extra_css: book_files.css,
         extra_js: book_files.js,
-        print: library.summary.is_some() && !library.pages.is_empty(),
+        print: config.print && library.summary.is_some() && !library.pages.is_empty(),
     };
     let mut statics: BTreeMap<String, Vec<u8>> = theme
         .under("static/")
