@@ -21,6 +21,7 @@ use super::{search, Timings};
 /// `None` when something failed (the reasons are in `diags`).
 pub fn write(
     write: bool,
+    search: Option<search::Pending>,
     loaded: &Loaded,
     content: &Content,
     plan: &Plan,
@@ -46,8 +47,9 @@ pub fn write(
         None
     };
     let ctx = plan.context(loaded, content);
-    // The search index is built on one thread while the pool renders pages.
-    let search_docs = search::documents(&library.pages, &content.rendered);
+    // The search index was started after the Markdown stage (`search::start`);
+    // its files are written as soon as it is done, while pages are still
+    // being rendered.
     let (page_results, search_files) = rayon::join(
         || -> Vec<Result<(), Diagnostic>> {
             library
@@ -65,18 +67,16 @@ pub fn write(
                 })
                 .collect()
         },
-        // The search files are written as soon as they exist, while pages
-        // are still being rendered.
         || {
-            // An empty book has nothing to search (and tantivy no segment).
-            let staging = staging
-                .as_ref()
-                .filter(|_| config.search && !search_docs.is_empty())?;
+            let staging = staging.as_ref()?;
+            let pending = search?;
             Some(timed(|| -> Result<(usize, [Duration; 2]), Diagnostic> {
-                let triage: Vec<String> = content.triage.values().map(|t| t.url.clone()).collect();
-                let (files, times) = crate::search::files(&search_docs, &triage).map_err(|e| {
-                    Diagnostic::error(format!("cannot build the search index: {e:#}"))
-                })?;
+                let (files, times) = pending
+                    .recv()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("the indexing thread stopped")))
+                    .map_err(|e| {
+                        Diagnostic::error(format!("cannot build the search index: {e:#}"))
+                    })?;
                 files
                     .par_iter()
                     .try_for_each(|(path, bytes)| staging.write(path, bytes).map_err(|e| (path, e)))
@@ -90,7 +90,7 @@ pub fn write(
         Some((Ok((n, [index, export])), t)) => {
             timings.push("  search: tantivy index (parallel)", index);
             timings.push("  search: browser index", export);
-            timings.push("  search: written", t - index - export);
+            timings.push("  search: written", t.saturating_sub(index + export));
             search_count = n;
         }
         Some((Err(d), _)) => diags.push(d),
