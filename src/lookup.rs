@@ -165,7 +165,7 @@ impl Site {
             let Ok(data) = crate::tree::triage::Data::from_script(&script) else {
                 continue;
             };
-            let walked = crate::triage::walk_text(&data, text);
+            let walked = crate::tree::triage::walk_text(&data, text);
             let step = |id: &str| format!("{}{}#{id}", self.base, data.path);
             let guides = data
                 .evidence

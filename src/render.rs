@@ -255,6 +255,18 @@ pub struct PageInfo<'a> {
 }
 
 /// Everything a template receives.
+/// A decision tree as the home page's paste box reads it.
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct TreeLink {
+    /// The tree's title.
+    pub title: String,
+    /// Its page's site path (`troubleshoot/402/`).
+    pub path: String,
+    /// Its triage data's URL from the site root, with a content hash.
+    pub data: String,
+}
+
+/// What a page template receives.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageView<'a> {
     /// Site-wide values.
@@ -279,6 +291,10 @@ pub struct PageView<'a> {
     pub tree: Option<&'a TreeView>,
     /// Remedies of decision trees that link to this page.
     pub reached_from: Vec<ReachedFromView>,
+    /// On the home page, the site's decision trees, for the paste box that
+    /// opens it (`trees`); empty elsewhere, so no other page changes when a
+    /// tree's data does.
+    pub trees: &'a [TreeLink],
     /// The stylesheet's text, on the 404 page only: served at any URL under
     /// any prefix, that page cannot know where `static/` is before its
     /// script has looked, and a page must not wait for a script to be styled.

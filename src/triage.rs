@@ -10,7 +10,6 @@ use serde::Serialize;
 use crate::diagnose::Opened;
 use crate::diagnostics::Failure;
 use crate::site::BuildOptions;
-use crate::tree::evidence::Features;
 use crate::tree::triage::{DecidedBy, Triage};
 use crate::tree::{paste, triage, walk, NodeKind};
 
@@ -65,13 +64,7 @@ pub fn read_and_walk(data: &triage::Data, input: &mut dyn Read) -> Result<Triage
     Ok(walk_text(data, &text))
 }
 
-/// Walks the tree with a paste already in memory.
-pub fn walk_text(data: &triage::Data, text: &str) -> Triage {
-    let text = paste::cap(text, paste::MAX_PASTE_CHARS);
-    let parsed = paste::parse(text);
-    let features = Features::read(text, &parsed);
-    triage::triage(data, &parsed, &features)
-}
+pub use crate::tree::triage::walk_text;
 
 /// Reads the paste from `input` and prints the result to `out`.
 pub fn run(

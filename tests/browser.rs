@@ -70,6 +70,8 @@ fn main() -> ExitCode {
         Needs::Browser,
         [
             home_page_lists_every_section,
+            home_page_pastes_to_the_fix_in_one_tap,
+            every_paste_shows_its_remedy_above_the_fold,
             sidebar_leads_to_a_guide,
             table_of_contents_jumps_to_heading,
             dark_mode_persists_across_pages,
@@ -151,6 +153,25 @@ async fn answer(tab: &Tab, n: usize) -> anyhow::Result<String> {
     tab.click(&link).await?;
     wait_for_path(tab, &format!("{TREE}{target}")).await?;
     Ok(target.trim_start_matches('#').to_string())
+}
+
+/// The trail's text, opened first as a reader would after a paste folded
+/// it into one line.
+async fn trail_text(tab: &Tab) -> anyhow::Result<String> {
+    let open: bool = tab
+        .js(
+            "return document.getElementById('rm-tree-trail-fold').open",
+            vec![],
+        )
+        .await?;
+    if !open {
+        tab.click("#rm-tree-trail-summary").await?;
+    }
+    tab.js(
+        "return document.getElementById('rm-tree-trail-list').innerText",
+        vec![],
+    )
+    .await
 }
 
 /// Steps shown on screen (exactly one is expected).
@@ -245,7 +266,7 @@ async fn tree_walks_to_a_remedy_back_and_reload(tab: Tab, _env: Env) -> anyhow::
     tab.open(&format!("{TREE}#{remedy}")).await?;
     tab.client.refresh().await?;
     assert_eq!(shown_steps(&tab).await?, vec![remedy.clone()]);
-    let trail = tab.text("#rm-tree-trail-list").await?;
+    let trail = trail_text(&tab).await?;
     assert!(
         trail.contains("api.stripe.com"),
         "the trail is rebuilt from the URL: {trail}"
@@ -292,8 +313,11 @@ async fn tree_paste_walks_to_the_remedy_and_can_be_overridden(
         said.contains("answered 4 questions") && said.contains("Stripe"),
         "the live region announces the result: {said}"
     );
+    // The remedy has the focus (before the reader opens the trail).
+    let focused: String = tab.js("return document.activeElement.id", vec![]).await?;
+    assert_eq!(focused, "stripe-card-declined");
     assert_eq!(tab.count("#rm-tree-trail-list > li").await?, 4);
-    let trail = tab.text("#rm-tree-trail-list").await?;
+    let trail = trail_text(&tab).await?;
     for signal in [
         "from the paste: status 402",
         "from the paste: JSON /error/type = \"card_error\"",
@@ -303,8 +327,6 @@ async fn tree_paste_walks_to_the_remedy_and_can_be_overridden(
             "the trail shows `{signal}`: {trail}"
         );
     }
-    let focused: String = tab.js("return document.activeElement.id", vec![]).await?;
-    assert_eq!(focused, "stripe-card-declined");
 
     // Back to the Stripe question from the trail, and another answer.
     tab.click("#rm-tree-trail-list a[href='#stripe-type']")
@@ -314,7 +336,7 @@ async fn tree_paste_walks_to_the_remedy_and_can_be_overridden(
     assert_eq!(overridden, "stripe-request-failed");
     wait_for_path(&tab, &format!("{TREE}#{overridden}")).await?;
     assert_eq!(shown_steps(&tab).await?, vec![overridden.clone()]);
-    let trail = tab.text("#rm-tree-trail-list").await?;
+    let trail = trail_text(&tab).await?;
     assert!(
         trail.contains("from the paste: status 402") && !trail.contains("card_error"),
         "earlier signals stay, the overridden one is gone: {trail}"
@@ -341,7 +363,7 @@ async fn tree_paste_walks_to_the_remedy_and_can_be_overridden(
     let _: Value = tab.js(set, vec![json!(hostile)]).await?;
     tab.click("#rm-paste-go").await?;
     wait_for_path(&tab, &format!("{TREE}#l402-pay")).await?;
-    let trail = tab.text("#rm-tree-trail-list").await?;
+    let trail = trail_text(&tab).await?;
     assert!(trail.contains("L402 <img src=x"), "{trail}");
     let pwned: Value = tab
         .js(
@@ -384,15 +406,15 @@ async fn tree_paste_uses_evidence_where_signals_are_silent(
     let set =
         "const t = document.getElementById('rm-paste-input'); t.focus(); t.value = arguments[0];
                t.dispatchEvent(new Event('input', {bubbles: true}));";
-    // No signal names Market Data's host; its page declares it.
-    let paste = "> GET /v1/stocks/candles/D/AAPL/ HTTP/2\n> Host: api.marketdata.app\n>\n< HTTP/2 402\n< content-type: application/json\n<\n";
+    // No signal names Telnyx's host; its page declares it.
+    let paste = "> POST /v2/messages HTTP/2\n> Host: api.telnyx.com\n>\n< HTTP/2 402\n< content-type: application/json\n<\n";
     let _: Value = tab.js(set, vec![json!(paste)]).await?;
     tab.click("#rm-paste-go").await?;
-    wait_for_path(&tab, &format!("{TREE}#market-data-plan")).await?;
-    let trail = tab.text("#rm-tree-trail-list").await?;
+    wait_for_path(&tab, &format!("{TREE}#telnyx-insufficient-funds")).await?;
+    let trail = trail_text(&tab).await?;
     assert!(
         trail.contains("from the paste: status 402")
-            && trail.contains("likely, from the guides: `api.marketdata.app`"),
+            && trail.contains("likely, from the guides: `api.telnyx.com`"),
         "the trail tells signals from evidence: {trail}"
     );
     ensure!(
@@ -404,8 +426,8 @@ async fn tree_paste_uses_evidence_where_signals_are_silent(
     wait_for_path(&tab, &format!("{TREE}#api-host")).await?;
     let other = answer(&tab, 1).await?;
     assert_ne!(other, "api-host-more");
-    let trail = tab.text("#rm-tree-trail-list").await?;
-    assert!(!trail.contains("api.marketdata.app"), "{trail}");
+    let trail = trail_text(&tab).await?;
+    assert!(!trail.contains("api.telnyx.com"), "{trail}");
 
     // A body that names no service: the walk stops at the host question,
     // which lists the likeliest remedies and puts their answers first.
@@ -517,13 +539,167 @@ async fn home_page_lists_every_section(tab: Tab, _env: Env) -> anyhow::Result<()
         "the home page's title names the site"
     );
 
-    let listed = tab.count("main .section-pages .page-list > li > a").await?;
+    let listed = tab.count("main .home-sections .card-link").await?;
     let in_sidebar = tab.count("#rm-sidebar > ul > li").await?;
     assert!(listed > 0, "the home page lists no sections");
     assert_eq!(
         listed, in_sidebar,
         "sections on the home page vs. top-level sidebar entries"
     );
+    Ok(())
+}
+
+/// Whether the element's box lies within the screen, below the sticky
+/// header: `{top, bottom, header, height}` in CSS pixels.
+async fn on_screen(tab: &Tab, css: &str) -> anyhow::Result<Value> {
+    tab.js(
+        "const e = document.querySelector(arguments[0]);
+         if (!e) return null;
+         const r = e.getBoundingClientRect();
+         const h = document.querySelector('.site-header').getBoundingClientRect().bottom;
+         return {top: r.top, bottom: r.bottom, header: h, height: innerHeight,
+                 ok: r.top >= h - 1 && r.bottom <= innerHeight && r.height > 0};",
+        vec![json!(css)],
+    )
+    .await
+}
+
+/// Issue 25: the home page starts with the job. At 360 x 740 the paste
+/// box, its button and the search button are on screen before any scroll,
+/// and one paste and one tap open the fix: its heading on screen, the
+/// answers the paste gave folded into one line above it.
+async fn home_page_pastes_to_the_fix_in_one_tap(tab: Tab, _env: Env) -> anyhow::Result<()> {
+    tab.client.set_window_size(360, 740).await?;
+    tab.open("/").await?;
+    for css in ["#rm-paste-input", "#rm-paste-go"] {
+        let r = on_screen(&tab, css).await?;
+        ensure!(
+            r["ok"] == json!(true),
+            "{css} is not above the fold at 360 px: {r}"
+        );
+    }
+    let r: Value = tab
+        .js("const r = document.getElementById('rm-search-open').getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight", vec![])
+        .await?;
+    ensure!(r == json!(true), "no search button on screen");
+    let paste = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/triage/stripe-card-declined.txt"),
+    )?;
+    let _: Value = tab
+        .js(
+            "document.getElementById('rm-paste-input').value = arguments[0]",
+            vec![json!(paste)],
+        )
+        .await?;
+    tab.click("#rm-paste-go").await?;
+    wait_for_path(&tab, &format!("{TREE}#stripe-card-declined")).await?;
+    let summary: String = tab
+        .wait_for(
+            "the trail's summary",
+            "const s = document.getElementById('rm-tree-trail-summary');
+             return s && /from your paste/.test(s.textContent) && s.textContent",
+            vec![],
+        )
+        .await?;
+    assert_eq!(summary, "4 answers from your paste");
+    let open: bool = tab
+        .js(
+            "return document.getElementById('rm-tree-trail-fold').open",
+            vec![],
+        )
+        .await?;
+    ensure!(!open, "the trail is not folded");
+    let r: Value = tab
+        .wait_for(
+            "the remedy's heading on screen",
+            "const e = document.getElementById('stripe-card-declined-title').getBoundingClientRect();
+             const h = document.querySelector('.site-header').getBoundingClientRect().bottom;
+             return e.top >= h - 1 && e.bottom <= innerHeight && {top: e.top, bottom: e.bottom}",
+            vec![],
+        )
+        .await?;
+    println!("home -> fix: the remedy's heading at {r}");
+    // The trail opens from its line.
+    tab.click("#rm-tree-trail-summary").await?;
+    let open: bool = tab
+        .js(
+            "return document.getElementById('rm-tree-trail-fold').open",
+            vec![],
+        )
+        .await?;
+    ensure!(open, "the trail does not open");
+    Ok(())
+}
+
+/// Issue 25: at 360 x 740, for every paste of the corpus that reaches a
+/// remedy, the remedy's heading is on screen once the paste is read.
+async fn every_paste_shows_its_remedy_above_the_fold(tab: Tab, env: Env) -> anyhow::Result<()> {
+    let script = std::fs::read_to_string(env.site_dir.join("troubleshoot/402/triage-data.js"))?;
+    let data = remedy::tree::triage::Data::from_script(&script).map_err(anyhow::Error::msg)?;
+    let (cases, uncovered) = support::corpus::load();
+    let files: Vec<String> = cases
+        .into_iter()
+        .map(|c| c.file)
+        .chain(uncovered.into_iter().map(|u| u.file))
+        .collect();
+    tab.client.set_window_size(360, 740).await?;
+    tab.open(TREE).await?;
+    let mut checked = 0;
+    let mut failed = Vec::new();
+    for file in &files {
+        let text = support::corpus::paste(file);
+        let node = remedy::triage::walk_text(&data, &text).node;
+        if data.questions.contains_key(&node) {
+            continue;
+        }
+        let _: Value = tab
+            .js(
+                "const r = document.getElementById('rm-paste-result'); delete r.dataset.node;
+                 document.getElementById('rm-paste-input').value = arguments[0];",
+                vec![json!(text)],
+            )
+            .await?;
+        tab.click("#rm-paste-go").await?;
+        let reached: anyhow::Result<bool> = tab
+            .wait_for(
+                &format!("{file} to reach {node}"),
+                "return document.getElementById('rm-paste-result').dataset.node === arguments[0]
+                     && location.hash === '#' + arguments[0]",
+                vec![json!(node)],
+            )
+            .await;
+        if let Err(e) = reached {
+            let state: Value = tab
+                .js(
+                    "const r = document.getElementById('rm-paste-result');
+                     return {node: r.dataset.node, said: r.textContent, hash: location.hash}",
+                    vec![],
+                )
+                .await?;
+            return Err(e.context(format!("the page shows {state}")));
+        }
+        let title = format!("#{node}-title");
+        let settled: anyhow::Result<Value> = tab
+            .wait_for(
+                "the remedy's heading to settle on screen",
+                "const e = document.querySelector(arguments[0]).getBoundingClientRect();
+                 const h = document.querySelector('.site-header').getBoundingClientRect().bottom;
+                 const was = window.__lastTop; window.__lastTop = e.top;
+                 return was === e.top && e.top >= h - 1 && e.bottom <= innerHeight && e.top",
+                vec![json!(title)],
+            )
+            .await;
+        if settled.is_err() {
+            failed.push(format!(
+                "{file} -> {node}: {}",
+                on_screen(&tab, &title).await?
+            ));
+        }
+        checked += 1;
+    }
+    println!("{checked} pastes reach a remedy; each one's heading is on screen at 360 x 740");
+    ensure!(checked > 100, "only {checked} pastes reach a remedy");
+    ensure!(failed.is_empty(), "below the fold:\n{}", failed.join("\n"));
     Ok(())
 }
 
@@ -1008,6 +1184,21 @@ async fn click_in_place(tab: &Tab, css: &str) -> anyhow::Result<()> {
         .with_context(|| format!("click `{css}`"))
 }
 
+/// Opens the phone drawer from the menu button and waits until it has slid
+/// in: a click on its close button while it moves lands on the header.
+async fn open_drawer(tab: &Tab) -> anyhow::Result<()> {
+    click_in_place(tab, "#rm-menu-toggle").await?;
+    let _: f64 = tab
+        .wait_for(
+            "the drawer to slide in",
+            "const r = document.getElementById('rm-sidebar').getBoundingClientRect();
+             return r.left >= -0.5 && r.left + 1",
+            vec![],
+        )
+        .await?;
+    Ok(())
+}
+
 /// Presses `key` with Shift held, on whatever has focus.
 async fn press_shifted(tab: &Tab, key: Key) -> anyhow::Result<()> {
     use fantoccini::actions::{InputSource as _, KeyAction, KeyActions};
@@ -1121,7 +1312,7 @@ async fn drawer_opens_where_the_reader_is_and_keeps_focus(
         assert!(now.focus_inside, "Tab {} left the drawer: {now:?}", i + 1);
     }
     click_in_place(&tab, ".drawer-close").await?;
-    click_in_place(&tab, menu).await?;
+    open_drawer(&tab).await?;
     press_shifted(&tab, Key::Tab).await?;
     let back = drawer(&tab).await?;
     assert!(back.focus_inside, "Shift+Tab left the drawer: {back:?}");
@@ -1150,14 +1341,14 @@ async fn drawer_opens_where_the_reader_is_and_keeps_focus(
     assert!(!tab.is_displayed(".drawer-backdrop").await?);
 
     // The close button and the backdrop (a tap beside the drawer).
-    click_in_place(&tab, menu).await?;
+    open_drawer(&tab).await?;
     click_in_place(&tab, ".drawer-close").await?;
     let closed = drawer(&tab).await?;
     assert!(
         !closed.open && closed.focus == "rm-menu-toggle",
         "{closed:?}"
     );
-    click_in_place(&tab, menu).await?;
+    open_drawer(&tab).await?;
     let hit: String = tab
         .js(
             "const e = document.elementFromPoint(document.documentElement.clientWidth - 10, innerHeight / 2);

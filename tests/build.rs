@@ -361,7 +361,7 @@ fn template_rendering_error() {
         "themes/default/templates/page.html",
         "{% extends \"base.html\" %}\n{% block content %}{% endblock content %}\n",
     );
-    f.fails_with("<built-in theme>/templates/index.html:2:10");
+    f.fails_with("<built-in theme>/templates/section.html:2:10");
 }
 
 #[test]

@@ -589,3 +589,55 @@ fn the_browser_index_is_packed_into_few_files() {
         assert!(!payload.is_empty(), "{} is empty", path.display());
     }
 }
+
+/// Issue 25: a query naming two status codes finds the sections that
+/// compare them first, and a Sources list never outranks the sections that
+/// explain (every eval query, and every heading of the site's pages).
+#[test]
+fn comparisons_lead_and_sources_follow() {
+    let index = index();
+    for q in [
+        "402 or 429 for quota exceeded",
+        "401 vs 403",
+        "is it 402 or 403",
+    ] {
+        let hits = index.search(q, &best(2)).unwrap();
+        let named = |h: &remedy::search::PageHit| {
+            let text = format!("{} {}", h.title, h.heading.as_deref().unwrap_or(""));
+            text.matches(char::is_numeric).count() >= 6
+        };
+        assert!(
+            hits.iter().any(named),
+            "{q:?}: no section naming both codes in the top 2: {:?}",
+            hits.iter()
+                .map(|h| (&h.title, &h.heading))
+                .collect::<Vec<_>>()
+        );
+    }
+    let mut checked = 0;
+    // Queries a Sources list matches word for word, and the eval queries.
+    let cited = [
+        "RFC 9110 15.5.3",
+        "RFC 9111 shared cache",
+        "coinbase x402 specification",
+        "stripe error codes",
+    ];
+    for q in cited
+        .map(String::from)
+        .into_iter()
+        .chain(eval_queries().into_iter().map(|q| q.q))
+    {
+        let hits = index.search(&q, &best(1)).unwrap();
+        if let Some(h) = hits.first() {
+            assert!(
+                !remedy::search::is_reference(h.heading.as_deref()),
+                "{:?} leads with a reference list: {} › {:?}",
+                q,
+                h.title,
+                h.heading
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 10);
+}

@@ -90,6 +90,7 @@ impl PageContext<'_> {
                         .collect()
                 });
                 let neighbour = |j: Option<PageId>| j.map(|j| links[j.index()]);
+                let trees = p.is_home().then(|| json_hash(&self.trees));
                 hash((
                     site,
                     kind,
@@ -101,8 +102,7 @@ impl PageContext<'_> {
                     ancestors,
                     neighbour(self.nav.prev(i)),
                     neighbour(self.nav.next(i)),
-                    tree,
-                    reached,
+                    (tree, reached, trees),
                 ))
             })
             .collect()

@@ -17,7 +17,9 @@ use crate::diagnostics::Diagnostic;
 use crate::markdown::Rendered;
 use crate::tree::render::TreeView;
 
-use super::{LinkView, NavView, PageInfo, PageView, ReachedFromView, SiteView, Templates};
+use super::{
+    LinkView, NavView, PageInfo, PageView, ReachedFromView, SiteView, Templates, TreeLink,
+};
 
 /// Entries a sidebar list shows before it is cut to a window around the
 /// current page.
@@ -56,6 +58,8 @@ pub struct PageContext<'a> {
     pub assets: &'a BTreeMap<String, String>,
     /// The theme's templates.
     pub templates: &'a Templates,
+    /// The site's decision trees, for the home page's paste box.
+    pub trees: &'a [TreeLink],
 }
 
 impl PageContext<'_> {
@@ -217,6 +221,7 @@ impl PageContext<'_> {
                         .collect()
                 })
                 .unwrap_or_default(),
+            trees: if page.is_home() { self.trees } else { &[] },
             style: None,
         };
         let template = match page.kind {
@@ -259,6 +264,7 @@ impl PageContext<'_> {
             assets: self.assets,
             tree: None,
             reached_from: Vec::new(),
+            trees: &[],
             // `</style` inside the stylesheet would end the element early;
             // `<\/` means the same in CSS.
             style: Some(style.replace("</", "<\\/")),

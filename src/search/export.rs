@@ -95,6 +95,8 @@ struct Keys {
     v: Vec<String>,
     /// The first document of each page, as base-32 deltas.
     p: String,
+    /// The documents of reference sections, as base-32 deltas.
+    r: String,
 }
 
 fn json<T: Serialize + ?Sized>(v: &T) -> String {
@@ -198,6 +200,15 @@ pub fn files(
         t: term_packs.iter().map(|(k, _)| k.clone()).collect(),
         v: vocab_shards.iter().map(|(k, _)| k.clone()).collect(),
         p: pages,
+        r: {
+            let mut r = String::new();
+            let mut last = 0;
+            for d in super::index::reference_docs(seg, built.fields.kind)? {
+                push_number(&mut r, d - last);
+                last = d;
+            }
+            r
+        },
     };
     raw.push(("keys".into(), json(&keys).into_bytes()));
     for (i, (_, bytes)) in term_packs.into_iter().enumerate() {
@@ -495,6 +506,7 @@ mod tests {
     #[test]
     fn pack_sizes_keep_within_the_file_budget() {
         let doc = |i: usize| SearchDoc {
+            reference: false,
             title: String::new(),
             heading: None,
             body: String::new(),

@@ -178,6 +178,9 @@ fn build_one(docs: &[SearchDoc], stop: &(dyn Fn() -> bool + Sync)) -> Result<Ind
             fields.url => d.url.as_str(),
             fields.page => u64::from(d.page),
         );
+        if d.reference {
+            document.add_text(fields.kind, REFERENCE_KIND);
+        }
         // A page's lead has no heading of its own: the page title is its
         // heading (the h1), so the lead of the page about a phrase ranks
         // with the sections headed by it.
@@ -261,6 +264,28 @@ impl Kind {
     }
 }
 
+/// The second `kind` of a reference section's document.
+pub const REFERENCE_KIND: &str = "reference";
+
+/// The documents of reference sections (`REFERENCE_KIND`).
+pub fn reference_docs(seg: &tantivy::SegmentReader, kind: Field) -> Result<Vec<u32>> {
+    use tantivy::{DocSet as _, Term, TERMINATED};
+    let inverted = seg.inverted_index(kind)?;
+    let term = Term::from_field_text(kind, REFERENCE_KIND);
+    let Some(mut postings) =
+        inverted.read_postings(&term, tantivy::schema::IndexRecordOption::Basic)?
+    else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    let mut doc = postings.doc();
+    while doc != TERMINATED {
+        out.push(doc);
+        doc = postings.advance();
+    }
+    Ok(out)
+}
+
 /// The page of each document of a one-segment index (the `page` fast field).
 pub fn page_of_docs(searcher: &tantivy::Searcher) -> Result<Vec<u32>> {
     let Some(seg) = searcher.segment_readers().first() else {
@@ -323,6 +348,7 @@ mod tests {
         ];
         (0..n)
             .map(|i| SearchDoc {
+                reference: false,
                 title: format!("Page {}", i / 3),
                 heading: (i % 3 > 0).then(|| format!("Section {i} {}", words[i % 7])),
                 body: (0..(i % 11 + 1))

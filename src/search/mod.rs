@@ -44,6 +44,31 @@ pub struct SearchDoc {
     pub page: u32,
     pub codes: Vec<u16>,
     pub kind: Kind,
+    /// A section of references only (Sources, See also): it counts half,
+    /// so the sections that explain rank above the list that cites them.
+    pub reference: bool,
+}
+
+/// Headings of sections that only list references (compared lowercased).
+pub const REFERENCE_HEADINGS: [&str; 6] = [
+    "further reading",
+    "references",
+    "related",
+    "see also",
+    "sources",
+    "user reports",
+];
+
+/// What a reference section's score is multiplied by (a power of two: the
+/// same in f32 in both engines).
+pub const REFERENCE_WEIGHT: f32 = 0.5;
+
+/// Whether a section with this heading only lists references.
+pub fn is_reference(heading: Option<&str>) -> bool {
+    heading.is_some_and(|h| {
+        let h = h.trim().to_lowercase();
+        REFERENCE_HEADINGS.contains(&h.as_str())
+    })
 }
 
 /// Files by their path in the site.

@@ -25,6 +25,15 @@ use super::{reasons, Kind, FIELD_BOOSTS};
 const NEAR: f32 = 0.5;
 /// Weight of a synonym (a code for its reason phrase and back).
 const SYNONYM: f32 = 0.5;
+/// Weight in headings of each status code of a query that names two or more.
+const COMPARED: f32 = 8.0;
+
+/// A status code as a term: three digits, 100 to 599.
+fn is_code(term: &str) -> bool {
+    term.len() == 3
+        && term.bytes().all(|b| b.is_ascii_digit())
+        && (b'1'..=b'5').contains(&term.as_bytes()[0])
+}
 /// Weight of an identifier typed whole (`credit_balance_exhausted`), and of
 /// each of its parts: the page that has the identifier must come before
 /// pages that only share its words, however many of them.
@@ -239,6 +248,16 @@ pub fn plan(query: &str, vocab: &dyn Vocabulary, syn: &BTreeMap<String, Vec<Stri
             );
         }
         let primaries: Vec<&str> = resolved.iter().map(Resolved::primary).collect();
+        // A query that names two status codes asks how they differ: the
+        // sections whose headings name them weigh eight times as much.
+        let mut codes: Vec<&str> = primaries.iter().copied().filter(|p| is_code(p)).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        if codes.len() >= 2 {
+            for code in &codes {
+                clauses.add(1, code, FIELD_BOOSTS[1] * COMPARED);
+            }
+        }
         for (code, reason) in syn {
             if primaries.contains(&code.as_str()) {
                 if reason.len() == 1 {
@@ -496,11 +515,25 @@ impl SearchIndex {
         // and ties are ordered by doc id here rather than by its heap.
         let all = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
         let top = searcher.search(&*q, &TopDocs::with_limit(all.max(1)).order_by_score())?;
+        // Reference sections (Sources, See also) count half: the sections
+        // that explain rank above the list that cites them.
+        let references: std::collections::HashSet<u32> = searcher
+            .segment_readers()
+            .first()
+            .map(|seg| super::index::reference_docs(seg, self.fields.kind))
+            .transpose()?
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
         let mut hits: Vec<Hit> = top
             .into_iter()
             .map(|(score, addr)| Hit {
                 doc: addr.doc_id,
-                score,
+                score: if references.contains(&addr.doc_id) {
+                    score * super::REFERENCE_WEIGHT
+                } else {
+                    score
+                },
             })
             .collect();
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));

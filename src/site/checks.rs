@@ -179,7 +179,7 @@ pub fn examples(
             }
             let mut outcomes = Vec::new();
             let linked = files.iter().any(|f| {
-                let t = crate::triage::walk_text(&f.data, &sample.text);
+                let t = crate::tree::triage::walk_text(&f.data, &sample.text);
                 let ok = f.data.evidence.as_ref().is_some_and(|m| {
                     m.remedies.iter().any(|r| {
                         r.id == t.node

@@ -12,7 +12,7 @@ use crate::content::{Library, Page};
 use crate::diagnostics::Diagnostics;
 use crate::escape::escape_attr;
 use crate::fingerprint::Fnv64;
-use crate::render::{PageContext, SiteView};
+use crate::render::{PageContext, SiteView, TreeLink};
 
 use super::content::Content;
 use super::load::Loaded;
@@ -29,6 +29,8 @@ pub struct Plan {
     pub extra: BTreeMap<String, Vec<u8>>,
     /// The files pages are written to.
     pub page_files: HashSet<String>,
+    /// The site's decision trees, for the home page's paste box.
+    pub trees: Vec<TreeLink>,
 }
 
 impl Plan {
@@ -44,6 +46,7 @@ impl Plan {
             site: &self.site,
             assets: &self.assets,
             templates: &loaded.templates,
+            trees: &self.trees,
         }
     }
 }
@@ -97,6 +100,15 @@ pub fn plan(loaded: &Loaded, content: &Content, diags: &mut Diagnostics) -> Plan
         nav,
         extra: statics,
         page_files: library.pages.iter().map(Page::output_file).collect(),
+        trees: content
+            .triage
+            .iter()
+            .map(|(&id, t)| TreeLink {
+                title: t.data.title.clone(),
+                path: library.pages[id].path.clone(),
+                data: t.url.clone(),
+            })
+            .collect(),
     };
     plan.extra.extend(book_files.files);
     for t in content.triage.values() {

@@ -70,6 +70,8 @@ pub fn documents(pages: &[Page], rendered: &[Arc<Rendered>]) -> Vec<SearchDoc> {
                 page: number,
                 codes: codes.clone(),
                 kind,
+                reference: kind == Kind::Guide
+                    && crate::search::is_reference(section.heading.as_deref()),
             });
         }
         number += 1;

@@ -227,6 +227,15 @@ pub struct Triage {
     pub candidates: Vec<Candidate>,
 }
 
+/// Walks the tree with a pasted text: cut at [`super::paste::MAX_PASTE_CHARS`],
+/// read, and walked with its evidence.
+pub fn walk_text(data: &Data, text: &str) -> Triage {
+    let text = super::paste::cap(text, super::paste::MAX_PASTE_CHARS);
+    let parsed = super::paste::parse(text);
+    let features = Features::read(text, &parsed);
+    triage(data, &parsed, &features)
+}
+
 /// Walks `data` with what `paste` shows; `features` feed evidence.
 pub fn triage(data: &Data, paste: &Paste, features: &Features) -> Triage {
     let reach = data.reach();

@@ -34,8 +34,11 @@
 
 pub mod terms;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::paste::Paste;
@@ -79,9 +82,9 @@ pub const PARAMS: Params = Params {
     host_exact: 6000,
     host_site: 2000,
     unmatched: 50,
-    min_score: 1200,
+    min_score: 2500,
     margin: 400,
-    ratio: 120,
+    ratio: 110,
     distinct: 500,
     candidates: 5,
 };
@@ -201,7 +204,7 @@ impl Features {
 /// The terms of every JSON key and header name of a paste.
 fn structural(paste: &Paste) -> HashSet<String> {
     use super::paste::Json;
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     let mut stack: Vec<&Json> = paste.json.iter().collect();
     while let Some(v) = stack.pop() {
         match v {
@@ -251,7 +254,7 @@ impl Model {
         // remedies' own texts) with their terms.
         let mut guide_of: BTreeMap<usize, u32> = BTreeMap::new();
         let mut model_pages: Vec<Page> = Vec::new();
-        let mut unit_of: HashMap<(usize, Option<&str>), u32> = HashMap::new();
+        let mut unit_of: HashMap<(usize, Option<&str>), u32> = HashMap::default();
         let mut unit_terms: Vec<HashSet<String>> = Vec::new();
         let mut remedies = Vec::new();
         for node in &tree.nodes {
@@ -304,52 +307,84 @@ impl Model {
             remedies.push(r);
         }
         // The terms that can count: those of guide pages and units.
-        let guide_terms: Vec<HashSet<String>> =
-            guide_of.keys().map(|&p| page_terms(&pages[p])).collect();
-        let mut vocabulary: HashSet<&str> = HashSet::new();
-        for set in guide_terms.iter().chain(&unit_terms) {
-            vocabulary.extend(set.iter().map(String::as_str));
+        // Indexed like `model_pages` (order of first use), as `Term::p` is.
+        let mut site_page = vec![0; model_pages.len()];
+        for (&p, &g) in &guide_of {
+            site_page[g as usize] = p;
         }
-        // Document frequencies over every page, for those terms only.
-        let mut df: HashMap<&str, u32> = HashMap::new();
-        for (i, page) in pages.iter().enumerate() {
-            let set = match guide_of.get(&i) {
-                Some(&g) => guide_terms[g as usize].clone(),
-                None => page_terms(page),
-            };
+        let guide_terms: Vec<HashSet<String>> =
+            site_page.iter().map(|&p| page_terms(&pages[p])).collect();
+        // Where each term stands, gathered in one pass over the sets (pages
+        // and units in index order, so the lists come out sorted).
+        let mut postings: HashMap<&str, (Vec<u32>, Vec<u32>)> = HashMap::default();
+        for (g, set) in guide_terms.iter().enumerate() {
             for t in set {
-                if let Some(&v) = vocabulary.get(t.as_str()) {
-                    *df.entry(v).or_default() += 1;
-                }
+                postings.entry(t.as_str()).or_default().0.push(g as u32);
             }
+        }
+        for (u, set) in unit_terms.iter().enumerate() {
+            for t in set {
+                postings.entry(t.as_str()).or_default().1.push(u as u32);
+            }
+        }
+        // Document frequencies over every page, for those terms only; the
+        // pages that are not guides are read in parallel.
+        let mut df: HashMap<&str, u32> = HashMap::default();
+        for set in &guide_terms {
+            for t in set {
+                *df.entry(t.as_str()).or_default() += 1;
+            }
+        }
+        let others: Vec<Vec<&str>> = pages
+            .par_iter()
+            .enumerate()
+            .filter(|(i, _)| !guide_of.contains_key(i))
+            .map(|(_, page)| {
+                page_terms(page)
+                    .iter()
+                    .filter_map(|t| postings.get_key_value(t.as_str()).map(|(k, _)| *k))
+                    .collect()
+            })
+            .collect();
+        for t in others.into_iter().flatten() {
+            *df.entry(t).or_default() += 1;
         }
         let n = pages.len().max(1) as f64;
         let mut terms_out: BTreeMap<String, Term> = BTreeMap::new();
-        for &t in &vocabulary {
+        for (&t, (p, u)) in &postings {
             let d = df.get(t).copied().unwrap_or(0).max(1) as f64;
             let w = (100.0 * (n / d).ln().max(0.0).powf(1.5)).round() as u32;
             if w < PARAMS.min_weight {
                 continue;
             }
-            let p: Vec<u32> = (0..guide_terms.len() as u32)
-                .filter(|&g| guide_terms[g as usize].contains(t))
-                .collect();
-            let u: Vec<u32> = (0..unit_terms.len() as u32)
-                .filter(|&x| unit_terms[x as usize].contains(t))
-                .collect();
-            terms_out.insert(t.to_string(), Term { w, p, u });
+            terms_out.insert(
+                t.to_string(),
+                Term {
+                    w,
+                    p: p.clone(),
+                    u: u.clone(),
+                },
+            );
         }
-        // Each remedy's length: the terms it has, on a page or in a unit.
+        // Each remedy's length: the model's terms it has, on one of its
+        // pages or in one of its units.
         let lengths: Vec<usize> = remedies
             .iter()
             .map(|r| {
-                terms_out
-                    .values()
-                    .filter(|t| {
-                        t.p.iter().any(|p| r.pages.contains(p))
-                            || t.u.iter().any(|u| r.units.contains(u))
-                    })
-                    .count()
+                let mut mine: HashSet<&str> = HashSet::default();
+                for set in r
+                    .pages
+                    .iter()
+                    .map(|&p| &guide_terms[p as usize])
+                    .chain(r.units.iter().map(|&u| &unit_terms[u as usize]))
+                {
+                    mine.extend(
+                        set.iter()
+                            .map(String::as_str)
+                            .filter(|t| terms_out.contains_key(*t)),
+                    );
+                }
+                mine.len()
             })
             .collect();
         let avg = lengths.iter().sum::<usize>() as f64 / lengths.len().max(1) as f64;
@@ -414,7 +449,7 @@ impl Model {
             .chain(&f.request_hosts)
             .any(|h| !known.contains(terms::site(h)));
         let mut by_page: Vec<Vec<usize>> = vec![Vec::new(); self.pages.len()];
-        let mut by_unit: HashMap<u32, Vec<usize>> = HashMap::new();
+        let mut by_unit: HashMap<u32, Vec<usize>> = HashMap::default();
         for (r, rem) in self.remedies.iter().enumerate() {
             for &p in &rem.pages {
                 by_page[p as usize].push(r);
@@ -526,4 +561,127 @@ fn section_terms(page: &PageText<'_>, anchor: Option<&str>) -> HashSet<String> {
         text.push(' ');
     }
     terms::distinct_terms(&text).into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Source;
+
+    fn tree() -> Tree {
+        // Remedy `b` comes first, so its page is the model's page 0 while
+        // it is the site's page 1: indexes must not be mixed up.
+        let text = r#"
+[tree]
+title = "T"
+start = "q"
+
+[[question]]
+id = "q"
+text = "Q?"
+answers = [{ label = "B", next = "b" }, { label = "A", next = "a" }, { label = "C", next = "c" }]
+
+[[remedy]]
+id = "b"
+title = "Bravo"
+body = "x"
+guides = ["b.md"]
+
+[[remedy]]
+id = "a"
+title = "Alpha"
+body = "x"
+guides = ["a.md#deep"]
+
+[[remedy]]
+id = "c"
+title = "Charlie"
+body = "x"
+guides = ["c.md"]
+"#;
+        crate::tree::parse(&Source::new("t.toml", text)).unwrap()
+    }
+
+    fn section(id: Option<&str>, level: u8, text: &str) -> TextSection {
+        TextSection {
+            id: id.map(str::to_string),
+            heading: id.map(str::to_string),
+            level,
+            text: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn terms_are_credited_to_their_own_pages_and_sections() {
+        let a = [
+            section(None, 0, "intro alphaword shared"),
+            section(Some("deep"), 2, "deepword"),
+            section(Some("sub"), 3, "subword"),
+            section(Some("other"), 2, "otherword"),
+        ];
+        let b = [section(None, 0, "bravoword shared")];
+        let c = [section(None, 0, "charlieword shared")];
+        let page = |file, path, sections| PageText {
+            file,
+            path,
+            title: "",
+            description: None,
+            hosts: if file == "c.md" {
+                vec!["api.charlie.example".into()]
+            } else {
+                Vec::new()
+            },
+            sections,
+        };
+        let pages = [
+            page("a.md", "a/", &a[..]),
+            page("b.md", "b/", &b[..]),
+            page("c.md", "c/", &c[..]),
+        ];
+        let m = Model::build(&tree(), &pages);
+        let page_of = |t: &str| -> Vec<&str> {
+            m.terms[t]
+                .p
+                .iter()
+                .map(|&p| m.pages[p as usize].path.as_str())
+                .collect()
+        };
+        assert_eq!(page_of("bravoword"), ["b/"]);
+        assert_eq!(page_of("alphaword"), ["a/"]);
+        // On every page: weight 0, left out.
+        assert!(!m.terms.contains_key("shared"));
+        let score = |text: &str| {
+            let f = Features::read(text, &crate::tree::paste::parse(text));
+            m.score(&f)
+        };
+        // `a` links a.md#deep: its subsection counts twice, a sibling once.
+        let s = score("deepword subword otherword");
+        let a = &s[1];
+        assert_eq!(a.terms.len(), 3);
+        let w = |t: &str| m.terms[t].w;
+        assert_eq!(
+            a.terms
+                .iter()
+                .map(|(t, p)| (t.as_str(), *p))
+                .collect::<Vec<_>>(),
+            {
+                let mut v = vec![
+                    ("deepword", 2 * w("deepword")),
+                    ("subword", 2 * w("subword")),
+                    ("otherword", w("otherword")),
+                ];
+                v.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(y.0)));
+                v
+            }
+        );
+        assert_eq!(s[0].total, 0);
+        // A declared host: a bonus for its remedy; a request to another
+        // host rules it out.
+        let s = score("see https://api.charlie.example/v1");
+        assert_eq!(s[2].host.as_deref(), Some("api.charlie.example"));
+        assert!(s[2].total >= PARAMS.host_exact);
+        let s = score("> Host: api.elsewhere.example\n< HTTP/1.1 402\n\ncharlieword");
+        assert!(!s[2].eligible);
+        assert!(s[0].eligible && s[1].eligible);
+    }
 }

@@ -10,11 +10,22 @@
 //! page. Anything else, non-ASCII letters included, separates runs: error
 //! identifiers are ASCII, and one rule both engines read alike beats a
 //! Unicode class each engine reads its own way.
+//!
+//! Runs inside a *blob* are skipped: a stretch of 32 or more base64
+//! characters (letters, digits, `+`, `/`, `=`) with at least 4 capitals,
+//! 4 small letters and 2 digits, such as a token, a signature or an x402
+//! payload. Its `+` and `/` cut it into short random runs that would match
+//! the random runs of another blob, on a page or in a paste. So are runs
+//! next to a control character or U+FFFD (what bytes that are not text
+//! become): binary pasted by mistake is full of short runs that spell
+//! words by chance.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
-/// Terms shorter than this say nothing (`a`, `v`).
-pub const MIN_TERM: usize = 2;
+/// Terms shorter than this say nothing (`a`, `v1`, `id`).
+pub const MIN_TERM: usize = 3;
+/// Shortest blob (see the module's doc).
+pub const MIN_BLOB: usize = 32;
 /// Terms longer than this are tokens, hashes or base64, never evidence.
 pub const MAX_TERM: usize = 64;
 /// Fewest digits of an all-digit term.
@@ -28,11 +39,51 @@ fn is_joiner(b: u8) -> bool {
     matches!(b, b'_' | b'-' | b'.')
 }
 
-/// The runs of `text`, lowercased, in order (repeats included).
-pub fn runs(text: &str) -> impl Iterator<Item = String> + '_ {
+/// The runs of `text` outside blobs, lowercased, in order (repeats
+/// included).
+pub fn runs(text: &str) -> Vec<String> {
+    let blobs = blobs(text);
+    run_slices(text, &blobs)
+        .map(str::to_ascii_lowercase)
+        .collect()
+}
+
+/// The byte ranges of the blobs of `text`, in order.
+pub fn blobs(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let base64 = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=');
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !base64(b[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let (mut upper, mut lower, mut digit) = (0, 0, 0);
+        while i < b.len() && base64(b[i]) {
+            upper += usize::from(b[i].is_ascii_uppercase());
+            lower += usize::from(b[i].is_ascii_lowercase());
+            digit += usize::from(b[i].is_ascii_digit());
+            i += 1;
+        }
+        if i - start >= MIN_BLOB && upper >= 4 && lower >= 4 && digit >= 2 {
+            out.push((start, i));
+        }
+    }
+    out
+}
+
+/// The runs of `text` that start outside `blobs`, as slices of it, in order.
+/// `text` may be the lowercased copy of the text the blobs were found in.
+fn run_slices<'a>(
+    text: &'a str,
+    blobs: &'a [(usize, usize)],
+) -> impl Iterator<Item = &'a str> + 'a {
     let b = text.as_bytes();
     let mut i = 0;
-    std::iter::from_fn(move || {
+    let mut blob = 0;
+    std::iter::from_fn(move || loop {
         while i < b.len() && !is_word(b[i]) {
             i += 1;
         }
@@ -50,16 +101,31 @@ pub fn runs(text: &str) -> impl Iterator<Item = String> + '_ {
             }
             break;
         }
-        Some(text[start..i].to_ascii_lowercase())
+        while blob < blobs.len() && blobs[blob].1 <= start {
+            blob += 1;
+        }
+        if blob < blobs.len() && blobs[blob].0 <= start {
+            continue;
+        }
+        if noise(text[..start].chars().next_back()) || noise(text[i..].chars().next()) {
+            continue;
+        }
+        return Some(&text[start..i]);
     })
+}
+
+/// A neighbour that marks a run as part of binary: a control character
+/// (tabs and line breaks apart) or U+FFFD.
+fn noise(c: Option<char>) -> bool {
+    c.is_some_and(|c| c == '\u{FFFD}' || (c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r')))
 }
 
 /// The terms one run yields: itself, its `.` segments, its parts; each once,
 /// in that order, within the length bounds.
-pub fn run_terms(run: &str, out: &mut Vec<String>) {
-    let mut push = |t: &str| {
-        if is_term(t) && !out.iter().any(|o| o == t) {
-            out.push(t.to_string());
+pub fn run_terms<'a>(run: &'a str, out: &mut Vec<&'a str>) {
+    let mut push = |t: &'a str| {
+        if is_term(t) && !out.contains(&t) {
+            out.push(t);
         }
     };
     push(run);
@@ -84,17 +150,22 @@ fn is_term(t: &str) -> bool {
         && (t.len() >= MIN_NUMBER || !t.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// Every distinct term of `text`, in order of first appearance.
+/// Every distinct term of `text`, in order of first appearance. The text
+/// is lowercased once (ASCII only, so byte positions hold) and terms are
+/// slices of it until they are kept: a page of ten thousand words makes
+/// one string per distinct term, not one per word.
 pub fn distinct_terms(text: &str) -> Vec<String> {
-    let mut seen = HashSet::new();
+    let blobs = blobs(text);
+    let lower = text.to_ascii_lowercase();
+    let mut seen: HashSet<&str> = HashSet::default();
     let mut out = Vec::new();
     let mut one = Vec::new();
-    for run in runs(text) {
+    for run in run_slices(&lower, &blobs) {
         one.clear();
-        run_terms(&run, &mut one);
-        for t in one.drain(..) {
-            if seen.insert(t.clone()) {
-                out.push(t);
+        run_terms(run, &mut one);
+        for &t in &one {
+            if seen.insert(t) {
+                out.push(t.to_string());
             }
         }
     }
@@ -192,9 +263,7 @@ mod tests {
 
     #[test]
     fn runs_join_identifiers_hosts_and_headers() {
-        let r: Vec<String> =
-            runs("error.type: \"insufficient_quota\" at api.cohere.com. X-Request-Id: req_1")
-                .collect();
+        let r = runs("error.type: \"insufficient_quota\" at api.cohere.com. X-Request-Id: req_1");
         assert_eq!(
             r,
             [
@@ -207,13 +276,40 @@ mod tests {
             ]
         );
         // Joiners need a word on both sides; other characters split.
-        let r: Vec<String> = runs("__a--b c/d e:f g.h. é").collect();
+        let r = runs("__a--b c/d e:f g.h. é");
         assert_eq!(r, ["a", "b", "c", "d", "e", "f", "g.h"]);
     }
 
     #[test]
+    fn runs_in_binary_are_skipped() {
+        assert_eq!(
+            runs("\u{1}eip\u{FFFD} two\u{7f} ok tab\tnew\nline"),
+            ["ok", "tab", "new", "line"]
+        );
+    }
+
+    #[test]
+    fn blobs_are_skipped() {
+        let token = "eyJ4NDAyVmVyc2lvbiI6Mn0+f2Tr/JqZ9aBcDeFgHiJkLmNoPq==";
+        assert_eq!(blobs(token), [(0, token.len())]);
+        assert!(runs(&format!("x-payment: {token} done")).ends_with(&["done".to_string()]));
+        assert_eq!(
+            runs(&format!("x-payment: {token} done")),
+            ["x-payment", "done"]
+        );
+        // Long, but one case or without digits: a word, a path, a hex hash.
+        for text in [
+            "https://api.example.com/v1/chat/completions/stream/events",
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJ",
+            "0123456789abcdef0123456789abcdef0123",
+        ] {
+            assert!(blobs(text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
     fn a_run_yields_itself_its_segments_and_its_parts() {
-        let mut out = Vec::new();
+        let mut out: Vec<&str> = Vec::new();
         run_terms("e_apiresponsecodes.endpoint_permission_denied", &mut out);
         assert_eq!(
             out,

@@ -113,10 +113,51 @@ pub enum Test {
         source: String,
         /// Whether `(?i)` led it.
         ci: bool,
-        /// The compiled pattern.
+        /// The pattern, compiled when first used.
         #[serde(skip)]
-        regex: regex::Regex,
+        regex: LazyRegex,
     },
+}
+
+/// A pattern checked when the tree is read and compiled the first time a
+/// paste is matched against it: a tree has a hundred patterns and a walk
+/// tries a few, and compiling one costs a regex engine's whole set-up.
+#[derive(Debug, Clone)]
+pub struct LazyRegex {
+    pattern: String,
+    compiled: std::sync::OnceLock<Option<regex::Regex>>,
+}
+
+impl LazyRegex {
+    /// A pattern already known to parse (`regex_syntax`).
+    fn new(pattern: String) -> LazyRegex {
+        LazyRegex {
+            pattern,
+            compiled: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The pattern as written (with its `(?i)`).
+    pub fn as_str(&self) -> &str {
+        &self.pattern
+    }
+
+    /// Whether it matches `s`; a pattern that parsed but does not compile
+    /// (past the engine's size limit) matches nothing.
+    pub fn is_match(&self, s: &str) -> bool {
+        self.compiled
+            .get_or_init(|| regex::Regex::new(&self.pattern).ok())
+            .as_ref()
+            .is_some_and(|r| r.is_match(s))
+    }
+}
+
+/// `Ok` when `pattern` parses as a regex, else the parser's message.
+fn parses(pattern: &str) -> Result<(), String> {
+    regex_syntax::Parser::new()
+        .parse(pattern)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 /// A [`Test`] as published in a tree's triage data: patterns as text,
@@ -145,8 +186,12 @@ impl TryFrom<WireTest> for Test {
                 } else {
                     source.clone()
                 };
-                let regex = regex::Regex::new(&full).map_err(|e| e.to_string())?;
-                Test::Matches { source, ci, regex }
+                parses(&full)?;
+                Test::Matches {
+                    source,
+                    ci,
+                    regex: LazyRegex::new(full),
+                }
             }
         })
     }
@@ -521,11 +566,11 @@ fn pattern(source: &Source, p: &Spanned<String>, errors: &mut Vec<Diagnostic>) -
         );
         return None;
     }
-    match regex::Regex::new(text) {
-        Ok(regex) => Some(Test::Matches {
+    match parses(text) {
+        Ok(()) => Some(Test::Matches {
             source: body.to_string(),
             ci,
-            regex,
+            regex: LazyRegex::new(text.clone()),
         }),
         Err(e) => {
             errors.push(

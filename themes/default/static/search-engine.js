@@ -109,6 +109,13 @@ function createEngine(opts) {
     for (let i = 1; i < f.length; i++) f[i] += f[i - 1];
     return f;
   }));
+  let refSet = null;
+  // The documents of reference sections: keys.r, base-32 deltas.
+  const references = () => refSet || (refSet = keys().then((k) => {
+    const r = decode(k.r || ""), out = new Set();
+    for (let i = 0, d = 0; i < r.length; i++) out.add((d += r[i]));
+    return out;
+  }));
   // A section's record, from its page's fragment pack.
   async function fragment(doc) {
     const m = await meta(), f = await pageFirsts(), page = shardOf(f, doc);
@@ -315,6 +322,9 @@ function createEngine(opts) {
         if (r.length === 1) text(r[0], 0.5);
         for (let j = 1; j < r.length; j++) add(PAIRS, r[j - 1] + " " + r[j], m.boosts[PAIRS] * 0.5);
       }
+      // Two status codes named: headings that name them weigh 8 times (query.rs).
+      const codes = [...new Set(prim.filter((t) => /^[1-5][0-9][0-9]$/.test(t)))];
+      if (codes.length >= 2) for (const c of codes) add(1, c, m.boosts[1] * 8);
       const joined = ` ${prim.join(" ")} `;
       for (const code of Object.keys(syn)) if (joined.includes(` ${syn[code].join(" ")} `)) text(code, 0.5);
       // Rule 5, on the phrase's resolved words (as `remedy search` does).
@@ -368,7 +378,9 @@ function createEngine(opts) {
       scores[doc] = sum;
       for (let k = 0; k < sc.length;) if (sc[k].i < sc[k].l.length) k++; else { sc[k] = sc[sc.length - 1]; sc.pop(); }
     }
-    for (const d in scores) if (sets.every((set) => set[d])) hits.push({ doc: +d, score: scores[d] });
+    // Reference sections (Sources, See also) count half (query.rs).
+    const refs = await references();
+    for (const d in scores) if (sets.every((set) => set[d])) hits.push({ doc: +d, score: refs.has(+d) ? F(scores[d] * 0.5) : scores[d] });
     hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
     result.hits = hits.slice(0, limit);
     return result;

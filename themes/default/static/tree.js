@@ -8,6 +8,8 @@
   var start = tree.dataset.start;
   var trail = document.getElementById("rm-tree-trail");
   var trailList = document.getElementById("rm-tree-trail-list");
+  var fold = document.getElementById("rm-tree-trail-fold");
+  var foldSummary = document.getElementById("rm-tree-trail-summary");
   var back = document.getElementById("rm-tree-back");
   var restart = document.getElementById("rm-tree-restart");
 
@@ -96,6 +98,15 @@
       trailList.appendChild(li);
     }
     trail.hidden = path.length < 2;
+    // After a paste the step comes first: its answers fold into one line.
+    var pasted = 0;
+    for (var k = 0; k + 1 < path.length; k++) if (notes[path[k] + " " + path[k + 1]]) pasted++;
+    var mine = path.length - 1 - pasted;
+    if (foldSummary) {
+      foldSummary.textContent = pasted
+        ? pasted + (pasted === 1 ? " answer" : " answers") + " from your paste" + (mine ? ", " + mine + " of yours" : "")
+        : "Your answers";
+    }
     back.disabled = path.length < 2;
     var onPath = {};
     path.forEach(function (p) { onPath[p] = true; });
@@ -203,7 +214,7 @@
       location.replace("#" + prev);
     }
   });
-  restart.addEventListener("click", function () { notes = {}; hint = null; location.hash = "#" + start; });
+  restart.addEventListener("click", function () { notes = {}; hint = null; if (fold) fold.open = true; location.hash = "#" + start; });
   window.addEventListener("hashchange", function () { update(true); });
   // triage.js walked the tree from a paste: take its path as the reader's.
   tree.addEventListener("rm-tree-walk", function (e) {
@@ -211,9 +222,17 @@
     if (!walked.length || walked[0] !== start) return;
     path = walked;
     notes = e.detail.notes || {};
+    if (fold) fold.open = false;
     hint = e.detail.candidates ? { node: walked[walked.length - 1], order: e.detail.order || [], candidates: e.detail.candidates } : null;
     var target = "#" + path[path.length - 1];
-    if (location.hash === target) update(true); else location.hash = target;
+    if (location.hash !== target) {
+      location.hash = target;
+      return;
+    }
+    // The same step as before: no navigation scrolls to it, so scroll here.
+    update(true);
+    var step = document.getElementById(path[path.length - 1]);
+    if (step) step.scrollIntoView({ block: "start" });
   });
   tree.classList.add("tree-js");
   update(false);

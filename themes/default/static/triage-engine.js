@@ -478,10 +478,32 @@
 
 
   // ---- evidence: src/tree/evidence/terms.rs and mod.rs ----------------------
-  var MIN_TERM = 2, MAX_TERM = 64, MIN_NUMBER = 4;
+  var MIN_TERM = 3, MAX_TERM = 64, MIN_NUMBER = 4, MIN_BLOB = 32;
   function isJoiner(c) { return c === 95 || c === 45 || c === 46; }
-  function runs(text) {
+  // Like terms::noise: a control character (not tab or line break) or U+FFFD.
+  function noise(c) { return c === 0xfffd || c < 32 && c !== 9 && c !== 10 && c !== 13 || c === 127; }
+  // Like terms::blobs: [start, end) of each base64 stretch of 32 or more
+  // with 4 capitals, 4 small letters and 2 digits.
+  function blobs(text) {
     var out = [], i = 0, n = text.length;
+    function base64(c) { return isAlnum(c) || c === 43 || c === 47 || c === 61; }
+    while (i < n) {
+      if (!base64(text.charCodeAt(i))) { i++; continue; }
+      var start = i, up = 0, lo = 0, dg = 0;
+      while (i < n) {
+        var c = text.charCodeAt(i);
+        if (!base64(c)) break;
+        if (c >= 65 && c <= 90) up++; else if (c >= 97 && c <= 122) lo++; else if (c >= 48 && c <= 57) dg++;
+        i++;
+      }
+      if (i - start >= MIN_BLOB && up >= 4 && lo >= 4 && dg >= 2) out.push([start, i]);
+    }
+    return out;
+  }
+  // Runs of a text already lowercased (ASCII) that start outside `bl`, as
+  // slices of it.
+  function runSlices(text, bl) {
+    var out = [], i = 0, n = text.length, b = 0;
     while (i < n) {
       while (i < n && !isAlnum(text.charCodeAt(i))) i++;
       if (i >= n) break;
@@ -491,22 +513,27 @@
         if (i + 1 < n && isJoiner(text.charCodeAt(i)) && isAlnum(text.charCodeAt(i + 1))) { i++; continue; }
         break;
       }
-      out.push(lower(text.slice(start, i)));
+      while (b < bl.length && bl[b][1] <= start) b++;
+      if (b < bl.length && bl[b][0] <= start) continue;
+      if (start > 0 && noise(text.charCodeAt(start - 1)) || i < n && noise(text.charCodeAt(i))) continue;
+      out.push(text.slice(start, i));
     }
     return out;
   }
+  function runs(text) { return runSlices(lower(text), blobs(text)); }
   function runTerms(run, out) {
     function push(t) {
       if (t.length >= MIN_TERM && t.length <= MAX_TERM && (t.length >= MIN_NUMBER || /[^0-9]/.test(t)) && out.indexOf(t) < 0) out.push(t);
     }
     push(run);
-    if (!/[._-]/.test(run)) return;
+    if (run.indexOf(".") < 0 && run.indexOf("-") < 0 && run.indexOf("_") < 0) return;
     if (run.indexOf(".") >= 0) run.split(".").forEach(push);
     run.split(/[._-]/).forEach(push);
   }
-  function distinctTerms(text) {
+  function distinctTerms(text) { return termsOf(runs(text)); }
+  function termsOf(rs) {
     var seen = Object.create(null), out = [];
-    runs(text).forEach(function (r) {
+    rs.forEach(function (r) {
       var one = [];
       runTerms(r, one);
       one.forEach(function (t) { if (!seen[t]) { seen[t] = true; out.push(t); } });
@@ -523,9 +550,10 @@
     var last = labels[labels.length - 1];
     return last.length >= 2 && last.length <= 24 && /^[A-Za-z]+$/.test(last);
   }
-  function hostsIn(text) {
-    var out = [];
-    runs(text).forEach(function (r) { if (isHost(r) && out.indexOf(r) < 0) out.push(r); });
+  function hostsIn(text) { return hostsOf(runs(text)); }
+  function hostsOf(rs) {
+    var out = [], seen = Object.create(null);
+    rs.forEach(function (r) { if (!seen[r] && r.indexOf(".") > 0 && isHost(r)) { seen[r] = true; out.push(r); } });
     return out;
   }
   // Like terms::url_hosts.
@@ -580,7 +608,8 @@
     });
   }
   function features(text, paste) {
-    return { structural: structural(paste), terms: distinctTerms(text), hosts: hostsIn(text), requestHosts: paste.hosts, urlHosts: urlHosts(text) };
+    var rs = runs(text);
+    return { structural: structural(paste), terms: termsOf(rs), hosts: hostsOf(rs), requestHosts: paste.hosts, urlHosts: urlHosts(text) };
   }
   function own(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
   // Like Model::score: [{total, terms: [[term, points]], host, eligible}] in remedies' order.

@@ -1,16 +1,36 @@
-// The paste box of a decision-tree page: reads a pasted response with the
-// triage engine (triage-engine.js, loaded when the box is first used) and
-// the tree's triage data (signals and evidence, triage-data.js beside the
-// page), then walks the tree as far as the paste decides. Nothing leaves the
-// browser; the paste is only ever shown with textContent.
+// The paste box, on a decision-tree page and on the home page: reads a
+// pasted response with the triage engine (triage-engine.js, loaded when the
+// box is first used) and each tree's data (signals and evidence,
+// triage-data.js beside the tree's page), then walks the tree as far as the
+// paste decides. On the home page the walk that gets furthest opens its
+// tree at the step it reached, with the trail handed over for that tab.
+// Nothing leaves the browser; the paste is only ever shown with textContent.
 (function () {
   "use strict";
   var box = document.getElementById("rm-paste");
   var tree = document.getElementById("rm-tree");
-  if (!box || !tree || !window.Promise) return;
+  var HANDOFF = "remedy-paste:";
+  if (!window.Promise) return;
+
+  // Arriving from the home page's box: take the walk it handed over, if it
+  // ends at the step this URL names.
+  function arrive() {
+    var key = HANDOFF + location.pathname, saved = null;
+    try { saved = JSON.parse(sessionStorage.getItem(key)); sessionStorage.removeItem(key); } catch (e) { return; }
+    if (!saved || !tree || location.hash !== "#" + saved.path[saved.path.length - 1]) return;
+    tree.dispatchEvent(new CustomEvent("rm-tree-walk", { detail: saved }));
+  }
+  if (tree) arrive();
+  if (!box) return;
   var input = document.getElementById("rm-paste-input");
-  var go = document.getElementById("rm-paste-go");
   var result = document.getElementById("rm-paste-result");
+  var home = !tree;
+  // The trees: this page's, or on the home page every one it links.
+  var trees = home
+    ? Array.prototype.map.call(document.querySelectorAll(".home-trees a[data-triage]"), function (a) {
+        return { data: a.dataset.triage, href: a.getAttribute("href") };
+      })
+    : [{ data: box.dataset.triage, href: "" }];
   box.hidden = false;
 
   // Scripts, not fetch: the site works from file:// too.
@@ -27,7 +47,7 @@
   function load() {
     if (!ready) {
       ready = script(box.dataset.engine).then(function () {
-        return window.RemedyTriage.load(box.dataset.triage);
+        return Promise.all(trees.map(function (t) { return window.RemedyTriage.load(t.data); }));
       });
       ready.catch(function () { ready = null; });
     }
@@ -35,11 +55,20 @@
   }
   input.addEventListener("focus", load);
 
-  function headingOf(id) {
-    var h = document.getElementById(id + "-title");
-    return h ? h.textContent : id;
+  // What a walk hands to tree.js: the path, why each answer was taken, and
+  // where it stopped, the answers' likelihood and the likeliest remedies.
+  function walkOf(data, outcome) {
+    var path = [data.start], notes = {};
+    outcome.steps.forEach(function (s) {
+      notes[s.question + " " + s.next] = { text: s.signal, evidence: s.decidedBy === "evidence" };
+      path.push(s.next);
+    });
+    return { path: path, notes: notes, order: outcome.order, candidates: outcome.candidates };
   }
-  function run() {
+  function isRemedy(data, node) { return !Object.prototype.hasOwnProperty.call(data.questions, node); }
+
+  function run(e) {
+    if (e) e.preventDefault();
     if (!input.value.trim()) {
       result.textContent = "Paste a response or an error message into the box first.";
       input.focus();
@@ -47,33 +76,37 @@
     }
     var text = input.value;
     result.textContent = "Reading the paste\u2026";
-    load().then(function (data) {
-      var t0 = performance.now();
-      var outcome = window.RemedyTriage.run(data, text);
-      var path = [data.start], notes = {};
-      outcome.steps.forEach(function (s) {
-        notes[s.question + " " + s.next] = { text: s.signal, evidence: s.decidedBy === "evidence" };
-        path.push(s.next);
+    load().then(function (all) {
+      var t0 = performance.now(), best = null;
+      all.forEach(function (data, i) {
+        var outcome = window.RemedyTriage.run(data, text);
+        var o = { data: data, outcome: outcome, remedy: isRemedy(data, outcome.node), tree: trees[i] };
+        if (!best || (o.remedy && !best.remedy) || (o.remedy === best.remedy && outcome.steps.length > best.outcome.steps.length)) best = o;
       });
-      var remedy = !Object.prototype.hasOwnProperty.call(data.questions, outcome.node);
-      var n = outcome.steps.length;
+      var data = best.data, outcome = best.outcome, n = outcome.steps.length;
+      var heading = data.headings[outcome.node];
       var words = n === 1 ? "1 question" : n + " questions";
       result.textContent = n === 0 && !outcome.candidates.length
-        ? "The paste did not decide any question. Start with the first question below."
-        : remedy
-          ? "The paste answered " + words + " and leads to the remedy: " + headingOf(outcome.node) + "."
-          : "The paste answered " + words + ". The next question needs you: " + headingOf(outcome.node);
+        ? "The paste did not decide any question. Start with the first question" + (home ? " of the troubleshooter." : " below.")
+        : best.remedy
+          ? "The paste answered " + words + " and leads to the remedy: " + heading + "."
+          : "The paste answered " + words + ". The next question needs you: " + heading;
       result.dataset.node = outcome.node;
       result.dataset.ms = String(Math.round(performance.now() - t0));
-      tree.dispatchEvent(new CustomEvent("rm-tree-walk", {
-        detail: { path: path, notes: notes, order: outcome.order, candidates: outcome.candidates }
-      }));
+      var walk = walkOf(data, outcome);
+      if (home) {
+        var url = new URL(best.tree.href + "#" + outcome.node, location.href);
+        try { sessionStorage.setItem(HANDOFF + url.pathname, JSON.stringify(walk)); } catch (err) { /* the step alone */ }
+        location.href = url.href;
+        return;
+      }
+      tree.dispatchEvent(new CustomEvent("rm-tree-walk", { detail: walk }));
     }, function () {
-      result.textContent = "The paste reader could not be loaded. Answer the questions below.";
+      result.textContent = "The paste reader could not be loaded. " + (home ? "Open the troubleshooter below." : "Answer the questions below.");
     });
   }
-  go.addEventListener("click", run);
+  (box.tagName === "FORM" ? box : document.getElementById("rm-paste-go")).addEventListener(box.tagName === "FORM" ? "submit" : "click", run);
   input.addEventListener("keydown", function (e) {
-    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); run(); }
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) run(e);
   });
 })();
