@@ -52,6 +52,7 @@ pub fn page(ctx: &PageContext<'_>, order: &[PageId]) -> Result<String, Diagnosti
         assets: ctx.assets,
         tree: None,
         reached_from: Vec::new(),
+        trees: &[],
         style: None,
     };
     ctx.templates.render("print.html", &view)
