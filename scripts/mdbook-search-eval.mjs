@@ -13,11 +13,12 @@
 // page, in order). Prints recall@1, recall@3 and MRR (over the top 10) per
 // family and engine. Run by scripts/mdbook-search-eval.sh.
 import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
 import vm from "node:vm";
 
-const [mdOut, remedyOut, pagefindDir, ...rest] = process.argv.slice(2);
+const [mdOut, remedyOut, pagefindDir] = process.argv.slice(2, 5).map((p) => resolve(p));
+const rest = process.argv.slice(5);
 const asJson = rest.includes("--json");
 // `--misses`: list the queries remedy misses in its top 3 that mdBook finds.
 const misses = rest.includes("--misses");
