@@ -10,6 +10,13 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use termcolor::{ColorChoice, StandardStream, WriteColor};
 
+/// A build allocates and frees many small buffers on several threads
+/// (tantivy's postings, syntect's scopes, tera's values): mimalloc keeps
+/// them on per-thread pages, where glibc's malloc took 9% of a book's build
+/// and another 9% went to page faults on fresh memory.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use remedy::config::Overrides;
 use remedy::diagnose::DiagnoseOptions;
 use remedy::{BuildOptions, Failure};
