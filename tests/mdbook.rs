@@ -917,3 +917,35 @@ fn print_page_holds_the_whole_book() {
     assert!(!book.root().join("book/print.html").exists());
     assert!(!book.read("guide/start.html").contains("print.html"));
 }
+
+/// The search index runs on a thread of its own and uses the rayon pool;
+/// the build once waited for it on a pool thread, which hung whenever the
+/// pool had no other thread free (always with one). The limit is a hang
+/// guard, not a speed target.
+#[test]
+fn build_with_one_pool_thread_finishes() {
+    let book = Book::new();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_remedy"))
+        .args(["build", "--quiet", "--color=never"])
+        .env("RAYON_NUM_THREADS", "1")
+        .current_dir(book.root())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("run remedy");
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for remedy") {
+            break status;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(120) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("remedy build with RAYON_NUM_THREADS=1 hung (killed after 120 s)");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
+    assert!(book.read("guide/start.html").contains("<h1"));
+    assert!(book.root().join("book/search/meta.js").is_file());
+}
