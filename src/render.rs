@@ -16,6 +16,7 @@ use crate::theme::Theme;
 use crate::tree::render::TreeView;
 
 mod keys;
+pub mod print;
 mod views;
 
 pub use views::{relative_root, PageContext, ReachedFrom};

@@ -12,7 +12,6 @@
 
 pub mod include;
 pub mod preprocess;
-pub mod print;
 mod redirects;
 pub mod summary;
 

@@ -128,7 +128,7 @@ pub fn plan(loaded: &Loaded, content: &Content, diags: &mut Diagnostics) -> Plan
     if plan.site.print {
         if let Some(summary) = &library.summary {
             let order = crate::book::order(library, summary);
-            let print = crate::book::print::page(&plan.context(loaded, content), &order);
+            let print = crate::render::print::page(&plan.context(loaded, content), &order);
             match print {
                 Ok(html) => {
                     plan.extra.insert("print.html".into(), html.into_bytes());

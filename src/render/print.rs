@@ -13,10 +13,10 @@ use std::sync::LazyLock;
 
 use regex::{Captures, Regex};
 
+use super::{PageContext, PageInfo, PageView};
 use crate::content::PageId;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::resolve_relative;
-use crate::render::{PageContext, PageInfo, PageView};
 
 /// An `id`, `href` or `src` attribute: what chapters' HTML names and links with.
 static ATTR: LazyLock<Regex> = LazyLock::new(|| {
