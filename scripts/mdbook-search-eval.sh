@@ -9,13 +9,14 @@
 #
 # Needs node, the test npm packages (tests/browser/node_modules), mdBook
 # 0.5.4 (MDBOOK, default /tmp/mdbook-venv/bin/mdbook: see mdbook-compat.sh)
-# and Pagefind (PAGEFIND, default `pagefind` on PATH: ../shared/bench/install-peers.sh
-# pagefind). remedy is this checkout's release build unless REMEDY names one.
+# and Pagefind (PAGEFIND, default `pagefind` on PATH, else where
+# ../shared/bench/install-peers.sh pagefind puts it: /tmp/remedy-peers/bin).
+# remedy is this checkout's release build unless REMEDY names one.
 # Not part of `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MDBOOK="${MDBOOK:-/tmp/mdbook-venv/bin/mdbook}"
-PAGEFIND="${PAGEFIND:-pagefind}"
+PAGEFIND="${PAGEFIND:-$(command -v pagefind || echo /tmp/remedy-peers/bin/pagefind)}"
 if [ -z "${REMEDY:-}" ]; then
   cargo build --release --locked --quiet
   REMEDY="$PWD/target/release/remedy"
