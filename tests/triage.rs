@@ -946,7 +946,7 @@ fn corpus_report() {
 /// goals and where they stand). The one uncovered paste that lands on a
 /// service's remedy is a Moonshot response through OpenAI's Python SDK: the
 /// SDK's class name and OpenAI's wording match, and the paste names no host.
-const MIN_REACHED_PCT: usize = 93;
+const MIN_REACHED_PCT: usize = 96;
 const MIN_FIRST_PCT: usize = 95;
 const MAX_UNCOVERED_WRONG: usize = 1;
 

@@ -10,7 +10,7 @@
 //! `date`, `content-type`, `HTTP/2` or a UUID (on no page) add little or
 //! nothing.
 //!
-//! A term weighs `ln(N / df)^1.5` (N pages, df of them with the term): the
+//! A term weighs `ln(N / df)^2` (N pages, df of them with the term): the
 //! power lets one identifier on one page outweigh a handful of words on
 //! ten. A remedy's raw score is the sum, over the distinct terms of the
 //! paste, of the term's weight once if one of its guide pages has the term
@@ -20,7 +20,7 @@
 //! L being how many of the model's terms the remedy has and avg the mean
 //! over remedies. A host the paste names that one of its pages declares
 //! (`hosts` in front matter) then adds a bonus worth several rare terms: a
-//! host names the service, so once a paste names one exactly, remedies
+//! host names the service, so once a paste names one, remedies
 //! without any host of the paste keep only part of their score. A remedy whose pages declare hosts is ruled out
 //! when the paste says which host the request went to and that host is not
 //! one of them: a response from a service the site does not cover never
@@ -59,7 +59,8 @@ pub struct Params {
     /// Score of a paste host on the same site as a declared one.
     pub host_site: u32,
     /// Percentage of its score a remedy keeps when the paste names a
-    /// declared host exactly and no host of the paste is one of its own.
+    /// declared host (exactly or on its site) and no host of the paste is
+    /// one of its own.
     pub unmatched: u32,
     /// The best remedy needs at least this score to decide a question.
     pub min_score: u32,
@@ -134,7 +135,7 @@ pub struct Remedy {
 /// One term of the model: its weight and where it stands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Term {
-    /// `round(100 * ln(N / df)^1.5)`, N pages, df of them with the term.
+    /// `round(100 * ln(N / df)^2)`, N pages, df of them with the term.
     pub w: u32,
     /// Guide pages with the term.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -179,7 +180,7 @@ impl Features {
     /// its parsed `paste`.
     pub fn read(text: &str, paste: &Paste) -> Features {
         Features {
-            terms: terms::distinct_terms(text),
+            terms: terms::distinct_terms(&terms::without_frames(text)),
             hosts: terms::hosts(text),
             request_hosts: paste.hosts.clone(),
             url_hosts: terms::url_hosts(text),
@@ -201,27 +202,34 @@ impl Features {
     }
 }
 
-/// The terms of every JSON key and header name of a paste.
+/// The terms of a paste's JSON keys and header names that none of its
+/// JSON strings or header values has: `activation_charges` as a key says
+/// which schema, but `charges` is content when a value reads "accept
+/// charges".
 fn structural(paste: &Paste) -> HashSet<String> {
     use super::paste::Json;
-    let mut out = HashSet::default();
+    let mut keys = HashSet::default();
+    let mut values = HashSet::default();
     let mut stack: Vec<&Json> = paste.json.iter().collect();
     while let Some(v) = stack.pop() {
         match v {
             Json::Obj(members) => {
                 for (k, v) in members {
-                    out.extend(terms::distinct_terms(k));
+                    keys.extend(terms::distinct_terms(k));
                     stack.push(v);
                 }
             }
             Json::Arr(items) => stack.extend(items),
+            Json::Str(text) => values.extend(terms::distinct_terms(text)),
             _ => {}
         }
     }
-    for (name, _) in paste.headers.iter().chain(&paste.sent) {
-        out.extend(terms::distinct_terms(name));
+    for (name, value) in paste.headers.iter().chain(&paste.sent) {
+        keys.extend(terms::distinct_terms(name));
+        values.extend(terms::distinct_terms(value));
     }
-    out
+    keys.retain(|k| !values.contains(k));
+    keys
 }
 
 /// How one remedy fares against a paste.
@@ -353,7 +361,7 @@ impl Model {
         let mut terms_out: BTreeMap<String, Term> = BTreeMap::new();
         for (&t, (p, u)) in &postings {
             let d = df.get(t).copied().unwrap_or(0).max(1) as f64;
-            let w = (100.0 * (n / d).ln().max(0.0).powf(1.5)).round() as u32;
+            let w = (100.0 * (n / d).ln().max(0.0).powi(2)).round() as u32;
             if w < PARAMS.min_weight {
                 continue;
             }
@@ -510,7 +518,7 @@ impl Model {
             s.terms
                 .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         }
-        if out.iter().any(|s| s.exact_host) {
+        if out.iter().any(|s| s.host.is_some()) {
             for s in out.iter_mut().filter(|s| s.host.is_none()) {
                 s.total = s.total * self.params.unmatched / 100;
             }
@@ -609,6 +617,25 @@ guides = ["c.md"]
             level,
             text: text.to_string(),
         }
+    }
+
+    #[test]
+    fn structure_is_keys_and_header_names_that_no_value_repeats() {
+        let text = "HTTP/1.1 402 Payment Required\nX-Request-Id: 7f3a\n\n{\"activation_charges\": 10.0, \"request_id\": \"9abd\", \"message\": \"accept charges\"}";
+        let f = Features::read(text, &super::super::paste::parse(text));
+        for t in [
+            "activation_charges",
+            "activation",
+            "request_id",
+            "x-request-id",
+            "message",
+        ] {
+            assert!(f.structural.contains(t), "{t} is structure");
+        }
+        for t in ["charges", "accept"] {
+            assert!(!f.structural.contains(t), "{t} is content");
+        }
+        assert!(f.terms.contains(&"charges".to_string()));
     }
 
     #[test]

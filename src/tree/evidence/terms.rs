@@ -172,6 +172,41 @@ pub fn distinct_terms(text: &str) -> Vec<String> {
     out
 }
 
+/// `text` without its stack frames: lines that say where code ran, not
+/// what went wrong. Their paths (`node_modules/openai/core/error.js`,
+/// `node:internal/process`) are full of words (`core`, `internal`,
+/// `process`, `client`) that some page has by chance, and a trace of
+/// twenty frames would outvote the one line that names the error. A frame
+/// is a line that, without its leading blanks, starts with `at ` and has
+/// `:` followed by a digit (JavaScript, Java), starts with `File "` and
+/// has `", line ` (Python), or starts with `from ` and has `:in ` (Ruby).
+/// Lines keep their place (a frame becomes an empty line).
+pub fn without_frames(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.lines().any(is_frame) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        if is_frame(line) {
+            out.push('\n');
+        } else {
+            out.push_str(line);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn is_frame(line: &str) -> bool {
+    let t = line.trim_start_matches([' ', '\t']);
+    let numbered = t
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b':' && w[1].is_ascii_digit());
+    (t.starts_with("at ") && numbered)
+        || (t.starts_with("File \"") && t.contains("\", line "))
+        || (t.starts_with("from ") && t.contains(":in "))
+}
+
 /// A run that reads as a host name: two or more labels of letters, digits
 /// and inner hyphens, the last one letters only (`api.cohere.com`, not
 /// `response.ok`'s look-alikes such as `1.1` or `error_code.x`).
@@ -260,6 +295,26 @@ pub fn host_matches(declared: &str, host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stack_frames_are_not_evidence() {
+        let paste = "Error: 402 Insufficient Balance\n    at APIError.generate (/srv/node_modules/openai/core/error.js:45:20)\n  File \"/usr/lib/python3/anthropic/_base_client.py\", line 1037, in _request\nfrom /app/vendor/stripe.rb:12:in `request'\nat the end of the day: 2 errors\n";
+        let kept = without_frames(paste);
+        assert_eq!(
+            kept,
+            "Error: 402 Insufficient Balance\n\n\n\nat the end of the day: 2 errors\n"
+        );
+        let terms = distinct_terms(&kept);
+        assert!(terms.contains(&"balance".to_string()));
+        assert!(!terms
+            .iter()
+            .any(|t| t == "core" || t == "anthropic" || t == "stripe"));
+        // No frame: the same text, not a copy.
+        assert!(matches!(
+            without_frames("at rest"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn runs_join_identifiers_hosts_and_headers() {

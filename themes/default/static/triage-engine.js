@@ -590,16 +590,34 @@
     }
     return declared === host;
   }
-  // Like evidence::structural: the terms of JSON keys and header names.
+  // Like evidence::structural: the terms of JSON keys and header names
+  // that no JSON string or header value has.
   function structural(paste) {
-    var out = Object.create(null), stack = paste.json !== undefined ? [paste.json] : [];
+    var keys = Object.create(null), values = Object.create(null), stack = paste.json !== undefined ? [paste.json] : [];
+    function add(set, text) { distinctTerms(text).forEach(function (t) { set[t] = true; }); }
     while (stack.length) {
       var v = stack.pop();
-      if (v instanceof Obj) v.members.forEach(function (m) { distinctTerms(m[0]).forEach(function (t) { out[t] = true; }); stack.push(m[1]); });
+      if (v instanceof Obj) v.members.forEach(function (m) { add(keys, m[0]); stack.push(m[1]); });
       else if (Array.isArray(v)) v.forEach(function (x) { stack.push(x); });
+      else if (typeof v === "string") add(values, v);
     }
-    paste.headers.concat(paste.sent).forEach(function (h) { distinctTerms(h[0]).forEach(function (t) { out[t] = true; }); });
+    paste.headers.concat(paste.sent).forEach(function (h) { add(keys, h[0]); add(values, h[1]); });
+    var out = Object.create(null);
+    Object.keys(keys).forEach(function (k) { if (!values[k]) out[k] = true; });
     return out;
+  }
+  // Like terms::without_frames: stack frames say where code ran, not what
+  // went wrong; each becomes an empty line.
+  function isFrame(line) {
+    var t = line.replace(/^[ \t]+/, "");
+    return (t.slice(0, 3) === "at " && /:[0-9]/.test(t)) ||
+      (t.slice(0, 6) === "File \"" && t.indexOf("\", line ") >= 0) ||
+      (t.slice(0, 5) === "from " && t.indexOf(":in ") >= 0);
+  }
+  function withoutFrames(text) {
+    var lines = text.split("\n");
+    if (!lines.some(function (l) { return isFrame(l.replace(/\r$/, "")); })) return text;
+    return lines.map(function (l) { return isFrame(l.replace(/\r$/, "")) ? "" : l; }).join("\n");
   }
   // Like Features::distinct.
   function distinct(model, f, s) {
@@ -609,7 +627,7 @@
   }
   function features(text, paste) {
     var rs = runs(text);
-    return { structural: structural(paste), terms: termsOf(rs), hosts: hostsOf(rs), requestHosts: paste.hosts, urlHosts: urlHosts(text) };
+    return { structural: structural(paste), terms: termsOf(runs(withoutFrames(text))), hosts: hostsOf(rs), requestHosts: paste.hosts, urlHosts: urlHosts(text) };
   }
   function own(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
   // Like Model::score: [{total, terms: [[term, points]], host, eligible}] in remedies' order.
@@ -649,7 +667,7 @@
       s.vouched = declared.length === 0 || s.host !== null || !foreign;
       s.terms.sort(function (a, b) { return b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0); });
     });
-    if (out.some(function (s) { return s.exactHost; })) {
+    if (out.some(function (s) { return s.host !== null; })) {
       out.forEach(function (s) { if (!s.host) s.total = Math.floor(s.total * model.params.unmatched / 100); });
     }
     return out;
