@@ -19,6 +19,7 @@
 //! the library never prints and never exits.
 
 pub mod book;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnose;

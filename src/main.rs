@@ -44,8 +44,9 @@ enum Color {
 enum Command {
     /// Build the site into the output folder (`[build] build-dir`, default `public/`).
     Build(BuildArgs),
-    /// Check the site (config, front matter, links, anchors, templates) without writing anything.
-    Check(CommonArgs),
+    /// Check the site (config, front matter, links, anchors, templates) without writing anything;
+    /// with --external its links to other sites, with --stale the age of its `checked` dates.
+    Check(CheckArgs),
     /// Walk a decision tree in the terminal: answer questions, get the remedy and its guides.
     Diagnose(DiagnoseArgs),
     /// Start a new knowledge base: book.toml, a home page, a guide and a decision tree.
@@ -182,6 +183,106 @@ struct CommonArgs {
 }
 
 #[derive(Debug, Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+
+    #[command(flatten)]
+    external: ExternalArgs,
+
+    /// List pages whose `checked` date is more than DAYS days old (exit 0 unless --fail-on stale).
+    #[arg(long, value_name = "DAYS")]
+    stale: Option<u32>,
+
+    /// The day --stale compares with, YYYY-MM-DD (default: today, UTC).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    today: Option<remedy::content::date::Date>,
+
+    /// What makes the exit code 1: dead, moved, blocked, timeout, anchor, error, stale (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "LIST", default_value = "dead", value_parser = parse_fail_on)]
+    fail_on: Vec<FailOn>,
+}
+
+#[derive(Debug, Args)]
+struct ExternalArgs {
+    /// Also check every http(s) link of the pages (and its #fragment on HTML pages).
+    #[arg(long)]
+    external: bool,
+
+    /// Requests at once, in all.
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: u16,
+
+    /// Requests at once to one host.
+    #[arg(long, default_value_t = 2, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    per_host: u16,
+
+    /// Seconds to wait for one request.
+    #[arg(long, default_value_t = 20, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    timeout: u64,
+
+    /// Further tries after a timeout, a failed connection, 408, 429 or 5xx.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    retries: u32,
+
+    /// Seconds the whole check may take; links not reached by then are listed as timed out.
+    #[arg(long, default_value_t = 300, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    max_time: u64,
+
+    /// The longest Retry-After (seconds) waited for; a server asking for more is listed as blocked.
+    #[arg(long, default_value_t = 60, value_name = "SECS")]
+    max_retry_after: u64,
+
+    /// The cache file (default: .remedy-links.json in the project folder).
+    #[arg(long, value_name = "FILE")]
+    cache: Option<PathBuf>,
+
+    /// Skip links that were fine less than this long ago: 90s, 30m, 12h, 7d; 0 asks again.
+    #[arg(long, default_value = "1d", value_name = "AGE", value_parser = remedy::check::external::parse_age)]
+    cache_age: std::time::Duration,
+
+    /// Neither read nor write the cache file.
+    #[arg(long, conflicts_with = "cache")]
+    no_cache: bool,
+
+    /// 'PREFIX REPLACEMENT': fetch URLs starting with PREFIX from REPLACEMENT (a mirror); repeatable.
+    #[arg(long, value_name = "'PREFIX REPLACEMENT'", value_parser = remedy::check::external::parse_remap)]
+    remap: Vec<(String, String)>,
+
+    /// Only URLs matching this regular expression (repeatable).
+    #[arg(long, value_name = "REGEX")]
+    include: Vec<regex::Regex>,
+
+    /// No URL matching this regular expression (repeatable).
+    #[arg(long, value_name = "REGEX")]
+    exclude: Vec<regex::Regex>,
+}
+
+/// A reason `remedy check` exits 1: a group of the link report, or stale pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FailOn {
+    Links(remedy::check::external::Group),
+    Stale,
+}
+
+fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+    match s.trim() {
+        "stale" => Ok(FailOn::Stale),
+        other => remedy::check::external::Group::parse(other)
+            .map(FailOn::Links)
+            .ok_or_else(|| {
+                format!(
+                    "`{other}`: choose from dead, moved, blocked, timeout, anchor, error, stale"
+                )
+            }),
+    }
+}
+
+fn parse_date(s: &str) -> Result<remedy::content::date::Date, String> {
+    remedy::content::date::Date::parse(s).ok_or_else(|| format!("`{s}` is not a date: YYYY-MM-DD"))
+}
+
+#[derive(Debug, Args)]
 struct BuildArgs {
     #[command(flatten)]
     common: CommonArgs,
@@ -210,7 +311,7 @@ fn main() -> ExitCode {
     let is_build = matches!(cli.command, Command::Build(_) | Command::Check(_));
     let result = match cli.command {
         Command::Build(b) => build(b.common, b.output, b.quiet, b.verbose, true, &colors),
-        Command::Check(c) => build(c, None, false, false, false, &colors),
+        Command::Check(c) => check(c, &colors),
         Command::Diagnose(d) => diagnose(d),
         Command::Triage(t) => triage(t, &colors),
         Command::Init(i) => init(i),
@@ -252,7 +353,9 @@ fn report(err: &mut dyn WriteColor, failure: &Failure, is_build: bool) -> std::i
             for d in diags {
                 d.emit(err)?;
             }
-            if is_build {
+            // No diagnostic: `remedy check` found dead links or stale
+            // pages, and has said so on stdout.
+            if is_build && !diags.is_empty() {
                 let errors = diags.iter().filter(|d| d.is_error()).count();
                 writeln!(
                     err,
@@ -335,6 +438,74 @@ fn build(
         for (stage, t) in &report.timings {
             writeln!(out, "  {:<36} {:>8.1} ms", stage, t.as_secs_f64() * 1000.0)?;
         }
+    }
+    Ok(())
+}
+
+/// `remedy check`: the build's checks, then the external links and the
+/// dates when asked. A broken site stops before the network is touched.
+fn check(args: CheckArgs, colors: &Colors) -> Result<(), Failure> {
+    use remedy::check::external::{self, Group};
+    let root = args.common.dir.clone();
+    let overrides = Overrides {
+        output: None,
+        site_url: args.common.site_url.clone(),
+        drafts: args.common.drafts,
+        skip_preprocessors: args.common.skip_preprocessor.clone(),
+        write_sources: false,
+    };
+    build(args.common, None, false, false, false, colors)?;
+    if !args.external.external && args.stale.is_none() {
+        return Ok(());
+    }
+    let config = remedy::config::Config::load(&root, &overrides)?;
+    let mut diags = remedy::diagnostics::Diagnostics::new();
+    let library = remedy::site::load_library(&config, &mut diags);
+    if diags.has_errors() {
+        return Err(diags.into());
+    }
+    let mut failed = false;
+    if let Some(days) = args.stale {
+        let today = args
+            .today
+            .unwrap_or_else(remedy::content::date::Date::today);
+        let found = remedy::check::stale::stale_pages(&library, today, days);
+        remedy::check::stale::print(&found, &mut std::io::stdout().lock())?;
+        failed |= !found.stale.is_empty() && args.fail_on.contains(&FailOn::Stale);
+    }
+    if args.external.external {
+        let e = args.external;
+        let opts = external::Options {
+            jobs: usize::from(e.jobs),
+            per_host: usize::from(e.per_host),
+            timeout: std::time::Duration::from_secs(e.timeout),
+            retries: e.retries,
+            max_time: std::time::Duration::from_secs(e.max_time),
+            max_retry_after: std::time::Duration::from_secs(e.max_retry_after),
+            cache: (!e.no_cache).then(|| {
+                let file = e.cache.unwrap_or_else(|| root.join(".remedy-links.json"));
+                (file, e.cache_age)
+            }),
+            remap: e.remap,
+            include: e.include,
+            exclude: e.exclude,
+            ..external::Options::default()
+        };
+        let report = external::check(external::external_links(&config, &library), &opts);
+        let failing: Vec<Group> = args
+            .fail_on
+            .iter()
+            .filter_map(|f| match f {
+                FailOn::Links(g) => Some(*g),
+                FailOn::Stale => None,
+            })
+            .collect();
+        let out = StandardStream::stdout(colors.stdout);
+        external::print(&report, &failing, &mut out.lock())?;
+        failed |= failing.iter().any(|&g| report.in_group(g).next().is_some());
+    }
+    if failed {
+        return Err(Failure::Diagnostics(Vec::new()));
     }
     Ok(())
 }

@@ -17,9 +17,10 @@ use crate::tree::render::TreeView;
 
 mod keys;
 pub mod print;
+mod structured;
 mod views;
 
-pub use views::{relative_root, PageContext, ReachedFrom};
+pub use views::{markdown_file, relative_root, PageContext, ReachedFrom};
 
 /// The templates every theme must provide (the built-in theme has them all).
 pub const REQUIRED: &[&str] = &[
@@ -177,6 +178,9 @@ pub struct SiteView {
     /// An mdBook book's `print.html` (the whole book on one page), which
     /// every page links to.
     pub print: bool,
+    /// Whether the site has `opensearch.xml` (search on, and `site-url`
+    /// with a host: its URL template must be absolute).
+    pub opensearch: bool,
 }
 
 /// A link to a page, as templates list them (navigation, children, prev/next).
@@ -253,6 +257,14 @@ pub struct PageInfo<'a> {
     /// A book chapter's own `# Title`, as HTML, taken out of `content`: the
     /// template shows it instead of `title`, above the table of contents.
     pub heading: Option<&'a str>,
+    /// Front matter `checked`: the day the page's sources were read.
+    pub checked: Option<crate::content::date::Date>,
+    /// The page's Markdown copy, relative to the page (`index.md`), for
+    /// `<link rel="alternate" type="text/markdown">`.
+    pub markdown: Option<String>,
+    /// A guide's schema.org JSON-LD (`TechArticle`, `BreadcrumbList`),
+    /// safe inside `<script>`.
+    pub json_ld: Option<String>,
 }
 
 /// Everything a template receives.

@@ -5,9 +5,9 @@
 //! - every external URL a page cites in its text also appears in that
 //!   page's `## Sources` section, so a reader (and an auditor) finds every
 //!   source in one place;
-//! - every provider and protocol page ends with a `Last checked:` date, and
-//!   that line holds a date only (the day the sources were read), never a
-//!   note such as the date of the source itself;
+//! - every provider and protocol page is dated: `checked = YYYY-MM-DD` in
+//!   its front matter (the day the sources were read, shown at the end of
+//!   the page by the theme), never a month or a date in the future;
 //! - no link points at a moving branch (`/blob/main/`, `/tree/master/`, ...)
 //!   of a repository: specs change, so a citation pins a commit;
 //! - a source that is a user report (an issue thread, a forum post, a gist)
@@ -280,36 +280,26 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// The date of a `Last checked:` line: `YYYY-MM-DD` and nothing else on the
-/// line (a month is not enough: say which day the sources were read). It is
-/// the day the sources were read, so it cannot lie in the future.
-fn parse_last_checked(line: &str, today: i64) -> Result<(), String> {
-    let value = line
-        .strip_prefix("Last checked: ")
-        .ok_or_else(|| format!("`{line}` does not start with `Last checked: `"))?;
-    let parts: Vec<&str> = value.split('-').collect();
-    let numbers: Vec<i64> = parts
-        .iter()
-        .map(|p| p.parse::<i64>().ok().filter(|_| p.chars().all(|c| c.is_ascii_digit())))
-        .collect::<Option<Vec<_>>>()
-        .ok_or_else(|| format!("`{value}` is not a bare date (YYYY-MM-DD): write only the day the sources were read"))?;
-    let (y, m, d) = match (parts.as_slice(), numbers.as_slice()) {
-        ([ys, ms], [_, _]) if ys.len() == 4 && ms.len() == 2 => {
-            return Err(format!(
-                "`{value}` gives only a month: write the day the sources were read (YYYY-MM-DD)"
-            ))
-        }
-        ([ys, ms, ds], [y, m, d]) if ys.len() == 4 && ms.len() == 2 && ds.len() == 2 => {
-            (*y, *m, *d)
-        }
-        _ => return Err(format!("`{value}` is not a date of the form YYYY-MM-DD")),
+/// The `checked` date of a page's front matter: a TOML date (`checked =
+/// 2026-12-01`, a day: a month is not enough), the day the sources were
+/// read, so it cannot lie in the future.
+fn parse_checked(value: &toml::Value, today: i64) -> Result<(), String> {
+    let toml::Value::Datetime(dt) = value else {
+        return Err(format!(
+            "`checked = {value}` is not a TOML date: write `checked = YYYY-MM-DD`, unquoted"
+        ));
     };
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return Err(format!("`{value}` is not a valid date"));
-    }
+    let (Some(date), None, None) = (dt.date, dt.time, dt.offset) else {
+        return Err(format!("`checked = {dt}`: write the day only (YYYY-MM-DD)"));
+    };
+    let (y, m, d) = (
+        i64::from(date.year),
+        i64::from(date.month),
+        i64::from(date.day),
+    );
     if days_from_civil(y, m, d) > today {
         return Err(format!(
-            "`{value}` lies in the future: it must be the day the sources were read"
+            "`checked = {dt}` lies in the future: it must be the day the sources were read"
         ));
     }
     Ok(())
@@ -323,17 +313,28 @@ fn today() -> i64 {
     i64::try_from(secs / 86_400).unwrap()
 }
 
-/// Checks the `Last checked:` line of a page: exactly one, after Sources.
+/// Checks a page's date: `checked` in its front matter (the theme shows
+/// it, the sitemap and JSON-LD carry it), and no `Last checked:` line left
+/// in the text, where it would be shown twice.
 fn check_last_checked(markdown: &str, today: i64) -> Result<(), String> {
-    let lines: Vec<&str> = markdown
+    let fm = front_matter(markdown).ok_or("no +++ front matter")?;
+    let table: toml::Table = fm
+        .parse()
+        .map_err(|e| format!("front matter does not parse: {e}"))?;
+    let value = table
+        .get("checked")
+        .ok_or("no `checked = YYYY-MM-DD` in the front matter")?;
+    parse_checked(value, today)?;
+    if markdown
         .lines()
-        .filter(|l| l.trim_start().starts_with("Last checked"))
-        .collect();
-    match lines.as_slice() {
-        [] => Err("no `Last checked: YYYY-MM-DD` line".to_string()),
-        [line] => parse_last_checked(line.trim(), today),
-        _ => Err(format!("{} `Last checked` lines; keep one", lines.len())),
+        .any(|l| l.trim_start().starts_with("Last checked"))
+    {
+        return Err(
+            "a `Last checked:` line in the text: the page shows `checked` already; remove it"
+                .to_string(),
+        );
     }
+    Ok(())
 }
 
 /// The TOML front matter of a page (between the `+++` lines), if any.
@@ -542,7 +543,7 @@ fn every_external_url_cited_in_a_page_is_listed_in_its_sources() {
 }
 
 #[test]
-fn provider_and_protocol_pages_have_a_last_checked_date() {
+fn provider_and_protocol_pages_are_dated_in_front_matter() {
     let today = today();
     let mut checked = 0;
     let mut problems = Vec::new();
@@ -645,19 +646,20 @@ fn moving_branches_are_flagged_and_commits_are_not() {
 fn last_checked_must_be_a_bare_past_date() {
     let today = days_from_civil(2026, 12, 1);
     assert_eq!(days_from_civil(1970, 1, 1), 0);
-    assert!(check_last_checked("x\n\nLast checked: 2026-12-01\n", today).is_ok());
+    let page = |fm: &str, body: &str| format!("+++\ntitle = \"x\"\n{fm}+++\n\n{body}");
+    assert!(check_last_checked(&page("checked = 2026-12-01\n", "x\n"), today).is_ok());
     let bad = [
-        "Last checked: 2026-11\n",
-        "Last checked: 2026-09-09 (date of draft-httpauth-payment-01)\n",
-        "Last checked: 2027-01-01\n",
-        "Last checked: 2026-13-01\n",
-        "Last checked: soon\n",
-        "Last checked: 2026-12-01\nLast checked: 2026-11-30\n",
-        "No date here\n",
+        page("checked = \"2026-12-01\"\n", ""),
+        page("checked = 2026-12-01T10:00:00\n", ""),
+        page("checked = 2027-01-01\n", ""),
+        page("checked = 2026-11\n", ""),
+        page("", "Last checked: 2026-12-01\n"),
+        page("checked = 2026-12-01\n", "Last checked: 2026-12-01\n"),
+        "No front matter\n".to_string(),
     ];
     for page in bad {
         assert!(
-            check_last_checked(page, today).is_err(),
+            check_last_checked(&page, today).is_err(),
             "accepted {page:?}"
         );
     }

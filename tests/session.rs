@@ -116,17 +116,18 @@ fn a_rebuild_writes_only_what_its_change_changed() {
     session.build(&Changes::Everything).unwrap();
     assert_eq!(session.indexed(), 1, "a full build writes its index");
 
-    // A body edit: one page, nothing else, and the index is left behind.
+    // A body edit: one page and its Markdown copy, nothing else, and the
+    // index is left behind.
     let before = inodes(&out);
     let edited = root.join("content/beta/p5.md");
     let text = fs::read_to_string(&edited).unwrap() + "\nOne more sentence.\n";
     fs::write(&edited, text).unwrap();
     let report = session.build(&Changes::Files(vec![edited])).unwrap();
     assert_eq!(report.rendered, 1, "pages rendered for a body edit");
-    assert_eq!(report.files, 1, "files written for a body edit");
+    assert_eq!(report.files, 2, "files written for a body edit");
     assert_eq!(
         rewritten(&before, &inodes(&out)),
-        ["beta/p5/index.html"],
+        ["beta/p5/index.html", "beta/p5/index.md"],
         "only the edited page was written"
     );
     assert_eq!((session.builds(), session.indexed()), (2, 1));
@@ -153,7 +154,8 @@ fn a_rebuild_writes_only_what_its_change_changed() {
     let report = session.build(&Changes::Files(vec![edited])).unwrap();
     let changed = rewritten(&before, &inodes(&out));
     // The page, its section, and the section's other pages, whose sidebar
-    // lists it: no page of another section.
+    // lists it, and llms.txt, which lists every page by title: no page of
+    // another section.
     assert_eq!(
         report.rendered,
         PAGES + 1,
@@ -165,9 +167,12 @@ fn a_rebuild_writes_only_what_its_change_changed() {
         "{changed:?}"
     );
     assert!(
-        changed.iter().all(|f| f.starts_with("beta/")),
+        changed
+            .iter()
+            .all(|f| f.starts_with("beta/") || f == "llms.txt"),
         "only beta's pages show beta 7: {changed:?}"
     );
+    assert!(changed.contains(&"llms.txt".to_string()), "{changed:?}");
 }
 
 #[test]

@@ -7,6 +7,7 @@
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::date::Date;
 use crate::diagnostics::{self, Diagnostic, Source};
 
 /// The keys a page may set. Unknown keys are errors.
@@ -41,6 +42,13 @@ pub struct FrontMatter {
     /// domain naming one points triage and search at this page.
     #[serde(default)]
     pub hosts: Vec<Spanned<String>>,
+    /// The day the page's sources were last read (`checked = 2026-12-01`):
+    /// shown on the page, the sitemap's `<lastmod>`, the guide's
+    /// `dateModified`, and what `remedy check --stale` ages.
+    /// A `Value` rather than a `Datetime`, so a quoted date gets an error
+    /// that says to unquote it rather than serde's "expected a datetime".
+    #[serde(default)]
+    pub checked: Option<Spanned<toml::Value>>,
 }
 
 impl FrontMatter {
@@ -57,7 +65,15 @@ impl FrontMatter {
             aliases: Vec::new(),
             short: None,
             hosts: Vec::new(),
+            checked: None,
         }
+    }
+
+    /// The `checked` date; `parse` has rejected any that is not a date.
+    pub fn checked(&self) -> Option<Date> {
+        self.checked
+            .as_ref()
+            .and_then(|c| date_of(c.get_ref()).ok())
     }
 }
 
@@ -152,6 +168,15 @@ pub fn parse(source: &Source) -> Result<Split, Vec<Diagnostic>> {
             );
         }
     }
+    if let Some(checked) = &front_matter.checked {
+        if let Err(why) = date_of(checked.get_ref()) {
+            errors.push(
+                Diagnostic::error(format!("`checked` must be a date: {why}"))
+                    .at(source, offset(checked.span(), fm_start))
+                    .with_help(CHECKED_HELP),
+            );
+        }
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -161,6 +186,19 @@ pub fn parse(source: &Source) -> Result<Split, Vec<Diagnostic>> {
         body_offset,
     })
 }
+
+/// The date a `checked` value holds, or why it holds none.
+fn date_of(value: &toml::Value) -> Result<Date, &'static str> {
+    match value {
+        toml::Value::Datetime(d) => Date::from_toml(d),
+        toml::Value::String(_) => Err("it is quoted, so TOML reads it as text"),
+        _ => Err("it is not a date"),
+    }
+}
+
+/// How to write `checked`, for every error about it.
+const CHECKED_HELP: &str =
+    "write the day the sources were read as a TOML date, unquoted: `checked = 2026-12-01`";
 
 /// A host as `hosts` takes it: lowercase DNS labels (letters, digits,
 /// inner hyphens), at least two of them, optionally after `*.`.

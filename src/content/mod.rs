@@ -6,6 +6,7 @@
 //! reference, so later stages can work on them in parallel.
 
 pub mod cache;
+pub mod date;
 pub mod front_matter;
 pub mod nav;
 pub mod summary;
@@ -381,6 +382,7 @@ fn read_file(
                 aliases: Vec::new(),
                 short: None,
                 hosts: Vec::new(),
+                checked: None,
             };
             (meta, 0, source.text.len(), Some(Box::new(tree)))
         })

@@ -192,6 +192,9 @@ impl PageContext<'_> {
                         t.replace("{path}", &file.to_string_lossy())
                     }),
                 heading,
+                checked: page.meta.checked(),
+                markdown: Some(markdown_href(page)),
+                json_ld: matches!(page.kind, PageKind::Guide).then(|| self.json_ld(i, &root)),
             },
             root: &root,
             nav: self.sidebar(Some(i), &root),
@@ -233,6 +236,41 @@ impl PageContext<'_> {
         self.templates.render(template, &view)
     }
 
+    /// A guide's JSON-LD: the article and its breadcrumbs, home to itself.
+    fn json_ld(&self, i: PageId, root: &str) -> String {
+        let page = &self.library.pages[i];
+        let url = |p: &Page| {
+            self.config
+                .site_url
+                .absolute_url(&p.path)
+                .unwrap_or_else(|| href(root, &p.path))
+        };
+        let mut trail: Vec<(String, String)> = breadcrumbs(self.library, i)
+            .into_iter()
+            .map(|j| {
+                let link = self.link(j, root);
+                (link.title, url(&self.library.pages[j]))
+            })
+            .collect();
+        trail.push((page.meta.title.clone(), url(page)));
+        let site_url = self
+            .config
+            .site_url
+            .absolute
+            .clone()
+            .unwrap_or_else(|| href(root, ""));
+        super::structured::json_ld(&super::structured::Article {
+            site: (&self.site.title, &site_url),
+            title: &page.meta.title,
+            description: page.meta.description.as_deref(),
+            url: &url(page),
+            language: &self.config.language,
+            checked: page.meta.checked(),
+            tags: &page.meta.tags,
+            trail,
+        })
+    }
+
     /// The 404 page is served at any URL, so its links use the absolute base
     /// path (right where the site is served where `site-url` says; the
     /// page's script corrects them under any other prefix) and its
@@ -255,6 +293,9 @@ impl PageContext<'_> {
                 children: Vec::new(),
                 edit_url: None,
                 heading: None,
+                checked: None,
+                markdown: None,
+                json_ld: None,
             },
             root,
             nav: self.sidebar(None, root),
@@ -322,6 +363,20 @@ fn book_nav(
             },
         })
         .collect()
+}
+
+/// The page's Markdown copy, relative to the page: `index.md`, or
+/// `summary.md` beside a book's `format/summary.html`.
+pub fn markdown_href(page: &Page) -> String {
+    let file = markdown_file(page);
+    file.rsplit('/').next().unwrap_or(&file).to_string()
+}
+
+/// The Markdown copy's path from the site root: the page's HTML file
+/// with `.md` for `.html`.
+pub fn markdown_file(page: &Page) -> String {
+    let html = page.output_file();
+    format!("{}.md", html.strip_suffix(".html").unwrap_or(&html))
 }
 
 /// `../../` for `codes/429/`; `` for the home page.

@@ -25,6 +25,7 @@ mod checks;
 mod content;
 mod live;
 mod load;
+mod machines;
 mod plan;
 mod search;
 mod session;

@@ -74,6 +74,7 @@ pub fn plan(loaded: &Loaded, content: &Content, diags: &mut Diagnostics) -> Plan
         extra_css: book_files.css,
         extra_js: book_files.js,
         print: config.print && library.summary.is_some() && !library.pages.is_empty(),
+        opensearch: config.search && config.site_url.absolute.is_some(),
     };
     let mut statics: BTreeMap<String, Vec<u8>> = theme
         .under("static/")
@@ -114,6 +115,12 @@ pub fn plan(loaded: &Loaded, content: &Content, diags: &mut Diagnostics) -> Plan
     for t in content.triage.values() {
         plan.extra.insert(t.file.clone(), t.bytes.clone());
     }
+    plan.extra.extend(super::machines::files(
+        config,
+        library,
+        &plan.nav,
+        &content.triage,
+    ));
     let style = plan
         .extra
         .get("static/style.css")
@@ -199,9 +206,18 @@ fn sitemap(library: &Library, config: &Config) -> Option<String> {
     let mut s = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for path in library.by_path.keys() {
+    for (path, &id) in &library.by_path {
         let url = config.site_url.absolute_url(path)?;
-        s.push_str(&format!("  <url><loc>{}</loc></url>\n", escape_attr(&url)));
+        // `checked` is the day the page's facts were last confirmed: the
+        // closest thing a page has to a modification date.
+        let lastmod = library.pages[id]
+            .meta
+            .checked()
+            .map_or(String::new(), |d| format!("<lastmod>{d}</lastmod>"));
+        s.push_str(&format!(
+            "  <url><loc>{}</loc>{lastmod}</url>\n",
+            escape_attr(&url)
+        ));
     }
     s.push_str("</urlset>\n");
     Some(s)

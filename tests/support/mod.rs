@@ -8,6 +8,7 @@
 
 pub mod chrome;
 pub mod corpus;
+pub mod playback;
 pub mod server;
 pub mod site;
 pub mod tools;

@@ -293,6 +293,17 @@ function ui() {
   const query = () => (pasted && pasted.flat === input.value ? pasted.text : input.value);
 
   form.hidden = false;
+  // `?q=` on any page (a browser's address bar through opensearch.xml, a
+  // shared link) opens the results for it. The text only ever becomes the
+  // box's value, so markup in it stays text.
+  const asked = new URLSearchParams(location.search).get("q");
+  if (asked && asked.trim()) {
+    input.value = asked;
+    if (/[\r\n]/.test(asked)) pasted = { text: asked, flat: input.value };
+    const open = document.getElementById("rm-search-open");
+    if (open && open.offsetParent !== null) open.click();
+    update();
+  }
   input.addEventListener("input", () => {
     // The input event right after a paste shows what the box made of it.
     if (pasted && pasted.flat === null) pasted.flat = input.value;
