@@ -70,12 +70,15 @@ impl Default for RawBook {
 #[serde(default, rename_all = "kebab-case")]
 struct RawBuild {
     build_dir: Option<Spanned<PathBuf>>,
+    create_missing: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "kebab-case")]
 struct RawOutput {
     html: RawHtml,
+    /// mdbook-linkcheck's table: the book asks for strict link checking.
+    linkcheck: Option<toml::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -94,8 +97,22 @@ struct RawHtml {
     git_repository_url: Option<String>,
     edit_url_template: Option<Spanned<String>>,
     cname: Option<String>,
-    redirect: BTreeMap<String, String>,
+    redirect: BTreeMap<String, Spanned<String>>,
     code: RawCode,
+    print: RawPrint,
+}
+
+/// `[output.html.print]`.
+#[derive(Debug, Deserialize)]
+#[serde(default)]
+struct RawPrint {
+    enable: bool,
+}
+
+impl Default for RawPrint {
+    fn default() -> Self {
+        RawPrint { enable: true }
+    }
 }
 
 /// `[output.html.code]`.
@@ -136,6 +153,7 @@ impl Default for RawHtml {
             cname: None,
             redirect: BTreeMap::new(),
             code: RawCode::default(),
+            print: RawPrint::default(),
         }
     }
 }
@@ -238,6 +256,9 @@ pub struct Overrides {
     pub drafts: bool,
     /// `--skip-preprocessor NAME`: preprocessors of `book.toml` not to run.
     pub skip_preprocessors: Vec<String>,
+    /// False for `remedy check`, which writes nothing, not even the
+    /// chapters `create-missing` would create.
+    pub write_sources: bool,
 }
 
 /// The validated settings of one site.
@@ -292,8 +313,16 @@ pub struct Config {
     pub edit_url_template: Option<String>,
     /// `[output.html] cname`: written to a `CNAME` file.
     pub cname: Option<String>,
-    /// `[output.html.redirect]`: output path -> where it points.
-    pub redirects: BTreeMap<String, String>,
+    /// `[output.html.redirect]`: output path -> where it points (spanned in
+    /// book.toml, so a broken or clashing redirect can be shown).
+    pub redirects: BTreeMap<String, Setting<String>>,
+    /// `[build] create-missing` (mdBook's default: on): chapters that
+    /// SUMMARY.md lists but that do not exist are created.
+    pub create_missing: bool,
+    /// Whether the build may write into the book's sources (`create-missing`).
+    pub write_sources: bool,
+    /// `[output.html.print] enable`: a book's `print.html`.
+    pub print: bool,
     /// `[preprocessor.NAME]` tables with a program to run, in run order.
     pub preprocessors: Vec<Preprocessor>,
     /// The whole `book.toml` as JSON, for mdBook's preprocessor protocol.
@@ -335,6 +364,14 @@ impl Config {
                     .in_file(&shown)
                     .with_help("save the file as UTF-8"))
             })?,
+            // mdBook builds a `src/SUMMARY.md` without book.toml, with
+            // every setting at its default.
+            Err(e)
+                if e.kind() == std::io::ErrorKind::NotFound
+                    && root.join("src/SUMMARY.md").is_file() =>
+            {
+                String::new()
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(one(Diagnostic::error(format!(
                     "no book.toml in {}",
@@ -468,7 +505,17 @@ impl Config {
                     .build_dir
                     .unwrap_or_else(|| Spanned::new(0..0, default.into()));
                 let rel = build_dir.get_ref();
-                let out = normalize(&root.join(rel));
+                let mut out = normalize(&root.join(rel));
+                // With more than one renderer (`[output.html]` and
+                // `[output.linkcheck]`), mdBook writes each into a folder
+                // of its own.
+                let renderers = toml::from_str::<toml::Table>(text)
+                    .ok()
+                    .and_then(|t| t.get("output").and_then(|o| o.as_table()).map(|o| o.len()))
+                    .unwrap_or(0);
+                if book && renderers > 1 {
+                    out = out.join("html");
+                }
                 if !out.starts_with(&root) || out == root {
                     errors.push(
                         Diagnostic::error(format!(
@@ -537,6 +584,7 @@ impl Config {
             definition_lists: html.definition_lists.unwrap_or(book),
             admonitions: html.admonitions,
             hidelines: html.code.hidelines.clone(),
+            strict_links: raw.output.linkcheck.is_some(),
         };
 
         if errors.has_errors() {
@@ -552,7 +600,14 @@ impl Config {
             git_repository_url: html.git_repository_url,
             edit_url_template: html.edit_url_template.map(Spanned::into_inner),
             cname: html.cname,
-            redirects: html.redirect,
+            redirects: html
+                .redirect
+                .into_iter()
+                .map(|(k, v)| (k, setting(v)))
+                .collect(),
+            create_missing: raw.build.create_missing.unwrap_or(true),
+            write_sources: overrides.write_sources,
+            print: html.print.enable,
             preprocessors,
             json,
             warnings,

@@ -52,7 +52,9 @@ impl Highlighter {
         };
         if same(theme) == same(&builtin) {
             return Ok(Highlighter {
-                syntaxes: syntect::dumps::from_binary(PRECOMPILED),
+                syntaxes: syntect::dumps::from_uncompressed_data(PRECOMPILED).unwrap_or_else(|e| {
+                    panic!("the syntax dump made by build.rs is readable: {e}")
+                }),
             });
         }
         let mut builder = SyntaxSet::load_defaults_newlines().into_builder();

@@ -10,6 +10,13 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use termcolor::{ColorChoice, StandardStream, WriteColor};
 
+/// A build allocates and frees many small buffers on several threads
+/// (tantivy's postings, syntect's scopes, tera's values): mimalloc keeps
+/// them on per-thread pages, where glibc's malloc took 9% of a book's build
+/// and another 9% went to page faults on fresh memory.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use remedy::config::Overrides;
 use remedy::diagnose::DiagnoseOptions;
 use remedy::{BuildOptions, Failure};
@@ -377,6 +384,7 @@ fn build(
             site_url: common.site_url,
             drafts: common.drafts,
             skip_preprocessors: common.skip_preprocessor,
+            write_sources: write,
         },
         write,
     };
@@ -386,6 +394,24 @@ fn build(
         let mut err = err.lock();
         for w in &report.warnings {
             w.emit(&mut err)?;
+        }
+        match (report.unchecked.len(), verbose) {
+            (0, _) => {}
+            (_, true) => {
+                writeln!(err, "links that leave the book (not checked):")?;
+                for link in &report.unchecked {
+                    writeln!(err, "  {link}")?;
+                }
+            }
+            (_, false) if quiet => {}
+            (1, false) => writeln!(
+                err,
+                "note: 1 link leaves the book and is not checked (--verbose lists it)"
+            )?,
+            (n, false) => writeln!(
+                err,
+                "note: {n} links leave the book and are not checked (--verbose lists them)"
+            )?,
         }
     }
     let mut out = std::io::stdout().lock();
@@ -426,6 +452,7 @@ fn check(args: CheckArgs, colors: &Colors) -> Result<(), Failure> {
         site_url: args.common.site_url.clone(),
         drafts: args.common.drafts,
         skip_preprocessors: args.common.skip_preprocessor.clone(),
+        write_sources: false,
     };
     build(args.common, None, false, false, false, colors)?;
     if !args.external.external && args.stale.is_none() {

@@ -17,6 +17,7 @@ use crate::tree::render::TreeView;
 
 mod errors;
 mod keys;
+pub mod print;
 mod structured;
 mod views;
 
@@ -111,6 +112,9 @@ pub struct SiteView {
     pub extra_css: Vec<String>,
     /// `[output.html] additional-js`, site paths with a fingerprint.
     pub extra_js: Vec<String>,
+    /// An mdBook book's `print.html` (the whole book on one page), which
+    /// every page links to.
+    pub print: bool,
     /// Whether the site has `opensearch.xml` (search on, and `site-url`
     /// with a host: its URL template must be absolute).
     pub opensearch: bool,

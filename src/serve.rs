@@ -98,6 +98,7 @@ pub fn serve(
             site_url: Some(format!("http://{}/", server.addr())),
             drafts: opts.drafts,
             skip_preprocessors: Vec::new(),
+            write_sources: true,
         },
         write: true,
     });

@@ -21,6 +21,7 @@ fn build_bundled(out: &Path, site_url: Option<&str>) -> remedy::BuildReport {
             site_url: site_url.map(str::to_string),
             drafts: false,
             skip_preprocessors: Vec::new(),
+            write_sources: true,
         },
         write: true,
     })

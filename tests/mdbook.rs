@@ -56,6 +56,15 @@ impl Book {
         self.write(rel, &format!("{old}{text}"));
     }
 
+    fn run_args(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_remedy"))
+            .args(["build", "--color=never"])
+            .args(args)
+            .current_dir(self.root())
+            .output()
+            .expect("run remedy")
+    }
+
     fn run(&self, envs: &[(&str, &str)]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_remedy"))
             .args(["build", "--color=never"])
@@ -98,6 +107,34 @@ impl Book {
         );
         stderr
     }
+}
+
+/// The HTML without its hidden lines (`<span class="boring">...</span>`,
+/// which hold syntect's spans), as a reader sees it before pressing the button.
+fn visible(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("<span class=\"boring\">") {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let mut depth = 0usize;
+        let mut i = 0;
+        while i < rest.len() {
+            if rest[i..].starts_with("<span") {
+                depth += 1;
+            } else if rest[i..].starts_with("</span>") {
+                depth -= 1;
+                if depth == 0 {
+                    i += "</span>".len();
+                    break;
+                }
+            }
+            i += 1;
+        }
+        rest = &rest[i..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `url -> ids` from a `.ids` file or from a built book.
@@ -217,20 +254,25 @@ fn fixture_book_directives_and_keys() {
         "escaped directive shown"
     );
     let includes = book.read("guide/includes.html");
+    let shown = visible(&includes);
     assert_eq!(
-        includes.matches("greet").count(),
+        shown.matches("greet").count(),
         3,
         "three includes of the anchor, each once"
     );
     assert!(!includes.contains("ANCHOR"), "anchor lines are not content");
-    assert!(includes.contains("shown"));
+    assert!(shown.contains("shown"));
     assert!(
-        !includes.contains("secret_setup"),
-        "[output.html.code.hidelines]"
+        !shown.contains("secret_setup") && includes.contains("secret_setup"),
+        "[output.html.code.hidelines] hides the line, revealable"
     );
     assert!(
-        !includes.contains("println"),
-        "rustdoc_include hides lines outside the anchor"
+        !shown.contains("println") && includes.contains("println"),
+        "rustdoc_include hides lines outside the anchor, revealable"
+    );
+    assert!(
+        !includes.contains("~import") && !includes.contains("# fn main"),
+        "the prefixes are not shown"
     );
     // Links to .md files and to .html URLs are rewritten relative to the page.
     let start = book.read("guide/start.html");
@@ -292,6 +334,7 @@ fn preprocessor_runs_through_mdbooks_protocol() {
 #[test]
 fn missing_chapter_is_located_in_summary() {
     let book = Book::new();
+    book.append("book.toml", "\n[build]\ncreate-missing = false\n");
     let e = book.fails_with(
         |b| b.append("src/SUMMARY.md", "- [Gone](guide/gone.md)\n"),
         "SUMMARY.md lists `guide/gone.md`, which does not exist",
@@ -318,19 +361,64 @@ fn broken_include_is_located() {
     assert!(e.contains("src/guide/includes.md:"), "{e}");
 }
 
+/// mdBook expands an include that recurses ten levels deep, drops it
+/// there and still builds the book; remedy too, with a located warning.
 #[test]
-fn include_cycle_is_located() {
+fn include_cycle_is_cut_off_with_a_warning() {
     let book = Book::new();
-    let e = book.fails_with(
-        |b| {
-            b.write("src/guide/a.md", "A\n{{#include b.md}}\n");
-            b.write("src/guide/b.md", "B\n{{#include a.md}}\n");
-            b.append("src/guide/install.md", "\n{{#include a.md}}\n");
-        },
-        "include cycle: src/guide/a.md -> src/guide/b.md -> src/guide/a.md",
-        &[],
+    book.write("src/guide/a.md", "Around A\n{{#include b.md}}\n");
+    book.write("src/guide/b.md", "Around B\n{{#include a.md}}\n");
+    book.append("src/guide/install.md", "\n{{#include a.md}}\n");
+    let stderr = book.build();
+    assert!(
+        stderr.contains("warning: include cycle: src/guide/")
+            && stderr.contains("cut off after 10 levels"),
+        "{stderr}"
     );
-    assert!(e.contains("src/guide/b.md:2:1"), "{e}");
+    assert!(
+        stderr.contains("src/guide/b.md:2:1") || stderr.contains("src/guide/a.md:2:1"),
+        "{stderr}"
+    );
+    let install = book.read("guide/install.html");
+    assert_eq!(
+        install.matches("Around A").count() + install.matches("Around B").count(),
+        10,
+        "{install}"
+    );
+    assert!(
+        !install.contains("{{#include a.md") && !install.contains("{{#include b.md"),
+        "the last directive is dropped"
+    );
+}
+
+/// An include that leaves the book folder works where the file exists, and
+/// says the book depends on it.
+#[test]
+fn include_outside_the_book_is_a_located_warning() {
+    let book = Book::new();
+    let outside = tempfile::tempdir().expect("temp dir");
+    fs::write(outside.path().join("shared.md"), "Shared text.\n").expect("write");
+    let rel = pathdiff(outside.path(), &book.root().join("src/guide"));
+    book.append(
+        "src/guide/install.md",
+        &format!("\n{{{{#include {rel}/shared.md}}}}\n"),
+    );
+    let stderr = book.build();
+    assert!(stderr.contains("is outside the book folder"), "{stderr}");
+    assert!(stderr.contains("src/guide/install.md:10:1"), "{stderr}");
+    assert!(book.read("guide/install.html").contains("Shared text."));
+}
+
+/// `../` enough times to get from `from` to `to`.
+fn pathdiff(to: &Path, from: &Path) -> String {
+    let up = from.components().count();
+    format!(
+        "{}{}",
+        "../".repeat(up),
+        to.display().to_string().trim_start_matches('/')
+    )
+    .trim_end_matches('/')
+    .to_string()
 }
 
 #[test]
@@ -514,4 +602,365 @@ fn symlink_loop_in_src_is_a_located_error() {
         "symbolic link loop: src/again links back to src, a folder that holds it",
         &[],
     );
+}
+
+/// Links as mdBook resolves them: a redirect's old page and any file of
+/// `src/` are targets; links that leave the book are counted in one line
+/// (listed by --verbose); a broken link inside the book is a located
+/// warning, and an error once the book asks for `[output.linkcheck]`.
+#[test]
+fn links_resolve_as_mdbook_resolves_them() {
+    let book = Book::new();
+    book.write(
+        "src/guide/diagram.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
+    );
+    book.append(
+        "src/guide/start.md",
+        "\nSee the [old page](../old-start.md), [again](../old-start.html#x) and the ![diagram](diagram.svg).\n\
+         Beyond: [std](../../std/index.html), [reference](../../../reference/a.html#b), [host](/elsewhere/).\n",
+    );
+    let stderr = book.build();
+    let start = book.read("guide/start.html");
+    assert!(start.contains("href=\"../old-start.html\""), "{start}");
+    assert!(start.contains("href=\"../old-start.html#x\""), "{start}");
+    assert!(start.contains("src=\"../guide/diagram.svg\""), "{start}");
+    assert!(start.contains("href=\"../../std/index.html\""), "{start}");
+    assert!(
+        !stderr.contains("broken link") && !stderr.contains("leaves the book;"),
+        "no warning for links mdBook resolves: {stderr}"
+    );
+    assert!(
+        stderr.contains("note: 3 links leave the book and are not checked (--verbose lists them)"),
+        "{stderr}"
+    );
+    let out = book.run_args(&["--verbose"]);
+    let verbose = String::from_utf8_lossy(&out.stderr);
+    assert!(verbose.contains("src/guide/start.md:"), "{verbose}");
+    assert!(verbose.contains(": ../../std/index.html"), "{verbose}");
+    assert!(verbose.contains(": /elsewhere/"), "{verbose}");
+
+    // A broken link inside the book: a warning at its place, book built.
+    book.append(
+        "src/credits.md",
+        "\n[gone](guide/gone.md) and [anchor](guide/start.md#nope)\n",
+    );
+    let stderr = book.build();
+    assert!(
+        stderr.contains("warning: link to a page that does not exist: `guide/gone.md`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("src/credits.md:"), "{stderr}");
+    assert!(
+        stderr.contains("warning: `#nope` is not a heading"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("[output.linkcheck]"),
+        "the help names the switch: {stderr}"
+    );
+    assert!(book
+        .read("credits.html")
+        .contains("href=\"guide/gone.html\""));
+}
+
+#[test]
+fn strict_books_fail_on_broken_links() {
+    let book = Book::new();
+    book.build();
+    let before = snapshot(&book.root().join("book"));
+    book.append(
+        "book.toml",
+        "\n[output.linkcheck]\nfollow-web-links = false\n",
+    );
+    book.append("src/credits.md", "\n[gone](guide/gone.md)\n");
+    let out = book.run(&[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error: link to a page that does not exist: `guide/gone.md`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("src/credits.md:"), "{stderr}");
+    assert!(
+        !stderr.contains("output.linkcheck`"),
+        "the table is honoured, not ignored: {stderr}"
+    );
+    assert!(
+        before == snapshot(&book.root().join("book")),
+        "a failed build changed the previous output"
+    );
+    // Fixed, the book builds beside the other renderer, as mdBook lays it out.
+    book.write("src/credits.md", "# Credits\n");
+    book.build();
+    assert!(book.root().join("book/html/index.html").is_file());
+}
+
+/// Redirects checked as mdBook checks them (a chapter's URL, fragments
+/// only) and a little more (a target that is not in the book).
+#[test]
+fn bad_redirects_are_located() {
+    let book = Book::new();
+    let toml = fs::read_to_string(book.root().join("book.toml")).expect("read");
+    let old = "\"/old-start.html\" = \"guide/start.html\"\n";
+    // Another entry under the fixture's one (line 19), on line 20.
+    let add = |extra: &str| toml.replacen(old, &format!("{old}{extra}"), 1);
+    book.write(
+        "book.toml",
+        &add("\"/gone.html\" = \"guide/nowhere.html\"\n"),
+    );
+    let stderr = book.build();
+    assert!(
+        stderr.contains("warning: redirect `/gone.html` points to `guide/nowhere.html`, which the book does not have"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("book.toml:20:"), "{stderr}");
+    let e = book.fails_with(
+        |b| {
+            b.write(
+                "book.toml",
+                &add("\"/credits.html\" = \"guide/start.html\"\n"),
+            )
+        },
+        "redirect `/credits.html` is the URL of the chapter src/credits.md",
+        &[],
+    );
+    assert!(e.contains("book.toml:20:"), "{e}");
+}
+
+#[test]
+fn chapter_listed_twice_is_located() {
+    let book = Book::new();
+    let e = book.fails_with(
+        |b| b.append("src/SUMMARY.md", "- [Again](guide/start.md)\n"),
+        "`guide/start.md` is listed twice in SUMMARY.md",
+        &[],
+    );
+    assert!(e.contains("src/SUMMARY.md:20:3"), "{e}");
+    assert!(e.contains("first listed on line 7"), "{e}");
+    let book = Book::new();
+    book.fails_with(
+        |b| {
+            b.write("src/print.md", "# Print\n");
+            b.append("src/SUMMARY.md", "- [Print](print.md)\n");
+        },
+        "`print.md` is reserved",
+        &[],
+    );
+}
+
+/// mdBook 0.5 creates a chapter SUMMARY.md lists but that does not exist
+/// (`create-missing`, on by default); remedy too, naming each file.
+#[test]
+fn missing_chapters_are_created_as_mdbook_creates_them() {
+    let book = Book::new();
+    book.append(
+        "src/SUMMARY.md",
+        "- [New & improved](guide/new/chapter.md)\n",
+    );
+    let check = Command::new(env!("CARGO_BIN_EXE_remedy"))
+        .args(["check", "--color=never"])
+        .current_dir(book.root())
+        .output()
+        .expect("run remedy");
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(check.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("`src/guide/new/chapter.md` does not exist; a build creates it"),
+        "{stderr}"
+    );
+    assert!(
+        !book.root().join("src/guide/new/chapter.md").exists(),
+        "check writes nothing"
+    );
+    let stderr = book.build();
+    assert!(
+        stderr.contains(
+            "warning: created `src/guide/new/chapter.md`: SUMMARY.md lists it (create-missing)"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("src/SUMMARY.md:20:3"), "{stderr}");
+    assert_eq!(
+        fs::read_to_string(book.root().join("src/guide/new/chapter.md")).expect("created"),
+        "# New &amp; improved\n"
+    );
+    assert!(book
+        .read("guide/new/chapter.html")
+        .contains("<h1 id=\"new--improved\">New &amp; improved"));
+    // Built again, nothing is created and nothing said.
+    assert!(!book.build().contains("create-missing"));
+    // With create-missing off, a missing chapter is an error.
+    let book = Book::new();
+    book.append("book.toml", "\n[build]\ncreate-missing = false\n");
+    book.fails_with(
+        |b| b.append("src/SUMMARY.md", "- [Gone](gone.md)\n"),
+        "SUMMARY.md lists `gone.md`, which does not exist",
+        &[],
+    );
+}
+
+/// An empty SUMMARY.md, and a book without book.toml: mdBook builds both.
+#[test]
+fn empty_summary_and_no_book_toml_build() {
+    let book = Book::new();
+    book.write("src/SUMMARY.md", "# Summary\n");
+    let stderr = book.build();
+    assert!(
+        stderr.contains("warning: SUMMARY.md lists no chapter; the book is empty"),
+        "{stderr}"
+    );
+    assert!(book.root().join("book/404.html").is_file());
+    let book = Book::new();
+    fs::remove_file(book.root().join("book.toml")).expect("rm");
+    book.build();
+    assert!(book
+        .read("guide/start.html")
+        .contains("<h1 id=\"getting-started\""));
+}
+
+/// Hidden lines are hidden, not dropped: the button (book.js) reveals them.
+#[test]
+fn hidden_lines_are_revealable() {
+    let book = Book::new();
+    book.append(
+        "src/credits.md",
+        "\n```rust\n# fn main() {\nlet x = 1; /* a\n# still hidden */\n## shown with one hash\n# }\n```\n",
+    );
+    book.build();
+    let credits = book.read("credits.html");
+    let block = credits
+        .split_once("<pre class=\"hl-code has-hidden\"")
+        .and_then(|(_, b)| b.split_once("</pre>"))
+        .map_or_else(
+            || panic!("no block with hidden lines: {credits}"),
+            |(b, _)| b,
+        );
+    let shown = visible(block);
+    assert!(!shown.contains("main") && block.contains("main"), "{block}");
+    assert!(
+        !shown.contains("still hidden") && block.contains("still hidden"),
+        "{shown}"
+    );
+    let text: String = shown
+        .split('<')
+        .map(|part| part.split_once('>').map_or(part, |(_, t)| t))
+        .collect();
+    assert!(text.contains("# shown with one hash"), "{text}");
+    assert_eq!(
+        block.matches("<span").count(),
+        block.matches("</span>").count(),
+        "balanced markup"
+    );
+    assert!(
+        credits.contains("static/remedy-book.js?v="),
+        "the button's script"
+    );
+    let js = fs::read_to_string(book.root().join("book/static/remedy-book.js")).expect("script");
+    assert!(
+        js.contains("has-hidden") && js.contains("show-hidden"),
+        "{js}"
+    );
+    let css = fs::read_to_string(book.root().join("book/static/remedy-book.css")).expect("css");
+    assert!(css.contains(".boring { display: none; }"), "{css}");
+}
+
+/// `{{#playground}}` and `editable` blocks are shown as highlighted code.
+#[test]
+fn playground_and_editable_blocks_are_code() {
+    let book = Book::new();
+    book.append(
+        "src/credits.md",
+        "\n{{#playground guide/example.rs editable}}\n\n```rust,editable,ignore\nlet edit_me = 1;\n```\n",
+    );
+    book.build();
+    let credits = book.read("credits.html");
+    let blocks = credits
+        .matches("<pre class=\"hl-code\" data-lang=\"rust\"")
+        .count();
+    assert_eq!(blocks, 2, "{credits}");
+    assert!(visible(&credits).contains("edit_me"));
+    assert!(credits.contains("greet"), "{credits}");
+    assert!(!credits.contains("{{#playground"), "{credits}");
+}
+
+/// print.html: every chapter on one page in SUMMARY.md order, ids unique,
+/// links between chapters pointing into the page, linked from every page.
+#[test]
+fn print_page_holds_the_whole_book() {
+    let book = Book::new();
+    book.build();
+    let print = book.read("print.html");
+    let order = [
+        "id=\"preface\"",
+        "id=\"getting-started\"",
+        "id=\"installing\"",
+        "id=\"including-code\"",
+        "id=\"credits\"",
+    ];
+    let mut at = 0;
+    for needle in order {
+        let found = print[at..]
+            .find(needle)
+            .unwrap_or_else(|| panic!("`{needle}` missing or out of order"));
+        at += found;
+    }
+    let mut ids: Vec<&str> = print
+        .split(" id=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    let n = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "ids are unique on the print page");
+    // start.md's two `## Hello, World!` and others' repeats are renamed, and
+    // a link to another chapter's heading lands on it here.
+    assert!(print.contains("href=\"#the-src-key\""), "{print}");
+    assert!(
+        print.contains("href=\"#print-guide-install\""),
+        "a link to a chapter goes to its section"
+    );
+    assert!(print.contains("<meta name=\"robots\" content=\"noindex\">"));
+    assert!(book
+        .read("guide/start.html")
+        .contains("href=\"../print.html\">Print</a>"));
+    assert!(!print.contains("unlisted"), "only SUMMARY.md's chapters");
+    // `[output.html.print] enable = false`: no print page, no link to it.
+    book.append("book.toml", "\n[output.html.print]\nenable = false\n");
+    book.build();
+    assert!(!book.root().join("book/print.html").exists());
+    assert!(!book.read("guide/start.html").contains("print.html"));
+}
+
+/// The search index runs on a thread of its own and uses the rayon pool;
+/// the build once waited for it on a pool thread, which hung whenever the
+/// pool had no other thread free (always with one). The limit is a hang
+/// guard, not a speed target.
+#[test]
+fn build_with_one_pool_thread_finishes() {
+    let book = Book::new();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_remedy"))
+        .args(["build", "--quiet", "--color=never"])
+        .env("RAYON_NUM_THREADS", "1")
+        .current_dir(book.root())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("run remedy");
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for remedy") {
+            break status;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(120) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("remedy build with RAYON_NUM_THREADS=1 hung (killed after 120 s)");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
+    assert!(book.read("guide/start.html").contains("<h1"));
+    assert!(book.root().join("book/search/meta.js").is_file());
 }

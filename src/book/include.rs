@@ -4,7 +4,9 @@
 //! They are expanded on the chapter's text before Markdown is parsed, as
 //! mdBook's `links` preprocessor does, so an include inside a code fence
 //! works. Included files are expanded in turn; a file that includes itself,
-//! directly or not, is an error naming the chain. A missing file inside the
+//! directly or not, is cut off ten levels deep with a warning naming the
+//! chain, as mdBook does. An include that leaves the book folder works, with a
+//! warning (the book then builds only beside that file). A missing file inside the
 //! project is an error at the directive; a missing file outside it (books
 //! that include their repository's code, built from a partial checkout) is
 //! a warning and the directive stays as text, which is what mdBook does.
@@ -94,18 +96,24 @@ fn expand_in(
             diags,
         ) {
             Ok(text) => out.push_str(&text),
-            Err(d) => {
-                if d.is_error() {
-                    diags.push(d);
-                } else {
-                    diags.push(d);
-                    out.push_str(whole.as_str());
-                }
+            Err(Cut::Dropped(d)) => diags.push(d),
+            Err(Cut::Kept(d)) => {
+                // A missing file outside the book stays as text, as in mdBook.
+                diags.push(d);
+                out.push_str(whole.as_str());
             }
         }
     }
     out.push_str(&text[last..]);
     out
+}
+
+/// Why a directive was not expanded, and whether it stays in the text.
+enum Cut {
+    /// The directive is removed (an error, or a cycle cut off).
+    Dropped(Diagnostic),
+    /// The directive stays as text, as mdBook leaves it.
+    Kept(Diagnostic),
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -119,7 +127,7 @@ fn include(
     chain: &mut Vec<PathBuf>,
     title: &mut Option<String>,
     diags: &mut Vec<Diagnostic>,
-) -> Result<String, Diagnostic> {
+) -> Result<String, Cut> {
     let mut words = args.split_whitespace();
     let target = words.next().unwrap_or_default();
     let (path, selector) = match target.split_once(':') {
@@ -142,35 +150,54 @@ fn include(
                 .with_label("not included")
                 .with_help("build from a checkout that has this file, or copy it into the book")
             };
-            return Err(d.at(source, span));
+            let d = d.at(source, span);
+            return Err(if inside {
+                Cut::Dropped(d)
+            } else {
+                Cut::Kept(d)
+            });
         }
     };
-    if let Some(i) = chain.iter().position(|f| *f == file) {
-        let names: Vec<String> = chain[i..]
-            .iter()
-            .chain(std::iter::once(&file))
-            .map(|f| config.display_path(f).display().to_string())
-            .collect();
-        return Err(
-            Diagnostic::error(format!("include cycle: {}", names.join(" -> ")))
-                .at(source, span)
-                .with_label("includes a file that includes this one")
-                .with_help("remove one of the includes"),
-        );
+    if chain.len() > MAX_DEPTH {
+        // mdBook expands an include that recurses ten levels deep and drops
+        // the directive there, with an error in its log but a built book.
+        let names: Vec<String> = match chain.iter().rposition(|f| *f == file) {
+            Some(i) => chain[i..]
+                .iter()
+                .chain(std::iter::once(&file))
+                .map(|f| config.display_path(f).display().to_string())
+                .collect(),
+            None => vec![config.display_path(&file).display().to_string()],
+        };
+        return Err(Cut::Dropped(
+            Diagnostic::warning(format!(
+                "include cycle: {}; cut off after {MAX_DEPTH} levels, as mdBook does",
+                names.join(" -> ")
+            ))
+            .at(source, span)
+            .with_label("dropped here")
+            .with_help("remove the include that leads back to a file that includes it"),
+        ));
     }
-    if chain.len() >= MAX_DEPTH {
-        return Err(
-            Diagnostic::error(format!("includes nested more than {MAX_DEPTH} deep"))
-                .at(source, span),
+    if !file.starts_with(&config.root) && !chain.iter().any(|f| !f.starts_with(&config.root)) {
+        diags.push(
+            Diagnostic::warning(format!(
+                "`{path}` is outside the book folder; the book builds only where that file exists"
+            ))
+            .at(source, span.clone())
+            .with_label("outside the book")
+            .with_help(
+                "copy the file into the book, or keep the book in the repository that has it",
+            ),
         );
     }
     let selected = match select(&text, selector, kind == "rustdoc_include") {
         Ok(s) => s,
         Err(why) => {
-            return Err(Diagnostic::error(format!("cannot include `{target}`: {why}"))
+            return Err(Cut::Dropped(Diagnostic::error(format!("cannot include `{target}`: {why}"))
                 .at(source, span)
                 .with_label("broken include")
-                .with_help("use `file:LINE`, `file:FROM:TO` or `file:ANCHOR` with `// ANCHOR: name` and `// ANCHOR_END: name` lines in the file"));
+                .with_help("use `file:LINE`, `file:FROM:TO` or `file:ANCHOR` with `// ANCHOR: name` and `// ANCHOR_END: name` lines in the file")));
         }
     };
     let selected = if kind == "playground" {

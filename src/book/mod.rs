@@ -12,6 +12,7 @@
 
 pub mod include;
 pub mod preprocess;
+mod redirects;
 pub mod summary;
 
 use std::collections::BTreeMap;
@@ -39,12 +40,22 @@ pub fn load(config: &Config, summary_file: &Path, diags: &mut Diagnostics) -> Li
     if summary_failed {
         return lib;
     }
+    lib.redirects = config
+        .redirects
+        .keys()
+        .map(|from| redirects::source_file(from))
+        .filter(|from| !from.contains('#'))
+        .collect();
     if chapters(&items).iter().all(|c| c.path.is_none()) {
+        // mdBook builds an empty book (no chapters, no index.html), and
+        // still runs its preprocessors.
         diags.push(
-            Diagnostic::error("SUMMARY.md lists no chapter")
+            Diagnostic::warning("SUMMARY.md lists no chapter; the book is empty")
                 .at(&summary_source, 0..0)
                 .with_help("add chapters as `- [Title](file.md)`"),
         );
+    }
+    if !listed_once(&items, &summary_source, diags) {
         return lib;
     }
     let files = walk(config, diags);
@@ -63,11 +74,14 @@ pub fn load(config: &Config, summary_file: &Path, diags: &mut Diagnostics) -> Li
             continue;
         }
         let file = config.content_dir.join(rel);
-        if !file.is_file() {
+        if !file.is_file() && config.create_missing {
+            create_missing(config, &file, chapter, &summary_source, diags);
+        }
+        if !file.is_file() && (!config.create_missing || config.write_sources) {
             missing = true;
             let help = match did_you_mean(rel, md_files.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`?"),
-                None => "create the file, fix the path (relative to SUMMARY.md), or make the chapter a draft: `[Title]()`".into(),
+                None => "create the file, fix the path (relative to SUMMARY.md), make the chapter a draft (`[Title]()`), or leave `create-missing` on in book.toml".into(),
             };
             diags.push(
                 Diagnostic::error(format!("SUMMARY.md lists `{rel}`, which does not exist"))
@@ -75,6 +89,13 @@ pub fn load(config: &Config, summary_file: &Path, diags: &mut Diagnostics) -> Li
                     .with_label("missing chapter")
                     .with_help(help),
             );
+            continue;
+        }
+        if !file.is_file() {
+            // `remedy check` writes nothing: the chapter is read as
+            // `create-missing` would write it.
+            let text = missing_chapter(&chapter.name);
+            texts.insert(rel.clone(), (text, None));
             continue;
         }
         let Some(source) = read(config, &file, diags) else {
@@ -182,6 +203,91 @@ pub fn load(config: &Config, summary_file: &Path, diags: &mut Diagnostics) -> Li
     lib
 }
 
+/// What `create-missing` writes: the chapter's title as its heading.
+fn missing_chapter(name: &str) -> String {
+    format!("# {}\n", crate::escape::escape_attr(name))
+}
+
+/// Creates a chapter SUMMARY.md lists but that does not exist, as mdBook
+/// 0.5 does by default, and says so: the author should know the file is new.
+fn create_missing(
+    config: &Config,
+    file: &Path,
+    chapter: &Chapter,
+    summary: &Source,
+    diags: &mut Diagnostics,
+) {
+    let shown = config.display_path(file);
+    if !config.write_sources {
+        diags.push(
+            Diagnostic::warning(format!(
+                "`{}` does not exist; a build creates it (create-missing)",
+                shown.display()
+            ))
+            .at(summary, chapter.span.clone())
+            .with_help("create the file, or set `create-missing = false` under `[build]` to make this an error"),
+        );
+        return;
+    }
+    let made = file
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::write(file, missing_chapter(&chapter.name)));
+    match made {
+        Ok(()) => diags.push(
+            Diagnostic::warning(format!(
+                "created `{}`: SUMMARY.md lists it (create-missing)",
+                shown.display()
+            ))
+            .at(summary, chapter.span.clone())
+            .with_label("created")
+            .with_help("fill it in, or set `create-missing = false` under `[build]` to make a missing chapter an error"),
+        ),
+        Err(e) => diags.push(
+            Diagnostic::error(format!("cannot create `{}`: {e}", shown.display()))
+                .at(summary, chapter.span.clone())
+                .with_help("create the file yourself, or fix the path"),
+        ),
+    }
+}
+
+/// mdBook refuses a file listed twice (remedy says so at the second
+/// listing) and a chapter `print.md`, whose page would be the print page.
+fn listed_once(items: &[Item], summary: &Source, diags: &mut Diagnostics) -> bool {
+    let mut first: BTreeMap<&str, &Chapter> = BTreeMap::new();
+    let mut ok = true;
+    for chapter in chapters(items) {
+        let Some(rel) = chapter.path.as_deref() else {
+            continue;
+        };
+        if let Some(earlier) = first.get(rel) {
+            let (line, _) = summary.line_col(earlier.span.start);
+            diags.push(
+                Diagnostic::error(format!("`{rel}` is listed twice in SUMMARY.md"))
+                    .at(summary, chapter.span.clone())
+                    .with_label("listed again")
+                    .with_help(format!(
+                        "a chapter has one place in the book; it is first listed on line {line}: remove one of the two"
+                    )),
+            );
+            ok = false;
+            continue;
+        }
+        if rel == "print.md" {
+            diags.push(
+                Diagnostic::error(
+                    "`print.md` is reserved: the build writes the whole book to print.html",
+                )
+                .at(summary, chapter.span.clone())
+                .with_help("rename the file (mdBook reserves this name too)"),
+            );
+            ok = false;
+        }
+        first.insert(rel, chapter);
+    }
+    ok
+}
+
 /// Files `book.toml` asks for besides the pages: `additional-css` and
 /// `additional-js` (copied to the same path; their fingerprinted URLs are
 /// returned for the templates), `[output.html.redirect]` pages and `CNAME`.
@@ -196,7 +302,7 @@ pub struct ExtraFiles {
 
 /// Collects the [`ExtraFiles`]; unreadable files and unsupported redirects
 /// are reported in `diags`.
-pub fn extra_files(config: &Config, diags: &mut Diagnostics) -> ExtraFiles {
+pub fn extra_files(config: &Config, library: &Library, diags: &mut Diagnostics) -> ExtraFiles {
     let mut out = ExtraFiles {
         files: BTreeMap::new(),
         css: Vec::new(),
@@ -217,6 +323,18 @@ pub fn extra_files(config: &Config, diags: &mut Diagnostics) -> ExtraFiles {
                 .short()
         ));
         out.files.insert(path, css.as_bytes().to_vec());
+    }
+    // The button that shows hidden lines of code.
+    if config.summary.is_some() {
+        let js = include_str!("book.js");
+        let path = "static/remedy-book.js".to_string();
+        out.js.push(format!(
+            "{path}?v={}",
+            crate::fingerprint::Fnv64::default()
+                .update(js.as_bytes())
+                .short()
+        ));
+        out.files.insert(path, js.as_bytes().to_vec());
     }
     for (list, urls) in [
         (&config.additional_css, &mut out.css),
@@ -239,25 +357,7 @@ pub fn extra_files(config: &Config, diags: &mut Diagnostics) -> ExtraFiles {
             }
         }
     }
-    for (from, to) in &config.redirects {
-        let file = from.trim_start_matches('/').to_string();
-        if file.contains('#') || file.is_empty() {
-            diags.push(
-                Diagnostic::warning(format!(
-                    "redirect `{from}`: fragment redirects are not supported; skipped"
-                ))
-                .at(&config.source, 0..0)
-                .with_help("redirect whole pages, e.g. \"/old.html\" = \"new.html\""),
-            );
-            continue;
-        }
-        let target = crate::escape::escape_attr(to);
-        let html = format!(
-            "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirecting…</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{target}\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{target}\">{target}</a>.</p>\n</body>\n</html>\n",
-            crate::escape::escape_attr(&config.language)
-        );
-        out.files.insert(file, html.into_bytes());
-    }
+    out.files.extend(redirects::pages(config, library, diags));
     if let Some(cname) = &config.cname {
         out.files
             .insert("CNAME".into(), format!("{cname}\n").into_bytes());

@@ -19,6 +19,11 @@ pub struct Flavor {
     /// `[output.html.code.hidelines]`: language -> the prefix of its hidden
     /// lines (Rust's `#` needs no entry).
     pub hidelines: std::collections::BTreeMap<String, String>,
+    /// A book that asks for strict link checking (`[output.linkcheck]`):
+    /// its broken links are errors. Otherwise a book's broken links are
+    /// warnings, since mdBook builds such books; a native site's are always
+    /// errors.
+    pub strict_links: bool,
 }
 
 impl Default for Flavor {
@@ -30,6 +35,7 @@ impl Default for Flavor {
             definition_lists: false,
             admonitions: true,
             hidelines: std::collections::BTreeMap::new(),
+            strict_links: false,
         }
     }
 }

@@ -51,10 +51,7 @@ const RUST: &[(&str, Kind)] = &[("edition", Warn(NO_PLAYGROUND))];
 
 const BUILD: &[(&str, Kind)] = &[
     ("build-dir", Yes),
-    (
-        "create-missing",
-        Warn("remedy never creates files; a missing chapter is an error"),
-    ),
+    ("create-missing", Yes),
     (
         "use-default-preprocessors",
         Warn("includes and README -> index.html are always done"),
@@ -64,8 +61,11 @@ const BUILD: &[(&str, Kind)] = &[
 ];
 
 const PRINT: &[(&str, Kind)] = &[
-    ("enable", Warn("remedy does not write print.html")),
-    ("page-break", Warn("remedy does not write print.html")),
+    ("enable", Yes),
+    (
+        "page-break",
+        Warn("every chapter starts on a new printed page"),
+    ),
 ];
 
 const FOLD: &[(&str, Kind)] = &[
@@ -148,6 +148,8 @@ const HTML: &[(&str, Kind)] = &[
     ("print", Table(PRINT)),
     ("fold", Table(FOLD)),
     ("playground", Table(PLAYGROUND)),
+    // mdBook 0.5 still reads the table under its old name.
+    ("playpen", Table(PLAYGROUND)),
     ("code", Table(CODE)),
 ];
 
@@ -218,8 +220,9 @@ fn walk(
     }
 }
 
-/// `[output.html]` is read; other renderers (`[output.markdown]`,
-/// `[output.linkcheck]`, ...) are mdBook back ends remedy does not run.
+/// `[output.html]` is read, `[output.linkcheck]` makes broken links errors;
+/// other renderers (`[output.markdown]`, ...) are mdBook back ends remedy
+/// does not run.
 fn output(source: &Source, value: &toml::Spanned<DeValue<'_>>, diags: &mut Diagnostics) {
     let DeValue::Table(table) = value.get_ref() else {
         return;
@@ -228,6 +231,9 @@ fn output(source: &Source, value: &toml::Spanned<DeValue<'_>>, diags: &mut Diagn
         let name: &str = key.get_ref();
         if name == "html" {
             walk(source, "output.html", value, HTML, diags);
+        } else if name == "linkcheck" {
+            // Read as the book asking for strict link checks: remedy checks
+            // every link inside the book itself, and follows none outside.
         } else {
             diags.push(
                 Diagnostic::warning(format!(

@@ -168,6 +168,9 @@ pub struct Library {
     pub drafts: std::collections::BTreeSet<String>,
     /// For an mdBook book, its `SUMMARY.md`: the navigation and reading order.
     pub summary: Option<Vec<summary::Item>>,
+    /// A book's `[output.html.redirect]` pages (`old/page.html`), which
+    /// links may point at.
+    pub redirects: std::collections::BTreeSet<String>,
 }
 
 impl Library {

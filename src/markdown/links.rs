@@ -113,6 +113,12 @@ pub fn rewrite(ctx: &Context<'_>, dest: &str) -> Result<LinkTarget, Diagnostic> 
                 page_path: page_path.to_string(),
                 anchor,
             }),
+            // An mdBook redirect (`[output.html.redirect]`) or a copied
+            // `.html` file answers where the chapter would be.
+            None if ctx.links.asset(&md_to_html(&target)) => Ok(LinkTarget::Asset {
+                url: with_anchor(format!("{}{}", ctx.root, md_to_html(&target))),
+                rel_path: md_to_html(&target),
+            }),
             None if ctx.links.is_draft(&target) => Err(Diagnostic::error(format!(
                 "link to a draft: `{path}` is not built without --drafts"
             ))
@@ -155,6 +161,18 @@ pub fn rewrite(ctx: &Context<'_>, dest: &str) -> Result<LinkTarget, Diagnostic> 
     ))
     .with_label("broken link")
     .with_help("link pages by their .md file; put other files in the content folder"))
+}
+
+/// mdBook's URL of a link to a Markdown file: `a/b.md#x` -> `a/b.html#x`.
+pub fn md_to_html(dest: &str) -> String {
+    let (path, rest) = match dest.find(['#', '?']) {
+        Some(i) => dest.split_at(i),
+        None => (dest, ""),
+    };
+    match path.strip_suffix(".md") {
+        Some(stem) => format!("{stem}.html{rest}"),
+        None => dest.to_string(),
+    }
 }
 
 /// The content folder as the user sees it (`content/`, or a book's `src/`),
@@ -242,6 +260,13 @@ mod tests {
             relative_from("providers/stripe.md", "providers/x.md"),
             "x.md"
         );
+    }
+
+    #[test]
+    fn md_links_become_html() {
+        assert_eq!(md_to_html("a/b.md#x"), "a/b.html#x");
+        assert_eq!(md_to_html("b.md"), "b.html");
+        assert_eq!(md_to_html("b.png"), "b.png");
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! This module does not know the site's pages: it asks a [`Links`]
 //! implementation, given by the caller, where a link points.
 
+mod hidden;
 mod links;
 
 use std::collections::{BTreeMap, HashSet};
@@ -23,7 +24,7 @@ use pulldown_cmark::{
 use crate::diagnostics::{Diagnostic, Source};
 use crate::highlight::Highlighter;
 
-pub use links::{resolve_relative, LinkTarget, Links};
+pub use links::{md_to_html, resolve_relative, LinkTarget, Links};
 
 /// The dialect comes from `book.toml`, so config owns the type and this stage
 /// reads it; re-exported because callers pass it straight to [`render_flavored`].
@@ -135,6 +136,10 @@ pub struct Rendered {
     pub samples: Vec<CodeSample>,
     /// Errors and warnings found while rendering.
     pub diagnostics: Vec<Diagnostic>,
+    /// A book's links that leave it (`../../std/index.html`, or a host path
+    /// `/x` outside a book's own pages), which nobody can check from here:
+    /// `file:line:col: link`, listed by `--verbose` and otherwise counted.
+    pub unchecked: Vec<String>,
 }
 
 /// Renders the Markdown body of a page.
@@ -387,6 +392,10 @@ impl<'a> Renderer<'_, 'a> {
                 collect_html_ids(&h, &mut self.out.anchors);
                 self.emit(Event::InlineHtml(h));
             }
+            // mdBook's ids drop a hard break in a heading or term.
+            Event::HardBreak if self.flavor.mdbook && self.heading.is_some() => {
+                self.emit(event);
+            }
             Event::SoftBreak | Event::HardBreak => {
                 self.text(" ");
                 self.emit(event);
@@ -420,13 +429,7 @@ impl<'a> Renderer<'_, 'a> {
         // A book may link beyond itself (`../../std/index.html` next to it on
         // the same host); that cannot be checked, so it is left as written.
         if self.flavor.mdbook && links::leaves_content(self.ctx, dest) {
-            self.out.diagnostics.push(
-                Diagnostic::warning(format!(
-                    "the link `{dest}` leaves the book; it is not checked"
-                ))
-                .at(self.ctx.source, link_span(self.ctx.source, span))
-                .with_help("make it an absolute URL (https://...) if it points to another site"),
-            );
+            self.unchecked(dest, span);
             return CowStr::from(dest.to_string());
         }
         match links::rewrite(self.ctx, dest) {
@@ -447,13 +450,30 @@ impl<'a> Renderer<'_, 'a> {
                 CowStr::from(url)
             }
             Ok(LinkTarget::Asset { url, .. }) => CowStr::from(url),
-            Err(d) => {
-                self.out
-                    .diagnostics
-                    .push(d.at(self.ctx.source, link_span(self.ctx.source, span)));
+            // A host path (`/x`) that is none of the book's files points
+            // at the host the book is served from, not into the book.
+            Err(_) if self.flavor.mdbook && dest.starts_with('/') => {
+                self.unchecked(dest, span);
                 CowStr::from(dest.to_string())
             }
+            Err(d) => {
+                let d = d.at(self.ctx.source, link_span(self.ctx.source, span));
+                self.out.diagnostics.push(book_severity(d, &self.flavor));
+                // mdBook's rewrite of a link it does not check: `.md` -> `.html`.
+                match self.flavor.mdbook {
+                    true => CowStr::from(links::md_to_html(dest)),
+                    false => CowStr::from(dest.to_string()),
+                }
+            }
         }
+    }
+
+    fn unchecked(&mut self, dest: &str, span: &Range<usize>) {
+        let (line, col) = self.ctx.source.line_col(span.start);
+        self.out.unchecked.push(format!(
+            "{}:{line}:{col}: {dest}",
+            self.ctx.source.path.display()
+        ));
     }
 
     fn finish_heading(&mut self) {
@@ -576,20 +596,37 @@ impl<'a> Renderer<'_, 'a> {
         let Some(code) = self.code.take() else {
             return;
         };
-        let text = match self.hidden_prefix(&code) {
-            Some(prefix) if prefix == "#" && code.lang == "rust" => {
-                without_hidden_lines(&code.text)
-            }
-            Some(prefix) => code
-                .text
-                .split_inclusive('\n')
-                .filter(|l| !l.trim_start().starts_with(prefix.as_str()))
-                .collect(),
-            None => code.text,
+        // A book's hidden lines are kept, hidden behind a button; search and
+        // the example checks read the visible lines only.
+        let lines = self
+            .hidden_prefix(&code)
+            .map(|prefix| hidden::split(&code.text, &prefix, prefix == "#" && code.lang == "rust"))
+            .filter(|lines| lines.iter().any(|(h, _)| *h));
+        let (shown, visible) = match &lines {
+            Some(lines) => (
+                lines.iter().map(|(_, l)| l.as_str()).collect::<String>(),
+                lines
+                    .iter()
+                    .filter(|(h, _)| !h)
+                    .map(|(_, l)| l.as_str())
+                    .collect(),
+            ),
+            None => (code.text.clone(), code.text.clone()),
         };
-        let code = PendingCode { text, ..code };
-        let h = self.ctx.highlighter.highlight(&code.lang, &code.text);
-        if !h.known_language {
+        let mut h = self.ctx.highlighter.highlight(&code.lang, &shown);
+        if let Some(lines) = &lines {
+            let hidden: Vec<bool> = lines.iter().map(|(h, _)| *h).collect();
+            h.html = hidden::wrap(&h.html, &hidden).replacen(
+                "<pre class=\"hl-code\"",
+                "<pre class=\"hl-code has-hidden\"",
+                1,
+            );
+        }
+        let code = PendingCode {
+            text: visible,
+            ..code
+        };
+        if !h.known_language && !self.flavor.mdbook {
             self.out.diagnostics.push(
                 Diagnostic::warning(format!(
                     "unknown code block language `{}`; shown as plain text",
@@ -659,26 +696,6 @@ fn unique(id: String, used: &mut HashSet<String>) -> String {
         .unwrap_or(id)
 }
 
-/// Rust code in a book hides lines starting with `# ` (setup the reader
-/// need not see, e.g. from `rustdoc_include`); `##` stands for a literal `#`.
-fn without_hidden_lines(code: &str) -> String {
-    let mut out = String::with_capacity(code.len());
-    for line in code.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        let indent = &line[..line.len() - trimmed.len()];
-        if let Some(rest) = trimmed.strip_prefix("##") {
-            out.push_str(indent);
-            out.push('#');
-            out.push_str(rest);
-        } else if trimmed.starts_with("# ") || trimmed.trim_end() == "#" {
-            continue;
-        } else {
-            out.push_str(line);
-        }
-    }
-    out
-}
-
 /// Inline code shorter than this is never broken: it fits a phone's line
 /// whole, and moves to the next line whole rather than split.
 const WBR_MIN_CHARS: usize = 24;
@@ -728,6 +745,22 @@ fn admonition(kind: BlockQuoteKind) -> (&'static str, &'static str) {
         BlockQuoteKind::Important => ("important", "Important"),
         BlockQuoteKind::Warning => ("warning", "Warning"),
         BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+/// A broken link or anchor in a book is a warning, as mdBook builds the
+/// book anyway, unless the book asks for strict checks (`[output.linkcheck]`).
+pub fn book_severity(d: Diagnostic, flavor: &Flavor) -> Diagnostic {
+    if !flavor.mdbook || flavor.strict_links || !d.is_error() {
+        return d;
+    }
+    let help = d.help.clone().unwrap_or_default();
+    Diagnostic {
+        severity: crate::diagnostics::Severity::Warning,
+        help: Some(format!(
+            "{help} (mdBook builds the book anyway; an `[output.linkcheck]` table in book.toml makes broken links errors)"
+        ).trim_start().to_string()),
+        ..d
     }
 }
 

@@ -16,7 +16,13 @@ use super::plan::alias_path;
 use super::trees::TriageFile;
 
 /// Every `page.md#anchor` link must name an id that the target page defines.
-pub fn anchors(library: &Library, rendered: &[Arc<Rendered>], diags: &mut Diagnostics) {
+/// In a book they are warnings unless it asks for strict checks, as links are.
+pub fn anchors(
+    library: &Library,
+    rendered: &[Arc<Rendered>],
+    flavor: &crate::config::Flavor,
+    diags: &mut Diagnostics,
+) {
     for r in rendered {
         for link in &r.anchor_refs {
             let Some(&target) = library.by_path.get(&link.page_path) else {
@@ -40,7 +46,7 @@ pub fn anchors(library: &Library, rendered: &[Arc<Rendered>], diags: &mut Diagno
                         .join(", ")
                 ),
             };
-            diags.push(
+            diags.push(crate::markdown::book_severity(
                 Diagnostic::error(format!(
                     "`#{}` is not a heading of {}",
                     link.anchor,
@@ -49,7 +55,8 @@ pub fn anchors(library: &Library, rendered: &[Arc<Rendered>], diags: &mut Diagno
                 .at(&link.source, link.span.clone())
                 .with_label("broken anchor")
                 .with_help(help),
-            );
+                flavor,
+            ));
         }
     }
 }

@@ -253,7 +253,13 @@ impl<'a> SiteLinks<'a> {
     fn new(library: &'a Library) -> Self {
         SiteLinks {
             library,
-            assets: library.assets.iter().map(|a| a.rel_path.as_str()).collect(),
+            // A book's redirect pages are link targets as much as its files.
+            assets: library
+                .assets
+                .iter()
+                .map(|a| a.rel_path.as_str())
+                .chain(library.redirects.iter().map(String::as_str))
+                .collect(),
         }
     }
 }

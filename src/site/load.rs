@@ -109,8 +109,12 @@ pub fn reload_content(
 }
 
 /// A site needs at least one page of its own (a failed one counts: its
-/// error says what to fix).
+/// error says what to fix); a book may be empty.
 fn has_pages(config: &Config, library: &Library, diags: &mut Diagnostics) -> bool {
+    // An empty book builds, as in mdBook (its SUMMARY.md got a warning).
+    if config.summary.is_some() {
+        return true;
+    }
     if library.pages.iter().all(|p| p.is_generated()) && library.failed.is_empty() {
         diags.push(
             Diagnostic::error(format!(

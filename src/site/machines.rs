@@ -264,12 +264,15 @@ fn llms_txt(
     if !config.description.trim().is_empty() {
         out.push_str(&format!("> {}\n\n", one_line(&config.description)));
     }
-    let home = &library.pages[nav.root.page];
-    out.push_str(&format!(
-        "Every page is linked here as its Markdown copy (`index.md` beside the page's HTML). Start at the home page: [{}]({}).\n",
-        one_line(&home.meta.title),
-        url(config, &markdown_file(home))
-    ));
+    // An mdBook book with an empty SUMMARY.md has no page, not even a home.
+    if !library.pages.is_empty() {
+        let home = &library.pages[nav.root.page];
+        out.push_str(&format!(
+            "Every page is linked here as its Markdown copy (`index.md` beside the page's HTML). Start at the home page: [{}]({}).\n",
+            one_line(&home.meta.title),
+            url(config, &markdown_file(home))
+        ));
+    }
     let item = |out: &mut String, p: &Page| {
         out.push_str(&format!(
             "- [{}]({})",

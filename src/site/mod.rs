@@ -64,6 +64,9 @@ pub struct BuildReport {
     pub output_dir: PathBuf,
     /// Wall time of each stage, in order (for `--verbose` and benchmarks).
     pub timings: Vec<(&'static str, Duration)>,
+    /// A book's links that leave it and so are not checked, as
+    /// `file:line:col: link`: counted in one line, listed by `--verbose`.
+    pub unchecked: Vec<String>,
 }
 
 /// Builds the site described by `opts`, from scratch.

@@ -60,7 +60,7 @@ pub fn plan(loaded: &Loaded, content: &Content, diags: &mut Diagnostics) -> Plan
         library,
         ..
     } = loaded;
-    let book_files = crate::book::extra_files(config, diags);
+    let book_files = crate::book::extra_files(config, library, diags);
     let site = SiteView {
         title: config.title.clone(),
         description: config.description.clone(),
@@ -73,6 +73,7 @@ pub fn plan(loaded: &Loaded, content: &Content, diags: &mut Diagnostics) -> Plan
         repository: config.git_repository_url.clone(),
         extra_css: book_files.css,
         extra_js: book_files.js,
+        print: config.print && library.summary.is_some() && !library.pages.is_empty(),
         opensearch: config.search && config.site_url.absolute.is_some(),
     };
     let mut statics: BTreeMap<String, Vec<u8>> = theme
@@ -130,6 +131,18 @@ pub fn plan(loaded: &Loaded, content: &Content, diags: &mut Diagnostics) -> Plan
             plan.extra.insert("404.html".into(), html.into_bytes());
         }
         Err(d) => diags.push(d),
+    }
+    if plan.site.print {
+        if let Some(summary) = &library.summary {
+            let order = crate::book::order(library, summary);
+            let print = crate::render::print::page(&plan.context(loaded, content), &order);
+            match print {
+                Ok(html) => {
+                    plan.extra.insert("print.html".into(), html.into_bytes());
+                }
+                Err(d) => diags.push(d),
+            }
+        }
     }
     for (path, html) in alias_pages(library, config) {
         plan.extra.insert(path, html.into_bytes());

@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use crate::content::Page;
 use crate::markdown::Rendered;
-use crate::search::{Kind, SearchDoc};
+use std::time::Duration;
+
+use crate::search::{Files, Kind, SearchDoc};
 
 /// Documents in page order, sections in document order: doc ids are stable.
 ///
@@ -75,4 +77,31 @@ pub fn documents(pages: &[Page], rendered: &[Arc<Rendered>]) -> Vec<SearchDoc> {
         number += 1;
     }
     docs
+}
+
+/// The search files of a build, being made on a thread of their own.
+pub type Pending = std::sync::mpsc::Receiver<anyhow::Result<(Files, [Duration; 2])>>;
+
+/// Indexes the documents `make` returns on a new thread of `scope`. The
+/// index is the longest single piece of a build and runs on one thread, so
+/// it starts as early as its input exists rather than beside the page
+/// templates only: on a book of a few dozen chapters that is most of what
+/// keeps a build from being as quick as mdBook's.
+pub fn start<'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    make: impl FnOnce() -> Vec<SearchDoc> + Send + 'scope,
+    triage: Vec<String>,
+) -> Pending {
+    let (tx, rx) = std::sync::mpsc::channel();
+    scope.spawn(move || {
+        let docs = make();
+        let files = match docs.is_empty() {
+            // An empty book has nothing to search (and tantivy no segment).
+            true => Ok((Files::new(), [Duration::ZERO; 2])),
+            false => crate::search::files(&docs, &triage),
+        };
+        // The build may have stopped on an error and no longer listen.
+        let _ = tx.send(files);
+    });
+    rx
 }

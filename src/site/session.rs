@@ -158,6 +158,10 @@ impl Session {
         let result = self.build_loaded(&loaded, content_only, diags, timings);
         if self.keep {
             self.loaded = Some(loaded);
+        } else {
+            // Freeing the syntaxes and templates takes milliseconds that a
+            // one-shot build, about to exit, need not wait for.
+            std::thread::spawn(move || drop(loaded));
         }
         result.map(|mut report| {
             report.elapsed = start.elapsed();
@@ -169,11 +173,55 @@ impl Session {
         &mut self,
         loaded: &Loaded,
         content_only: bool,
+        diags: Diagnostics,
+        timings: Timings,
+    ) -> Result<BuildReport, Failure> {
+        let live = self.written.is_some() && content_only && self.opts.write;
+        let index = !live && self.opts.write && loaded.config.search;
+        std::thread::scope(|scope| {
+            // A book has no decision trees, and search reads text, not
+            // highlighted code: its documents come from a quick pass
+            // without highlighting, so indexing runs beside the Markdown
+            // stage instead of after it.
+            let early = (index && loaded.library.summary.is_some()).then(|| {
+                search::start(
+                    scope,
+                    || {
+                        let text = content::text_only(&loaded.library, &loaded.config.markdown);
+                        search::documents(&loaded.library.pages, &text)
+                    },
+                    Vec::new(),
+                )
+            });
+            self.build_indexed(loaded, content_only, index, early, scope, diags, timings)
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn build_indexed<'scope>(
+        &mut self,
+        loaded: &'scope Loaded,
+        content_only: bool,
+        index: bool,
+        early: Option<search::Pending>,
+        scope: &'scope std::thread::Scope<'scope, '_>,
         mut diags: Diagnostics,
         mut timings: Timings,
     ) -> Result<BuildReport, Failure> {
         let content = content::render(loaded, &mut self.memo, &mut diags);
-        checks::anchors(&loaded.library, &content.rendered, &mut diags);
+        let pending_search = early.or_else(|| {
+            (index && !diags.has_errors()).then(|| {
+                let docs = search::documents(&loaded.library.pages, &content.rendered);
+                let triage = content.triage.values().map(|t| t.url.clone()).collect();
+                search::start(scope, move || docs, triage)
+            })
+        });
+        checks::anchors(
+            &loaded.library,
+            &content.rendered,
+            &loaded.config.markdown,
+            &mut diags,
+        );
         checks::aliases(&loaded.library, &mut diags);
         checks::examples(
             &loaded.library,
@@ -228,6 +276,7 @@ impl Session {
                 }
                 let files = write::write(
                     self.opts.write,
+                    pending_search,
                     loaded,
                     &content,
                     &plan,
@@ -266,6 +315,11 @@ impl Session {
             warnings: diags.sorted(),
             output_dir: config.output_dir.clone(),
             timings: timings.laps,
+            unchecked: content
+                .rendered
+                .iter()
+                .flat_map(|r| r.unchecked.iter().cloned())
+                .collect(),
         })
     }
 

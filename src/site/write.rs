@@ -21,6 +21,7 @@ use super::{search, Timings};
 /// `None` when something failed (the reasons are in `diags`).
 pub fn write(
     write: bool,
+    search: Option<search::Pending>,
     loaded: &Loaded,
     content: &Content,
     plan: &Plan,
@@ -46,48 +47,44 @@ pub fn write(
         None
     };
     let ctx = plan.context(loaded, content);
-    // The search index is built on one thread while the pool renders pages.
-    let search_docs = search::documents(&library.pages, &content.rendered);
-    let (page_results, search_files) = rayon::join(
-        || -> Vec<Result<(), Diagnostic>> {
-            library
-                .pages
+    let page_results: Vec<Result<(), Diagnostic>> = library
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, page)| {
+            let html = ctx.render_page(PageId::new(i))?;
+            if let Some(staging) = &staging {
+                staging
+                    .write(&page.output_file(), html.as_bytes())
+                    .map_err(|e| write_error(&page.path, e))?;
+            }
+            Ok(())
+        })
+        .collect();
+    // The search index has been running on a thread of its own since the
+    // Markdown stage (`search::start`). It is waited for here, on the
+    // calling thread, never on a rayon worker: the index uses the pool too
+    // (the text pass, the export), and a worker blocked on it left the pool
+    // with no thread to run them (a build hung under load).
+    let search_files = staging.as_ref().zip(search).map(|(staging, pending)| {
+        timed(|| -> Result<(usize, [Duration; 2]), Diagnostic> {
+            let (files, times) = pending
+                .recv()
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("the indexing thread stopped")))
+                .map_err(|e| Diagnostic::error(format!("cannot build the search index: {e:#}")))?;
+            files
                 .par_iter()
-                .enumerate()
-                .map(|(i, page)| {
-                    let html = ctx.render_page(PageId::new(i))?;
-                    if let Some(staging) = &staging {
-                        staging
-                            .write(&page.output_file(), html.as_bytes())
-                            .map_err(|e| write_error(&page.path, e))?;
-                    }
-                    Ok(())
-                })
-                .collect()
-        },
-        // The search files are written as soon as they exist, while pages
-        // are still being rendered.
-        || {
-            let staging = staging.as_ref().filter(|_| config.search)?;
-            Some(timed(|| -> Result<(usize, [Duration; 2]), Diagnostic> {
-                let triage: Vec<String> = content.triage.values().map(|t| t.url.clone()).collect();
-                let (files, times) = crate::search::files(&search_docs, &triage).map_err(|e| {
-                    Diagnostic::error(format!("cannot build the search index: {e:#}"))
-                })?;
-                files
-                    .par_iter()
-                    .try_for_each(|(path, bytes)| staging.write(path, bytes).map_err(|e| (path, e)))
-                    .map_err(|(path, e)| write_error(path, e))?;
-                Ok((files.len(), times))
-            }))
-        },
-    );
+                .try_for_each(|(path, bytes)| staging.write(path, bytes).map_err(|e| (path, e)))
+                .map_err(|(path, e)| write_error(path, e))?;
+            Ok((files.len(), times))
+        })
+    });
     let mut search_count = 0;
     match search_files {
         Some((Ok((n, [index, export])), t)) => {
             timings.push("  search: tantivy index (parallel)", index);
             timings.push("  search: browser index", export);
-            timings.push("  search: written", t - index - export);
+            timings.push("  search: waited for, written", t);
             search_count = n;
         }
         Some((Err(d), _)) => diags.push(d),

@@ -41,6 +41,7 @@ pub fn build_bundled() -> BuiltSite {
             site_url: Some(SITE_URL.to_string()),
             drafts: false,
             skip_preprocessors: Vec::new(),
+            write_sources: true,
         },
         write: true,
     })
@@ -100,6 +101,7 @@ pub fn build_mdbook_guide() -> Result<(BuiltSite, Vec<String>), Vec<String>> {
             site_url: Some(SITE_URL.to_string()),
             drafts: false,
             skip_preprocessors: Vec::new(),
+            write_sources: true,
         },
         write: true,
     })
