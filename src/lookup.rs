@@ -160,6 +160,14 @@ impl Site {
             .filter_map(|u| u.as_str())
         {
             let file = url.split('?').next().unwrap_or(url);
+            // Only files inside the site: meta.js is data, and a damaged or
+            // planted one must not send the CLI reading elsewhere.
+            let inside = Path::new(file)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+            if !inside {
+                continue;
+            }
             let Ok(script) = std::fs::read_to_string(self.dir.join(file)) else {
                 continue;
             };

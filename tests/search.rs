@@ -664,3 +664,62 @@ fn comparisons_lead_and_sources_follow() {
     }
     assert!(checked > 10);
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// `remedy search` reads the tree data that `search/meta.js` names only
+/// inside the site: a meta.js that points outside it (damaged or planted)
+/// gets no triage card, and the search still answers.
+#[test]
+fn the_cli_reads_triage_data_only_inside_the_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("site");
+    copy_dir(&site().dir, &copy);
+    let paste = std::fs::read_to_string(repo().join("tests/triage/echo-pro-curl-v.txt")).unwrap();
+    let run = || {
+        let out = common::remedy_in(
+            &repo(),
+            &["search", "--site", copy.to_str().unwrap(), &paste],
+        );
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(
+        run().starts_with("This looks like"),
+        "the copy reads its own data"
+    );
+
+    let outside = dir.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::rename(
+        copy.join("troubleshoot/402/triage-data.js"),
+        outside.join("triage-data.js"),
+    )
+    .unwrap();
+    let meta_path = copy.join("search/meta.js");
+    let meta = std::fs::read_to_string(&meta_path).unwrap();
+    let start = meta
+        .find("troubleshoot/402/triage-data.js")
+        .expect("meta.js names the data");
+    let end = start + meta[start..].find('"').unwrap();
+    let planted = format!(
+        "{}../outside/triage-data.js{}",
+        &meta[..start],
+        &meta[end..]
+    );
+    std::fs::write(&meta_path, planted).unwrap();
+    let text = run();
+    assert!(!text.contains("This looks like"), "{text}");
+    assert!(text.starts_with("1. "), "{text}");
+}
