@@ -24,6 +24,7 @@ fn build(root: &Path, tmp: tempfile::TempDir) -> Built {
             site_url: Some("https://remedy.test/".into()),
             drafts: false,
             skip_preprocessors: Vec::new(),
+            write_sources: true,
         },
         write: true,
     })
