@@ -25,7 +25,10 @@ JOBS=${JOBS:-2}
 export REMEDY_FUZZ_SAVE=1
 
 echo "== building the fuzz harness (release)" >&2
+# The fuzz test's own artifact: the same build also lists remedy's binary,
+# in an order that varies with what had to be rebuilt.
 bin=$(cargo test --release --test fuzz --no-run --message-format=json 2>/dev/null |
+  grep '"kind":\["test"\],"crate_types":\["bin"\],"name":"fuzz"' |
   sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -1)
 [ -x "$bin" ] || { echo "no fuzz binary built" >&2; exit 1; }
 out=target/fuzz-report

@@ -391,6 +391,25 @@ fn include_cycle_is_cut_off_with_a_warning() {
     );
 }
 
+/// A file that includes itself many times would grow the chapter
+/// exponentially before the depth limit (fifty includes, ten levels: 50^10
+/// expansions; found by fuzzing). A chapter expands at most 1,000 includes;
+/// past that the build stops with an error at the include, and the old
+/// output stays.
+#[test]
+fn include_fan_out_is_bounded() {
+    let book = Book::new();
+    let stderr = book.fails_with(
+        |b| {
+            b.write("src/guide/fan.md", &"x {{#include fan.md}}\n".repeat(50));
+            b.append("src/guide/install.md", "\n{{#include fan.md}}\n");
+        },
+        "more than 1000 includes expand into this chapter",
+        &[],
+    );
+    assert!(stderr.contains("src/guide/fan.md:"), "{stderr}");
+}
+
 /// An include that leaves the book folder works where the file exists, and
 /// says the book depends on it.
 #[test]

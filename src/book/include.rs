@@ -5,7 +5,9 @@
 //! mdBook's `links` preprocessor does, so an include inside a code fence
 //! works. Included files are expanded in turn; a file that includes itself,
 //! directly or not, is cut off ten levels deep with a warning naming the
-//! chain, as mdBook does. An include that leaves the book folder works, with a
+//! chain, as mdBook does; and a chapter expands at most 1,000 includes,
+//! nested ones counted, since a file that includes itself many times grows
+//! exponentially before it is ten levels deep. An include that leaves the book folder works, with a
 //! warning (the book then builds only beside that file). A missing file inside the
 //! project is an error at the directive; a missing file outside it (books
 //! that include their repository's code, built from a partial checkout) is
@@ -31,6 +33,24 @@ static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
 /// mdBook gives up after this many nested includes; so do we.
 const MAX_DEPTH: usize = 10;
 
+/// Most includes one chapter may expand, nested ones counted. Depth alone
+/// does not bound the work: a file that includes itself twice is cut off
+/// ten levels down after 2^10 expansions, one that does so fifty times
+/// would take 50^10, and mdBook would never finish. A chapter of real
+/// books has tens.
+const MAX_INCLUDES: usize = 1000;
+
+/// What expanding one chapter carries down its includes.
+struct Walk {
+    /// The files being expanded, outermost first.
+    chain: Vec<PathBuf>,
+    /// The last `{{#title ...}}`.
+    title: Option<String>,
+    diagnostics: Vec<Diagnostic>,
+    /// Includes expanded so far.
+    includes: usize,
+}
+
 /// The text of a chapter with its directives expanded.
 #[derive(Debug, Default)]
 pub struct Expanded {
@@ -44,27 +64,23 @@ pub struct Expanded {
 
 /// Expands the directives of `source`, the text of the file `file`.
 pub fn expand(config: &Config, file: &Path, source: &Source) -> Expanded {
-    let mut out = Expanded::default();
-    let mut chain = vec![normalize(file)];
-    out.text = expand_in(
-        config,
-        source,
-        &mut chain,
-        &mut out.title,
-        &mut out.diagnostics,
-    );
-    out
+    let mut walk = Walk {
+        chain: vec![normalize(file)],
+        title: None,
+        diagnostics: Vec::new(),
+        includes: 0,
+    };
+    let text = expand_in(config, source, &mut walk);
+    Expanded {
+        text,
+        title: walk.title,
+        diagnostics: walk.diagnostics,
+    }
 }
 
-fn expand_in(
-    config: &Config,
-    source: &Source,
-    chain: &mut Vec<PathBuf>,
-    title: &mut Option<String>,
-    diags: &mut Vec<Diagnostic>,
-) -> String {
+fn expand_in(config: &Config, source: &Source, walk: &mut Walk) -> String {
     let text: &str = &source.text;
-    let Some(file) = chain.last().cloned() else {
+    let Some(file) = walk.chain.last().cloned() else {
         return text.to_string();
     };
     let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -81,7 +97,21 @@ fn expand_in(
         };
         let span = whole.range();
         if kind.as_str() == "title" {
-            *title = Some(args.as_str().trim().to_string());
+            walk.title = Some(args.as_str().trim().to_string());
+            continue;
+        }
+        walk.includes += 1;
+        if walk.includes > MAX_INCLUDES {
+            if walk.includes == MAX_INCLUDES + 1 {
+                walk.diagnostics.push(
+                    Diagnostic::error(format!(
+                        "more than {MAX_INCLUDES} includes expand into this chapter; the rest are dropped"
+                    ))
+                    .at(source, span)
+                    .with_label("the include past the limit")
+                    .with_help("an included file that includes itself (or a file that does) more than once grows the chapter exponentially: remove the include that leads back"),
+                );
+            }
             continue;
         }
         match include(
@@ -91,15 +121,13 @@ fn expand_in(
             kind.as_str(),
             args.as_str(),
             span.clone(),
-            chain,
-            title,
-            diags,
+            walk,
         ) {
             Ok(text) => out.push_str(&text),
-            Err(Cut::Dropped(d)) => diags.push(d),
+            Err(Cut::Dropped(d)) => walk.diagnostics.push(d),
             Err(Cut::Kept(d)) => {
                 // A missing file outside the book stays as text, as in mdBook.
-                diags.push(d);
+                walk.diagnostics.push(d);
                 out.push_str(whole.as_str());
             }
         }
@@ -116,7 +144,6 @@ enum Cut {
     Kept(Diagnostic),
 }
 
-#[allow(clippy::too_many_arguments)]
 fn include(
     config: &Config,
     source: &Source,
@@ -124,10 +151,9 @@ fn include(
     kind: &str,
     args: &str,
     span: Range<usize>,
-    chain: &mut Vec<PathBuf>,
-    title: &mut Option<String>,
-    diags: &mut Vec<Diagnostic>,
+    walk: &mut Walk,
 ) -> Result<String, Cut> {
+    let chain = &walk.chain;
     let mut words = args.split_whitespace();
     let target = words.next().unwrap_or_default();
     let (path, selector) = match target.split_once(':') {
@@ -180,7 +206,7 @@ fn include(
         ));
     }
     if !file.starts_with(&config.root) && !chain.iter().any(|f| !f.starts_with(&config.root)) {
-        diags.push(
+        walk.diagnostics.push(
             Diagnostic::warning(format!(
                 "`{path}` is outside the book folder; the book builds only where that file exists"
             ))
@@ -211,10 +237,10 @@ fn include(
     } else {
         selected
     };
-    chain.push(file.clone());
+    walk.chain.push(file.clone());
     let inner = Source::new(config.display_path(&file), selected);
-    let expanded = expand_in(config, &inner, chain, title, diags);
-    chain.pop();
+    let expanded = expand_in(config, &inner, walk);
+    walk.chain.pop();
     Ok(expanded)
 }
 
