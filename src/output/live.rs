@@ -39,8 +39,19 @@ impl Live {
             return Ok(false);
         }
         replace(&path, bytes)?;
-        for (name, packed) in siblings_of(rel, bytes, self.precompress) {
-            replace(&self.root.join(name), &packed)?;
+        let siblings = siblings_of(rel, bytes, self.precompress);
+        for (name, packed) in &siblings {
+            replace(&self.root.join(name), packed)?;
+        }
+        // A file that shrank below the size worth compressing gets no
+        // sibling now; the old one would be served in its place.
+        for name in [format!("{rel}.gz"), format!("{rel}.br")] {
+            if !siblings.iter().any(|(s, _)| *s == name) {
+                match fs::remove_file(self.root.join(&name)) {
+                    Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                    _ => {}
+                }
+            }
         }
         Ok(true)
     }
@@ -112,6 +123,12 @@ mod tests {
         live.write("index.html", page.as_bytes()).unwrap();
         assert!(dir.path().join("index.html.gz").is_file());
         assert!(dir.path().join("index.html.br").is_file());
+        // Shrunk below the size worth compressing: the stale siblings go
+        // (the incremental test found a sitemap.xml.gz left behind).
+        live.write("index.html", b"<p>short</p>").unwrap();
+        assert!(!dir.path().join("index.html.gz").exists());
+        assert!(!dir.path().join("index.html.br").exists());
+        live.write("index.html", page.as_bytes()).unwrap();
         live.remove("index.html").unwrap();
         assert!(!dir.path().join("index.html.gz").exists());
         assert!(!dir.path().join("index.html.br").exists());
