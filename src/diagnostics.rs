@@ -205,6 +205,15 @@ impl Diagnostic {
         }
     }
 
+    /// The diagnostic as [`Diagnostic::emit`] prints it, without colour:
+    /// what `remedy serve` shows in the browser over the last good build.
+    pub fn render(&self) -> String {
+        let mut out = termcolor::NoColor::new(Vec::new());
+        // Writing into a Vec cannot fail.
+        let _ = self.emit(&mut out);
+        String::from_utf8_lossy(&out.into_inner()).into_owned()
+    }
+
     fn location_text(&self) -> Option<String> {
         let path = self.path()?.display().to_string();
         Some(match self.line_col() {
@@ -214,7 +223,13 @@ impl Diagnostic {
     }
 }
 
-/// `file:line:col: error: message` on one line, for tests and logs.
+/// Every diagnostic as [`Diagnostic::render`] shows it, one after another.
+pub fn render_all(diags: &[Diagnostic]) -> String {
+    diags.iter().map(Diagnostic::render).collect()
+}
+
+/// `file:line:col: error: message` on one line, for tests and assertions
+/// (what a person reads is [`Diagnostic::emit`]).
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(loc) = self.location_text() {
@@ -283,9 +298,31 @@ pub enum Failure {
     /// The user's input has errors: every diagnostic (warnings included),
     /// sorted by file and line.
     Diagnostics(Vec<Diagnostic>),
-    /// Reading the command's input or writing its output failed; a closed
-    /// pipe (`remedy search x | head -1`) is one and is not an error to report.
-    Io(std::io::Error),
+    /// Reading the command's input or writing its output failed, on the
+    /// stream named; a closed pipe (`remedy search x | head -1`) is one and
+    /// is not an error to report.
+    Io(Stream, std::io::Error),
+}
+
+/// A standard stream of the process, named in its I/O errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// Standard input.
+    Stdin,
+    /// Standard output.
+    Stdout,
+    /// Standard error.
+    Stderr,
+}
+
+impl fmt::Display for Stream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Stream::Stdin => "standard input",
+            Stream::Stdout => "standard output",
+            Stream::Stderr => "standard error",
+        })
+    }
 }
 
 impl Failure {
@@ -293,14 +330,29 @@ impl Failure {
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {
             Failure::Diagnostics(d) => d,
-            Failure::Io(_) => &[],
+            Failure::Io(..) => &[],
+        }
+    }
+
+    /// The failure as diagnostics, an I/O error named by its stream, so
+    /// every failure prints the same way.
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        match self {
+            Failure::Diagnostics(d) => d,
+            Failure::Io(stream, e) => {
+                let verb = match stream {
+                    Stream::Stdin => "read",
+                    Stream::Stdout | Stream::Stderr => "write to",
+                };
+                vec![Diagnostic::error(format!("cannot {verb} {stream}: {e}"))]
+            }
         }
     }
 
     /// True when the reader of the output went away: the command ends
     /// quietly and successfully, as `cat` or ripgrep do.
     pub fn is_broken_pipe(&self) -> bool {
-        matches!(self, Failure::Io(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+        matches!(self, Failure::Io(_, e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
 }
 
@@ -316,9 +368,11 @@ impl From<Diagnostic> for Failure {
     }
 }
 
+/// An error writing the command's output: most I/O of a command is that
+/// (reading input names [`Stream::Stdin`] itself).
 impl From<std::io::Error> for Failure {
     fn from(e: std::io::Error) -> Self {
-        Failure::Io(e)
+        Failure::Io(Stream::Stdout, e)
     }
 }
 

@@ -16,13 +16,14 @@
 //!
 //! [`site::build`] runs the whole pipeline. Problems in the user's input are
 //! returned as [`diagnostics::Diagnostic`]s naming file, line and column;
-//! the library never prints and never exits.
+//! the library never prints and never exits (the subcommands that do are
+//! the binary's, `src/cmd/`). `serve` needs the `serve` feature (on by
+//! default), which brings tokio and axum.
 
 pub mod book;
 pub mod check;
 pub mod config;
 pub mod content;
-pub mod diagnose;
 pub mod diagnostics;
 pub mod escape;
 pub mod fingerprint;
@@ -33,6 +34,7 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod search;
+#[cfg(feature = "serve")]
 pub mod serve;
 pub mod site;
 pub mod theme;
@@ -40,4 +42,4 @@ pub mod tree;
 pub mod triage;
 
 pub use diagnostics::Failure;
-pub use site::{build, BuildOptions, BuildReport};
+pub use site::{build, open_tree, BuildOptions, BuildReport, OpenTree};

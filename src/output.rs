@@ -1,6 +1,11 @@
 //! Writing the site so that a failed build never leaves a broken one.
 //!
-//! Everything is written into a fresh temporary folder next to the output
+//! A build hands its files to a [`Sink`]: a [`Staging`] folder swapped in
+//! at the end (`remedy build`), the served folder itself ([`Live`], for a
+//! rebuild by `remedy serve`), or [`Nowhere`] (`remedy check`). The build's
+//! loops and their errors are written once, against the trait.
+//!
+//! For a full build everything is written into a fresh temporary folder next to the output
 //! folder, and only a complete build is swapped in (two renames). A failed
 //! build drops the temporary folder and leaves the previous site as it was.
 //! A marker file tells remedy's own output apart from a folder someone else
@@ -18,6 +23,55 @@ use crate::diagnostics::Diagnostic;
 mod live;
 
 pub use live::Live;
+
+/// Where a build's files go.
+pub trait Sink: Sync {
+    /// Writes `bytes` at `rel` (a `/`-separated path in the site) with its
+    /// precompressed siblings. Returns whether the file on disk changed.
+    fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<bool>;
+
+    /// Copies the file `from` to `rel`, as [`Sink::put`] does.
+    fn copy(&self, rel: &str, from: &Path) -> io::Result<bool> {
+        self.put(rel, &fs::read(from)?)
+    }
+
+    /// False when a reader may see each file as soon as it is put (the
+    /// served folder): then every page is rendered before the first is
+    /// put, so that a template error changes nothing.
+    fn is_atomic(&self) -> bool {
+        true
+    }
+}
+
+/// The sink of `remedy check`: every file is made, none is kept (and
+/// assets are not even read).
+pub struct Nowhere;
+
+impl Sink for Nowhere {
+    fn put(&self, _rel: &str, _bytes: &[u8]) -> io::Result<bool> {
+        Ok(false)
+    }
+
+    fn copy(&self, _rel: &str, _from: &Path) -> io::Result<bool> {
+        Ok(false)
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<bool> {
+        self.write(rel, bytes).map(|()| true)
+    }
+}
+
+impl Sink for Live {
+    fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<bool> {
+        self.write(rel, bytes)
+    }
+
+    fn is_atomic(&self) -> bool {
+        false
+    }
+}
 
 /// File that marks a folder as remedy's output.
 pub const MARKER: &str = ".remedy-output";

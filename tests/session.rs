@@ -12,7 +12,8 @@ use std::os::unix::fs::MetadataExt as _;
 use std::path::{Path, PathBuf};
 
 use remedy::config::Overrides;
-use remedy::site::{BuildOptions, Changes, Session};
+use remedy::serve::{Changes, Session};
+use remedy::site::BuildOptions;
 
 mod common;
 use common::snapshot;

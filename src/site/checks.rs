@@ -12,12 +12,25 @@ use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
 use crate::markdown::Rendered;
 use crate::tree::paste;
 
+use super::content::Content;
+use super::load::Loaded;
 use super::plan::alias_path;
 use super::trees::TriageFile;
 
+/// The checks that need every page's rendered body: anchors, aliases and
+/// the trees' examples.
+pub fn content(loaded: &Loaded, content: &Content, diags: &mut Diagnostics) {
+    let Loaded {
+        config, library, ..
+    } = loaded;
+    anchors(library, &content.rendered, &config.markdown, diags);
+    aliases(library, diags);
+    examples(library, &content.rendered, &content.triage, diags);
+}
+
 /// Every `page.md#anchor` link must name an id that the target page defines.
 /// In a book they are warnings unless it asks for strict checks, as links are.
-pub fn anchors(
+fn anchors(
     library: &Library,
     rendered: &[Arc<Rendered>],
     flavor: &crate::config::Flavor,
@@ -62,7 +75,7 @@ pub fn anchors(
 }
 
 /// Aliases must not land on a real page or on each other.
-pub fn aliases(library: &Library, diags: &mut Diagnostics) {
+fn aliases(library: &Library, diags: &mut Diagnostics) {
     let mut seen: BTreeMap<String, PageId> = BTreeMap::new();
     for i in library.ids() {
         let page = &library.pages[i];
@@ -153,7 +166,7 @@ pub fn outputs(
 /// `http` block with a status line, or a `json` block holding an object.
 /// A block whose info string says `no-triage` is left out. Warnings, at
 /// the fence: the site still builds.
-pub fn examples(
+fn examples(
     library: &Library,
     rendered: &[Arc<Rendered>],
     triage: &BTreeMap<PageId, TriageFile>,

@@ -5,13 +5,13 @@
 //!
 //! ```text
 //! load ─► Loaded ─► content ─► Content ─► checks ─► plan ─► Plan ─► write ─► swap
-//!                                                                 └► live (a rebuild in place)
 //! ```
 //!
 //! Every stage pushes its problems into one `Diagnostics`, and the build
 //! stops at the end of any stage that found an error: nothing is written
-//! and the previous site stays as it was. [`Session`] runs the stages and
-//! keeps what `remedy serve`'s next build can reuse.
+//! and the previous site stays as it was. [`build`] is the whole pipeline;
+//! `remedy serve` (`crate::serve`) calls the same stages and keeps what its
+//! next build can reuse.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -21,18 +21,19 @@ use crate::content::cache::FileCache;
 use crate::content::Library;
 use crate::diagnostics::{Diagnostic, Diagnostics, Failure};
 
-mod checks;
-mod content;
-mod live;
-mod load;
-mod machines;
-mod plan;
-mod search;
-mod session;
-mod trees;
-mod write;
+use load::Loaded;
 
-pub use session::{Changes, SearchJob, Session};
+pub(crate) mod checks;
+pub(crate) mod content;
+pub(crate) mod load;
+mod machines;
+mod open;
+pub(crate) mod plan;
+pub(crate) mod search;
+mod trees;
+pub(crate) mod write;
+
+pub use open::{open_tree, OpenTree};
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -71,7 +72,105 @@ pub struct BuildReport {
 
 /// Builds the site described by `opts`, from scratch.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
-    Session::once(opts.clone()).build(&Changes::Everything)
+    let start = Instant::now();
+    let mut diags = Diagnostics::new();
+    let mut timings = Timings::new();
+    let files = &mut FileCache::default();
+    let Some(loaded) = load::load(opts, files, &mut diags, &mut timings) else {
+        return Err(diags.into());
+    };
+    let index = opts.write && loaded.config.search;
+    let report = std::thread::scope(|scope| {
+        let memo = &mut content::Memo::default();
+        let planned = render_and_plan(&loaded, memo, index, scope, &mut diags, &mut timings)?;
+        let unchecked = unchecked_links(&planned.content);
+        let files = write::site(opts.write, &loaded, &planned, &mut diags, &mut timings);
+        let files = stop_on_errors(files, &mut diags)?;
+        Ok(BuildReport {
+            pages: loaded.library.pages.len(),
+            rendered: loaded.library.pages.len(),
+            files,
+            elapsed: start.elapsed(),
+            warnings: diags.sorted(),
+            output_dir: loaded.config.output_dir.clone(),
+            timings: timings.laps,
+            unchecked,
+        })
+    });
+    // Freeing the syntaxes and templates takes milliseconds that a
+    // one-shot build, about to exit, need not wait for.
+    std::thread::spawn(move || drop(loaded));
+    report
+}
+
+/// What the stages before writing hand to the write stage.
+pub(crate) struct Planned {
+    pub content: content::Content,
+    pub plan: plan::Plan,
+    /// The search files, being made on a thread of their own (when asked).
+    pub search: Option<search::Pending>,
+}
+
+/// Stages 2 and 3: renders the content (reusing what `memo` holds), runs
+/// the checks across pages and plans every output. With `index`, the
+/// search index starts on a thread of `scope` as soon as its input exists.
+pub(crate) fn render_and_plan<'scope>(
+    loaded: &'scope Loaded,
+    memo: &mut content::Memo,
+    index: bool,
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    diags: &mut Diagnostics,
+    timings: &mut Timings,
+) -> Result<Planned, Failure> {
+    // A book has no decision trees, and search reads text, not highlighted
+    // code: its documents come from a quick pass without highlighting, so
+    // indexing runs beside the Markdown stage instead of after it.
+    let early = (index && loaded.library.summary.is_some()).then(|| {
+        search::start(
+            scope,
+            || {
+                let text = content::text_only(&loaded.library, &loaded.config.markdown);
+                search::documents(&loaded.library.pages, &text)
+            },
+            Vec::new(),
+        )
+    });
+    let content = content::render(loaded, memo, diags);
+    let search = early.or_else(|| {
+        (index && !diags.has_errors()).then(|| {
+            let docs = search::documents(&loaded.library.pages, &content.rendered);
+            let triage = content.triage.values().map(|t| t.url.clone()).collect();
+            search::start(scope, move || docs, triage)
+        })
+    });
+    checks::content(loaded, &content, diags);
+    timings.stage("render Markdown, check links");
+    let content = stop_on_errors(Some(content), diags)?;
+
+    let plan = plan::plan(loaded, &content, diags);
+    checks::outputs(
+        &loaded.library,
+        &loaded.config,
+        &plan.extra,
+        &plan.page_files,
+        diags,
+    );
+    let plan = stop_on_errors(Some(plan), diags)?;
+    timings.stage("plan outputs");
+    Ok(Planned {
+        content,
+        plan,
+        search,
+    })
+}
+
+/// A book's links that leave it, as `file:line:col: link`.
+pub(crate) fn unchecked_links(content: &content::Content) -> Vec<String> {
+    content
+        .rendered
+        .iter()
+        .flat_map(|r| r.unchecked.iter().cloned())
+        .collect()
 }
 
 /// Reads a site's pages as a build does: an mdBook book from its
@@ -83,7 +182,11 @@ pub fn load_library(config: &Config, diags: &mut Diagnostics) -> Library {
 /// [`load_library`], reusing the files `cache` holds unchanged. A book is
 /// always read whole: its chapters include other files, which the cache
 /// does not follow.
-fn load_library_cached(config: &Config, diags: &mut Diagnostics, cache: &mut FileCache) -> Library {
+pub(crate) fn load_library_cached(
+    config: &Config,
+    diags: &mut Diagnostics,
+    cache: &mut FileCache,
+) -> Library {
     match &config.summary {
         Some(summary) => crate::book::load(config, summary, diags),
         None => Library::load_cached(config, diags, cache),
@@ -103,7 +206,7 @@ pub fn triage_data(
 }
 
 /// The stage's value if it produced one and no error was found so far.
-fn stop_on_errors<T>(value: Option<T>, diags: &mut Diagnostics) -> Result<T, Failure> {
+pub(crate) fn stop_on_errors<T>(value: Option<T>, diags: &mut Diagnostics) -> Result<T, Failure> {
     match value {
         Some(v) if !diags.has_errors() => Ok(v),
         _ => Err(Failure::from(std::mem::take(diags))),
@@ -111,13 +214,13 @@ fn stop_on_errors<T>(value: Option<T>, diags: &mut Diagnostics) -> Result<T, Fai
 }
 
 /// Wall time per stage, for `remedy build --verbose`.
-struct Timings {
-    laps: Vec<(&'static str, Duration)>,
+pub(crate) struct Timings {
+    pub laps: Vec<(&'static str, Duration)>,
     lap: Instant,
 }
 
 impl Timings {
-    fn new() -> Self {
+    pub fn new() -> Self {
         Timings {
             laps: Vec::new(),
             lap: Instant::now(),
@@ -125,13 +228,13 @@ impl Timings {
     }
 
     /// Ends the stage `name`, which began where the previous one ended.
-    fn stage(&mut self, name: &'static str) {
+    pub fn stage(&mut self, name: &'static str) {
         self.laps.push((name, self.lap.elapsed()));
         self.lap = Instant::now();
     }
 
     /// Records a part measured on its own (one branch of a parallel step).
-    fn push(&mut self, name: &'static str, t: Duration) {
+    pub fn push(&mut self, name: &'static str, t: Duration) {
         self.laps.push((name, t));
     }
 }

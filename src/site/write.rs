@@ -1,30 +1,32 @@
 //! Stage 4, write: pages rendered with their templates and the search
-//! index built at the same time, every file written into a staging folder
-//! beside the output, then swapped in at once. Nothing reaches the output
-//! folder unless every file was written.
+//! index built at the same time, every file put into a [`Sink`]. For
+//! `remedy build` the sink is a staging folder beside the output, swapped
+//! in at once: nothing reaches the output folder unless every file was
+//! written. For `remedy check` it is [`Nowhere`]. `remedy serve`'s rebuild
+//! in place calls the same loops with the served folder as the sink.
 
+use std::io;
 use std::time::Duration;
 
 use rayon::prelude::*;
 
-use crate::content::PageId;
+use crate::config::Config;
+use crate::content::{Asset, Library, PageId};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::output::Staging;
+use crate::output::{Nowhere, Sink, Staging};
+use crate::render::PageContext;
 
-use super::content::Content;
 use super::load::{timed, Loaded};
-use super::plan::Plan;
-use super::{search, Timings};
+use super::{Planned, Timings};
 
-/// Renders and writes every page (into a staging folder when `write`, or
-/// nowhere for `remedy check`). Returns the number of files written, or
-/// `None` when something failed (the reasons are in `diags`).
-pub fn write(
+/// Writes the whole site: into a staging folder swapped in at the end
+/// when `write`, or nowhere for `remedy check`. Returns the number of
+/// files written, or `None` when something failed (the reasons are in
+/// `diags`; the output folder is as it was).
+pub fn site(
     write: bool,
-    search: Option<search::Pending>,
     loaded: &Loaded,
-    content: &Content,
-    plan: &Plan,
+    planned: &Planned,
     diags: &mut Diagnostics,
     timings: &mut Timings,
 ) -> Option<usize> {
@@ -32,66 +34,56 @@ pub fn write(
         config, library, ..
     } = loaded;
     let shown_output = config.display_path(&config.output_dir);
-    let staging = if write {
-        match Staging::new(&config.output_dir, config.precompress) {
-            Ok(s) => Some(s),
-            Err(e) => {
-                diags.push(Diagnostic::error(format!(
-                    "cannot create a temporary folder beside {}: {e}",
-                    shown_output.display()
-                )));
-                return None;
-            }
+    let staging = match write.then(|| Staging::new(&config.output_dir, config.precompress)) {
+        None => None,
+        Some(Ok(s)) => Some(s),
+        Some(Err(e)) => {
+            diags.push(Diagnostic::error(format!(
+                "cannot create a temporary folder beside {}: {e}",
+                shown_output.display()
+            )));
+            return None;
         }
-    } else {
-        None
     };
+    let sink: &dyn Sink = match &staging {
+        Some(s) => s,
+        None => &Nowhere,
+    };
+    let Planned {
+        content,
+        plan,
+        search,
+    } = planned;
     let ctx = plan.context(loaded, content);
-    let page_results: Vec<Result<(), Diagnostic>> = library
-        .pages
-        .par_iter()
-        .enumerate()
-        .map(|(i, page)| {
-            let html = ctx.render_page(PageId::new(i))?;
-            if let Some(staging) = &staging {
-                staging
-                    .write(&page.output_file(), html.as_bytes())
-                    .map_err(|e| write_error(&page.path, e))?;
-            }
-            Ok(())
-        })
-        .collect();
+    let ids: Vec<PageId> = library.ids().collect();
+    let pages_written = pages(sink, &ctx, library, &ids, diags);
     // The search index has been running on a thread of its own since the
     // Markdown stage (`search::start`). It is waited for here, on the
     // calling thread, never on a rayon worker: the index uses the pool too
     // (the text pass, the export), and a worker blocked on it left the pool
     // with no thread to run them (a build hung under load).
-    let search_files = staging.as_ref().zip(search).map(|(staging, pending)| {
-        timed(|| -> Result<(usize, [Duration; 2]), Diagnostic> {
+    let mut search_count = 0;
+    if let (Some(pending), true) = (search, write) {
+        let (written, t) = timed(|| -> Result<(usize, [Duration; 2]), Diagnostic> {
             let (files, times) = pending
                 .recv()
                 .unwrap_or_else(|_| Err(anyhow::anyhow!("the indexing thread stopped")))
                 .map_err(|e| Diagnostic::error(format!("cannot build the search index: {e:#}")))?;
-            files
-                .par_iter()
-                .try_for_each(|(path, bytes)| staging.write(path, bytes).map_err(|e| (path, e)))
-                .map_err(|(path, e)| write_error(path, e))?;
+            put_all(sink, files.iter().map(|(p, b)| (p.as_str(), b.as_slice())))?;
             Ok((files.len(), times))
-        })
-    });
-    let mut search_count = 0;
-    match search_files {
-        Some((Ok((n, [index, export])), t)) => {
-            timings.push("  search: tantivy index (parallel)", index);
-            timings.push("  search: browser index", export);
-            timings.push("  search: waited for, written", t);
-            search_count = n;
+        });
+        match written {
+            Ok((n, [index, export])) => {
+                timings.push("  search: tantivy index (parallel)", index);
+                timings.push("  search: browser index", export);
+                timings.push("  search: waited for, written", t);
+                search_count = n;
+            }
+            Err(d) => diags.push(d),
         }
-        Some((Err(d), _)) => diags.push(d),
-        None => {}
     }
-    diags.extend(page_results.into_iter().filter_map(Result::err));
     timings.stage("render templates, write pages");
+    pages_written?;
     if diags.has_errors() {
         return None;
     }
@@ -99,34 +91,16 @@ pub fn write(
     let mut files = plan.page_files.len() + search_count;
     if let Some(staging) = staging {
         // Theme files, the 404 page, aliases: written in parallel, as pages are.
-        if let Err((path, e)) = plan
-            .extra
-            .par_iter()
-            .try_for_each(|(path, bytes)| staging.write(path, bytes).map_err(|e| (path, e)))
-        {
-            diags.push(write_error(path, e));
+        let extra = plan.extra.iter().map(|(p, b)| (p.as_str(), b.as_slice()));
+        if let Err(d) = put_all(&staging, extra) {
+            diags.push(d);
             return None;
         }
         files += plan.extra.len();
-        for asset in &library.assets {
-            // Assets are copied whether linked or not: authors may reference
-            // them from raw HTML, which the link checker cannot see.
-            let written = std::fs::read(&asset.file)
-                .map_err(|e| {
-                    Diagnostic::error(format!("cannot read: {e}"))
-                        .in_file(config.display_path(&asset.file))
-                })
-                .and_then(|bytes| {
-                    staging
-                        .write(&asset.rel_path, &bytes)
-                        .map_err(|e| write_error(&asset.rel_path, e))
-                });
-            if let Err(d) = written {
-                diags.push(d);
-                return None;
-            }
-            files += 1;
-        }
+        // Assets are copied whether linked or not: authors may reference
+        // them from raw HTML, which the link checker cannot see.
+        assets(&staging, config, library.assets.iter(), diags)?;
+        files += library.assets.len();
         files += staging.siblings();
         if let Err(e) = staging.commit() {
             diags.push(Diagnostic::error(format!(
@@ -140,6 +114,93 @@ pub fn write(
     Some(files)
 }
 
-fn write_error(path: &str, e: std::io::Error) -> Diagnostic {
-    Diagnostic::error(format!("cannot write /{path}: {e}"))
+/// Renders the pages `ids` and puts each into `sink`. Returns how many
+/// files changed, or `None` when a page failed (the reasons are in `diags`).
+pub fn pages(
+    sink: &dyn Sink,
+    ctx: &PageContext<'_>,
+    library: &Library,
+    ids: &[PageId],
+    diags: &mut Diagnostics,
+) -> Option<usize> {
+    let put = |i: PageId, html: String| {
+        let file = library.pages[i].output_file();
+        sink.put(&file, html.as_bytes())
+            .map_err(|e| write_error(&file, e))
+    };
+    let results: Vec<Result<bool, Diagnostic>> = if sink.is_atomic() {
+        ids.par_iter()
+            .map(|&i| ctx.render_page(i).and_then(|html| put(i, html)))
+            .collect()
+    } else {
+        let rendered: Vec<Result<(PageId, String), Diagnostic>> = ids
+            .par_iter()
+            .map(|&i| ctx.render_page(i).map(|html| (i, html)))
+            .collect();
+        let mut html = Vec::with_capacity(rendered.len());
+        for r in rendered {
+            match r {
+                Ok(page) => html.push(page),
+                Err(d) => diags.push(d),
+            }
+        }
+        if diags.has_errors() {
+            return None;
+        }
+        html.into_par_iter().map(|(i, h)| put(i, h)).collect()
+    };
+    let mut changed = 0;
+    for r in results {
+        match r {
+            Ok(c) => changed += usize::from(c),
+            Err(d) => diags.push(d),
+        }
+    }
+    (!diags.has_errors()).then_some(changed)
+}
+
+/// Puts every file into `sink`, in parallel. Returns how many changed, or
+/// the first that could not be written.
+pub fn put_all<'a>(
+    sink: &dyn Sink,
+    files: impl Iterator<Item = (&'a str, &'a [u8])> + Send,
+) -> Result<usize, Diagnostic> {
+    files
+        .par_bridge()
+        .map(|(path, bytes)| {
+            sink.put(path, bytes)
+                .map(usize::from)
+                .map_err(|e| write_error(path, e))
+        })
+        .try_reduce(|| 0, |a, b| Ok(a + b))
+}
+
+/// Copies content assets into `sink`. Returns how many changed, or `None`
+/// when one could not be copied (its error, at the asset, is in `diags`).
+pub fn assets<'a>(
+    sink: &dyn Sink,
+    config: &Config,
+    assets: impl Iterator<Item = &'a Asset>,
+    diags: &mut Diagnostics,
+) -> Option<usize> {
+    let mut changed = 0;
+    for asset in assets {
+        match sink.copy(&asset.rel_path, &asset.file) {
+            Ok(c) => changed += usize::from(c),
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error(format!("cannot copy to /{}: {e}", asset.rel_path))
+                        .in_file(config.display_path(&asset.file)),
+                );
+                return None;
+            }
+        }
+    }
+    Some(changed)
+}
+
+/// A file of the site that could not be written (or removed), by its path
+/// in the site.
+pub fn write_error(rel: &str, e: io::Error) -> Diagnostic {
+    Diagnostic::error(format!("cannot write /{rel}: {e}"))
 }

@@ -27,12 +27,11 @@ use crate::content::Page;
 use crate::diagnostics::{Diagnostic, Diagnostics, Failure};
 use crate::markdown::Rendered;
 use crate::output::Live;
+use crate::site::content::Memo;
+use crate::site::load::{self, Loaded};
+use crate::site::{self, search, write, BuildOptions, BuildReport, Timings};
 
-use super::content::Memo;
-use super::live::Written;
-use super::load::Loaded;
-use super::{checks, content, live, load, plan, search, stop_on_errors, write};
-use super::{BuildOptions, BuildReport, Timings};
+use super::live::{self, Written};
 
 /// What changed since the last build.
 #[derive(Debug, Clone)]
@@ -47,8 +46,6 @@ pub enum Changes {
 /// Builds of one project that reuse what the previous build computed.
 pub struct Session {
     opts: BuildOptions,
-    /// False for a one-shot build, which keeps nothing.
-    keep: bool,
     loaded: Option<Loaded>,
     files: FileCache,
     memo: Memo,
@@ -81,7 +78,6 @@ impl Session {
     pub fn new(opts: BuildOptions) -> Session {
         Session {
             opts,
-            keep: true,
             loaded: None,
             files: FileCache::default(),
             memo: Memo::default(),
@@ -89,14 +85,6 @@ impl Session {
             builds: 0,
             search_input: None,
             search: Arc::default(),
-        }
-    }
-
-    /// A session for a single build.
-    pub(super) fn once(opts: BuildOptions) -> Session {
-        Session {
-            keep: false,
-            ..Session::new(opts)
         }
     }
 
@@ -156,13 +144,7 @@ impl Session {
             return Err(Failure::from(diags));
         };
         let result = self.build_loaded(&loaded, content_only, diags, timings);
-        if self.keep {
-            self.loaded = Some(loaded);
-        } else {
-            // Freeing the syntaxes and templates takes milliseconds that a
-            // one-shot build, about to exit, need not wait for.
-            std::thread::spawn(move || drop(loaded));
-        }
+        self.loaded = Some(loaded);
         result.map(|mut report| {
             report.elapsed = start.elapsed();
             report
@@ -173,153 +155,82 @@ impl Session {
         &mut self,
         loaded: &Loaded,
         content_only: bool,
-        diags: Diagnostics,
-        timings: Timings,
-    ) -> Result<BuildReport, Failure> {
-        let live = self.written.is_some() && content_only && self.opts.write;
-        let index = !live && self.opts.write && loaded.config.search;
-        std::thread::scope(|scope| {
-            // A book has no decision trees, and search reads text, not
-            // highlighted code: its documents come from a quick pass
-            // without highlighting, so indexing runs beside the Markdown
-            // stage instead of after it.
-            let early = (index && loaded.library.summary.is_some()).then(|| {
-                search::start(
-                    scope,
-                    || {
-                        let text = content::text_only(&loaded.library, &loaded.config.markdown);
-                        search::documents(&loaded.library.pages, &text)
-                    },
-                    Vec::new(),
-                )
-            });
-            self.build_indexed(loaded, content_only, index, early, scope, diags, timings)
-        })
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn build_indexed<'scope>(
-        &mut self,
-        loaded: &'scope Loaded,
-        content_only: bool,
-        index: bool,
-        early: Option<search::Pending>,
-        scope: &'scope std::thread::Scope<'scope, '_>,
         mut diags: Diagnostics,
         mut timings: Timings,
     ) -> Result<BuildReport, Failure> {
-        let content = content::render(loaded, &mut self.memo, &mut diags);
-        let pending_search = early.or_else(|| {
-            (index && !diags.has_errors()).then(|| {
-                let docs = search::documents(&loaded.library.pages, &content.rendered);
-                let triage = content.triage.values().map(|t| t.url.clone()).collect();
-                search::start(scope, move || docs, triage)
-            })
-        });
-        checks::anchors(
-            &loaded.library,
-            &content.rendered,
-            &loaded.config.markdown,
-            &mut diags,
-        );
-        checks::aliases(&loaded.library, &mut diags);
-        checks::examples(
-            &loaded.library,
-            &content.rendered,
-            &content.triage,
-            &mut diags,
-        );
-        timings.stage("render Markdown, check links");
-        let content = stop_on_errors(Some(content), &mut diags)?;
-
-        let plan = plan::plan(loaded, &content, &mut diags);
-        checks::outputs(
-            &loaded.library,
-            &loaded.config,
-            &plan.extra,
-            &plan.page_files,
-            &mut diags,
-        );
-        let plan = stop_on_errors(Some(plan), &mut diags)?;
-        let keys = match self.keep {
-            true => plan.context(loaded, &content).page_keys(&content.hashes),
-            false => Vec::new(),
-        };
-        timings.stage("plan outputs");
-
-        let config = &loaded.config;
-        let next = self.builds + 1;
-        let mut rendered = loaded.library.pages.len();
-        let files = match (&self.written, content_only && self.opts.write) {
-            (Some(previous), true) => {
-                let out = Live::new(&config.output_dir, config.precompress);
-                self.search.generation.store(next, Ordering::SeqCst);
-                let written =
-                    live::write(&out, loaded, &content, &plan, &keys, previous, &mut diags);
-                timings.stage("render templates, write changes");
-                let Some((written, pages, files)) = written else {
-                    // Part of the output may have changed: start afresh.
-                    self.written = None;
-                    return Err(Failure::from(diags));
-                };
-                self.written = Some(written);
-                rendered = pages;
-                files
-            }
-            _ => {
-                // Held until the new folder is in place: a job writing
-                // into the old one finishes first, and none starts.
-                let search_files_lock = self.opts.write.then(|| lock(&self.search.files));
-                if self.opts.write {
+        let in_place = self.written.is_some() && content_only && self.opts.write;
+        let index = !in_place && self.opts.write && loaded.config.search;
+        std::thread::scope(|scope| {
+            let memo = &mut self.memo;
+            let planned =
+                site::render_and_plan(loaded, memo, index, scope, &mut diags, &mut timings)?;
+            let (content, plan) = (&planned.content, &planned.plan);
+            let keys = plan.context(loaded, content).page_keys(&content.hashes);
+            let config = &loaded.config;
+            let next = self.builds + 1;
+            let mut rendered = loaded.library.pages.len();
+            let files = match (&self.written, in_place) {
+                (Some(previous), true) => {
+                    let out = Live::new(&config.output_dir, config.precompress);
                     self.search.generation.store(next, Ordering::SeqCst);
-                    self.written = None;
+                    let written =
+                        live::write(&out, loaded, content, plan, &keys, previous, &mut diags);
+                    timings.stage("render templates, write changes");
+                    let Some((written, pages, files)) = written else {
+                        // Part of the output may have changed: start afresh.
+                        self.written = None;
+                        return Err(Failure::from(diags));
+                    };
+                    self.written = Some(written);
+                    rendered = pages;
+                    files
                 }
-                let files = write::write(
-                    self.opts.write,
-                    pending_search,
-                    loaded,
-                    &content,
-                    &plan,
-                    &mut diags,
-                    &mut timings,
-                );
-                let files = stop_on_errors(files, &mut diags)?;
-                if let Some(mut search_files_on_disk) = search_files_lock {
-                    *search_files_on_disk = search_files(&config.output_dir);
-                    self.search.indexed.store(next, Ordering::SeqCst);
+                _ => {
+                    // Held until the new folder is in place: a job writing
+                    // into the old one finishes first, and none starts.
+                    let search_files_lock = self.opts.write.then(|| lock(&self.search.files));
+                    if self.opts.write {
+                        self.search.generation.store(next, Ordering::SeqCst);
+                        self.written = None;
+                    }
+                    let files =
+                        write::site(self.opts.write, loaded, &planned, &mut diags, &mut timings);
+                    let files = site::stop_on_errors(files, &mut diags)?;
+                    if let Some(mut search_files_on_disk) = search_files_lock {
+                        *search_files_on_disk = search_files(&config.output_dir);
+                        self.search.indexed.store(next, Ordering::SeqCst);
+                    }
+                    if self.opts.write {
+                        self.written =
+                            Some(Written::after_full_build(&loaded.library, plan, &keys));
+                    }
+                    files
                 }
-                if self.keep && self.opts.write {
-                    self.written = Some(Written::after_full_build(&loaded.library, &plan, &keys));
-                }
-                files
+            };
+            self.builds = next;
+            if config.search && self.indexed() != next {
+                // Documents are made by the job: copying every section's
+                // text would cost the rebuild tens of milliseconds at
+                // 10,000 pages.
+                self.search_input = Some(Arc::new((
+                    loaded.library.pages.clone(),
+                    content.rendered.clone(),
+                    content.triage.values().map(|t| t.url.clone()).collect(),
+                )));
+            } else {
+                self.search_input = None;
+                self.search.indexed.store(next, Ordering::SeqCst);
             }
-        };
-        self.builds = next;
-        if config.search && self.indexed() != next {
-            // Documents are made by the job: copying every section's text
-            // would cost the rebuild tens of milliseconds at 10,000 pages.
-            self.search_input = Some(Arc::new((
-                loaded.library.pages.clone(),
-                content.rendered.clone(),
-                content.triage.values().map(|t| t.url.clone()).collect(),
-            )));
-        } else {
-            self.search_input = None;
-            self.search.indexed.store(next, Ordering::SeqCst);
-        }
-        Ok(BuildReport {
-            pages: loaded.library.pages.len(),
-            rendered,
-            files,
-            elapsed: Default::default(),
-            warnings: diags.sorted(),
-            output_dir: config.output_dir.clone(),
-            timings: timings.laps,
-            unchecked: content
-                .rendered
-                .iter()
-                .flat_map(|r| r.unchecked.iter().cloned())
-                .collect(),
+            Ok(BuildReport {
+                pages: loaded.library.pages.len(),
+                rendered,
+                files,
+                elapsed: Default::default(),
+                warnings: diags.sorted(),
+                output_dir: config.output_dir.clone(),
+                timings: timings.laps,
+                unchecked: site::unchecked_links(content),
+            })
         })
     }
 
@@ -374,13 +285,15 @@ impl SearchJob {
         if self.state.generation.load(Ordering::SeqCst) != self.build || stop() {
             return Ok(false);
         }
-        let failed = |path: &str, e| Diagnostic::error(format!("cannot write /{path}: {e}"));
-        for (path, bytes) in &files {
-            self.out.write(path, bytes).map_err(|e| failed(path, e))?;
-        }
+        write::put_all(
+            &self.out,
+            files.iter().map(|(p, b)| (p.as_str(), b.as_slice())),
+        )?;
         for old in on_disk.iter() {
             if !files.contains_key(old) {
-                self.out.remove(old).map_err(|e| failed(old, e))?;
+                self.out
+                    .remove(old)
+                    .map_err(|e| write::write_error(old, e))?;
             }
         }
         *on_disk = files.into_keys().collect();

@@ -1,8 +1,9 @@
 //! `remedy serve`: build, serve on localhost, rebuild on every change, and
-//! reload the reader's page.
+//! reload the reader's page. Compiled with the `serve` feature (on by
+//! default): a library user who only builds sites needs no tokio or axum.
 //!
-//! The site is built into a temporary folder (never the project's `public/`)
-//! with the site URL set to the local address, served by [`http`] (the same
+//! The site is built into a folder the caller names (the command line
+//! picks a temporary one, never the project's `public/`) with the site URL set to the local address, served by [`http`] (the same
 //! server the tests use), and rebuilt when notify reports a change under
 //! the project folder. Pages get a small script listening to
 //! `/__remedy/events` (server-sent events): a new build version reloads the
@@ -10,6 +11,10 @@
 //! stays served until the next good build.
 
 pub mod http;
+mod live;
+mod session;
+
+pub use session::{Changes, SearchJob, Session};
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -22,7 +27,7 @@ use tokio::sync::watch;
 
 use crate::config::Overrides;
 use crate::diagnostics::{Diagnostic, Failure};
-use crate::site::{BuildOptions, Changes, SearchJob, Session};
+use crate::site::{BuildOptions, BuildReport};
 
 /// Editors save in several steps (truncate and write, or write a temporary
 /// file and rename it): a build starts once the folder has been quiet
@@ -42,11 +47,25 @@ pub struct ServeOptions {
     pub addr: SocketAddr,
     /// Build drafts too.
     pub drafts: bool,
-    /// Build into this folder instead of a temporary one.
-    pub output: Option<PathBuf>,
-    /// Log the time of each stage of each build.
-    pub verbose: bool,
+    /// The folder to build into and serve.
+    pub output: PathBuf,
 }
+
+/// What happened, for the caller to show: the library prints nothing.
+pub enum Event<'a> {
+    /// The first build is done and the site is served at this address.
+    Ready(SocketAddr),
+    /// A build succeeded; the pages reload.
+    Built(&'a BuildReport),
+    /// A build failed: its diagnostics, shown over the last good build,
+    /// which stays served.
+    Failed(&'a [Diagnostic]),
+    /// The search index of a build could not be written.
+    IndexFailed(&'a Diagnostic),
+}
+
+/// Where events go; called from the serving thread and the indexing thread.
+pub type Events = Arc<dyn Fn(Event<'_>) + Send + Sync>;
 
 /// Paths under the project that never trigger a rebuild: build outputs,
 /// version control, editor droppings.
@@ -61,30 +80,12 @@ fn ignored(root: &Path, out: &Path, path: &Path) -> bool {
         || path.starts_with(out)
 }
 
-/// Serves until the process is stopped. `ready` is called once with the
-/// address being served (tests read it from there; the CLI prints it).
-pub fn serve(
-    opts: &ServeOptions,
-    ready: &mut dyn FnMut(SocketAddr),
-    log: &mut dyn std::io::Write,
-) -> Result<(), Failure> {
-    let tmp = tempfile::Builder::new()
-        .prefix("remedy-serve-")
-        .tempdir()
-        .map_err(|e| Diagnostic::error(format!("cannot create a temporary folder: {e}")))?;
-    // A signal ends the process without running destructors: remove the
-    // temporary site first, or every stopped serve leaves a copy in /tmp.
-    // (Only the first serve of a process gets the handler; there is one.)
-    let tmp_path = tmp.path().to_path_buf();
-    let _ = ctrlc::set_handler(move || {
-        let _ = std::fs::remove_dir_all(&tmp_path);
-        std::process::exit(130);
-    });
+/// Serves until the watcher stops. Every build, failure and the address
+/// served go to `events` (tests read the address from there; the command
+/// line prints it).
+pub fn serve(opts: &ServeOptions, events: Events) -> Result<(), Failure> {
     let root = std::path::absolute(&opts.root).unwrap_or_else(|_| opts.root.clone());
-    let out = match &opts.output {
-        Some(o) => std::path::absolute(o).unwrap_or_else(|_| o.clone()),
-        None => tmp.path().join("site"),
-    };
+    let out = std::path::absolute(&opts.output).unwrap_or_else(|_| opts.output.clone());
     let (status, live) = watch::channel(http::Status::default());
     let status = Arc::new(status);
     let server = http::SiteServer::start(&out, opts.addr, Some(live)).map_err(|e| {
@@ -102,13 +103,7 @@ pub fn serve(
         },
         write: true,
     });
-    rebuild(
-        &mut session,
-        &Changes::Everything,
-        &status,
-        opts.verbose,
-        log,
-    );
+    rebuild(&mut session, &Changes::Everything, &status, &*events);
 
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(tx)
@@ -116,7 +111,7 @@ pub fn serve(
     watcher
         .watch(&root, RecursiveMode::Recursive)
         .map_err(|e| Diagnostic::error(format!("cannot watch {}: {e}", root.display())))?;
-    ready(server.addr());
+    events(Event::Ready(server.addr()));
     let mut indexing: Option<Indexing> = None;
     loop {
         // Index once the author pauses, unless this build was indexed
@@ -132,7 +127,7 @@ pub fn serve(
         let first = match rx.recv_timeout(wait) {
             Ok(event) => event,
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                indexing = due.map(|job| Indexing::start(job, &status));
+                indexing = due.map(|job| Indexing::start(job, &status, &events));
                 continue;
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
@@ -163,19 +158,19 @@ pub fn serve(
         } else {
             Changes::Files(changes)
         };
-        rebuild(&mut session, &changes, &status, opts.verbose, log);
+        rebuild(&mut session, &changes, &status, &*events);
     }
     Ok(())
 }
 
 /// Builds, then tells the pages: a new version reloads them, errors are
-/// shown over the last good build, which stays served.
+/// shown over the last good build, which stays served. The overlay shows
+/// each diagnostic as the terminal does (`Diagnostic::render`).
 fn rebuild(
     session: &mut Session,
     changes: &Changes,
     status: &watch::Sender<http::Status>,
-    verbose: bool,
-    log: &mut dyn std::io::Write,
+    events: &(dyn Fn(Event<'_>) + Send + Sync),
 ) {
     match session.build(changes) {
         Ok(report) => {
@@ -184,35 +179,12 @@ fn rebuild(
                 s.indexed = session.indexed();
                 s.errors = None;
             });
-            let _ = writeln!(
-                log,
-                "built {} pages in {:.0} ms ({} rendered, {} files changed)",
-                report.pages,
-                report.elapsed.as_secs_f64() * 1000.0,
-                report.rendered,
-                report.files
-            );
-            if verbose {
-                for (stage, t) in &report.timings {
-                    let _ = writeln!(log, "  {:<36} {:>8.1} ms", stage, t.as_secs_f64() * 1000.0);
-                }
-            }
-            for w in &report.warnings {
-                let _ = writeln!(log, "{w}");
-            }
+            events(Event::Built(&report));
         }
         Err(failure) => {
-            let text: Vec<String> = failure
-                .diagnostics()
-                .iter()
-                .map(|d| d.to_string())
-                .collect();
-            let _ = writeln!(
-                log,
-                "build failed; still serving the last good build:\n{}",
-                text.join("\n")
-            );
-            status.send_modify(|s| s.errors = Some(text.join("\n")));
+            let text = crate::diagnostics::render_all(failure.diagnostics());
+            status.send_modify(|s| s.errors = Some(text));
+            events(Event::Failed(failure.diagnostics()));
         }
     }
 }
@@ -225,9 +197,14 @@ struct Indexing {
 }
 
 impl Indexing {
-    fn start(job: SearchJob, status: &Arc<watch::Sender<http::Status>>) -> Indexing {
+    fn start(
+        job: SearchJob,
+        status: &Arc<watch::Sender<http::Status>>,
+        events: &Events,
+    ) -> Indexing {
         let stop = Arc::new(AtomicBool::new(false));
         let status = Arc::clone(status);
+        let events = Arc::clone(events);
         let flag = Arc::clone(&stop);
         let build = job.build();
         std::thread::spawn(move || {
@@ -242,7 +219,7 @@ impl Indexing {
             match result {
                 Ok(true) => status.send_modify(|s| s.indexed = s.indexed.max(build)),
                 Ok(false) => {}
-                Err(d) => eprintln!("{d}"),
+                Err(d) => events(Event::IndexFailed(&d)),
             }
         });
         Indexing { build, stop }
