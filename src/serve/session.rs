@@ -123,7 +123,7 @@ impl Session {
                     Changes::Files(files) => files.as_slice(),
                     Changes::Everything => &[],
                 };
-                load::reload_content(l, changed, &mut self.files, &mut diags)
+                reload_content(l, changed, &mut self.files, &mut diags)
             }
             _ => {
                 self.files.clear();
@@ -300,6 +300,24 @@ impl SearchJob {
         self.state.indexed.store(self.build, Ordering::SeqCst);
         Ok(true)
     }
+}
+
+/// Reads the content folder again into `loaded`, whose configuration and
+/// theme did not change; only files that changed are read.
+fn reload_content(
+    mut loaded: Loaded,
+    changed: &[PathBuf],
+    files: &mut FileCache,
+    diags: &mut Diagnostics,
+) -> Option<Loaded> {
+    let in_place = loaded.config.summary.is_none()
+        && loaded
+            .library
+            .refresh(&loaded.config, changed, files, diags);
+    if !in_place {
+        loaded.library = site::load_library_cached(&loaded.config, diags, files);
+    }
+    load::has_pages(&loaded.config, &loaded.library, diags).then_some(loaded)
 }
 
 /// The lock, even if a search job panicked while holding it: the list is

@@ -58,6 +58,7 @@ struct Memoized {
 
 impl Memo {
     /// Forgets every page (the configuration or the theme changed).
+    #[cfg(feature = "serve")]
     pub fn clear(&mut self) {
         self.entries.clear();
     }

@@ -2,7 +2,6 @@
 //! every content file, read once. Later stages never touch the disk again
 //! (except to copy assets as they are).
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
@@ -90,27 +89,9 @@ pub fn load(
     })
 }
 
-/// Reads the content folder again into `loaded`, whose configuration and
-/// theme did not change; only files that changed are read.
-pub fn reload_content(
-    mut loaded: Loaded,
-    changed: &[PathBuf],
-    files: &mut FileCache,
-    diags: &mut Diagnostics,
-) -> Option<Loaded> {
-    let in_place = loaded.config.summary.is_none()
-        && loaded
-            .library
-            .refresh(&loaded.config, changed, files, diags);
-    if !in_place {
-        loaded.library = super::load_library_cached(&loaded.config, diags, files);
-    }
-    has_pages(&loaded.config, &loaded.library, diags).then_some(loaded)
-}
-
 /// A site needs at least one page of its own (a failed one counts: its
 /// error says what to fix); a book may be empty.
-fn has_pages(config: &Config, library: &Library, diags: &mut Diagnostics) -> bool {
+pub(crate) fn has_pages(config: &Config, library: &Library, diags: &mut Diagnostics) -> bool {
     // An empty book builds, as in mdBook (its SUMMARY.md got a warning).
     if config.summary.is_some() {
         return true;
