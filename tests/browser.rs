@@ -2316,18 +2316,28 @@ async fn search_shows_markup_as_text_and_survives_bad_queries(
         "the query created an <img>"
     );
     // `=` makes it a paste (quotes are not a phrase), so its words may find
-    // pages; when they find none, the query is shown back as text.
-    let text: String = tab
+    // pages; when they find none, the query is shown back as text. One of
+    // the two must be on screen: an empty panel is a failure, not a pass.
+    let (empty, links, panel): (Option<String>, usize, String) = tab
         .js(
-            "const e = document.querySelector('#rm-search-results .search-empty');
-             return e ? e.textContent : ''",
-            vec![],
+            "const p = document.getElementById('rm-search-results');
+             const e = p.querySelector('.search-empty');
+             return [e ? e.textContent : null,
+                     p.querySelectorAll(arguments[0]).length,
+                     p.textContent.slice(0, 300)];",
+            vec![json!(SEARCH_LINKS.trim_start_matches("#rm-search-results "))],
         )
         .await?;
-    assert!(
-        text.is_empty() || text.contains("<img src=x onerror=alert(1)>"),
-        "the query is not shown as text: {text:?}"
-    );
+    match empty {
+        Some(text) => assert!(
+            text.contains("<img src=x onerror=alert(1)>"),
+            "the query is not shown as text: {text:?}"
+        ),
+        None => assert!(
+            links > 0,
+            "the panel shows neither results nor the query: {panel:?}"
+        ),
+    }
     tab.press(&Key::Escape.to_string()).await?;
     search_for(&tab, "\"<b>zzqqy</b>\"").await?;
     let text: String = tab
