@@ -1,9 +1,11 @@
 //! `remedy serve`: serves the site, rebuilds on change, keeps the last good
-//! build on errors and tells the page through `/__remedy/status`.
+//! build on errors and tells the page through `/__remedy/events` (and
+//! `/__remedy/status`).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 mod common;
@@ -63,24 +65,23 @@ fn get(port: u16, path: &str) -> (u16, String) {
     )
 }
 
-/// Polls the status endpoint until `until` holds (bounded: a hang fails).
+/// Waits for the status `until` accepts, as the pages learn it: from the
+/// event stream, the moment a build ends (bounded: a hang fails).
 fn wait_status(
-    port: u16,
+    events: &mpsc::Receiver<serde_json::Value>,
     what: &str,
     until: impl Fn(&serde_json::Value) -> bool,
 ) -> serde_json::Value {
     let deadline = Instant::now() + Duration::from_secs(30);
+    let mut last = serde_json::Value::Null;
     loop {
-        let (_, body) = get(port, "/__remedy/status");
-        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
-        if until(&v) {
-            return v;
+        if until(&last) {
+            return last;
         }
-        assert!(
-            Instant::now() < deadline,
-            "gave up waiting for {what}; last status {v}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
+        let left = deadline.saturating_duration_since(Instant::now());
+        last = events
+            .recv_timeout(left)
+            .unwrap_or_else(|e| panic!("gave up waiting for {what} ({e}); last status {last}"));
     }
 }
 
@@ -89,7 +90,12 @@ fn serves_rebuilds_and_reports_errors() {
     let f = Fixture::new();
     let server = start(&f);
     let port = server.1;
-    wait_status(port, "the first build", |v| v["version"] == 1);
+    let events = common::serve_events(port);
+    let first = wait_status(&events, "the first build", |v| v["version"] == 1);
+    let (code, status) = get(port, "/__remedy/status");
+    assert_eq!(code, 200);
+    let status: serde_json::Value = serde_json::from_str(&status).unwrap();
+    assert_eq!(status["version"], first["version"], "{status}");
 
     let (code, page) = get(port, "/a/");
     assert_eq!(code, 200);
@@ -103,11 +109,11 @@ fn serves_rebuilds_and_reports_errors() {
     assert_eq!(get(port, "/../book.toml").0, 404);
 
     f.write("content/a.md", "+++\ntitle = \"A\"\n+++\n\nFresh text.\n");
-    wait_status(port, "a rebuild", |v| v["version"] == 2);
+    wait_status(&events, "a rebuild", |v| v["version"] == 2);
     assert!(get(port, "/a/").1.contains("Fresh text."));
 
     f.write("content/a.md", "+++\ntitle = \"A\"\n\nBroken.\n");
-    let v = wait_status(port, "the error", |v| v["errors"].is_string());
+    let v = wait_status(&events, "the error", |v| v["errors"].is_string());
     assert!(
         v["errors"].as_str().unwrap().contains("content/a.md:1:1"),
         "{v}"
@@ -119,7 +125,7 @@ fn serves_rebuilds_and_reports_errors() {
     );
 
     f.write("content/a.md", "+++\ntitle = \"A\"\n+++\n\nFixed.\n");
-    wait_status(port, "the fix", |v| {
+    wait_status(&events, "the fix", |v| {
         v["version"] == 3 && v["errors"].is_null()
     });
     assert!(get(port, "/a/").1.contains("Fixed."));
@@ -136,7 +142,8 @@ fn stopping_removes_the_temporary_site() {
     let f = Fixture::new();
     let tmp = tempfile::tempdir().unwrap();
     let mut server = start_with_tmp(&f, tmp.path());
-    wait_status(server.1, "the first build", |v| v["version"] == 1);
+    let events = common::serve_events(server.1);
+    wait_status(&events, "the first build", |v| v["version"] == 1);
     let entries = || std::fs::read_dir(tmp.path()).unwrap().count();
     assert_eq!(entries(), 1, "serve builds into one temporary folder");
     common::stop(&mut server.0);

@@ -146,3 +146,35 @@ pub fn stop(child: &mut std::process::Child) {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// The statuses `remedy serve` on `port` sends to its pages
+/// (`/__remedy/events`): the current one at once, then one after every
+/// build and every search index written. Tests wait on these events
+/// instead of polling: a status arrives the moment it changes. The
+/// channel closes when the server goes away.
+pub fn serve_events(port: u16) -> std::sync::mpsc::Receiver<serde_json::Value> {
+    use std::io::{BufRead, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect to serve");
+    write!(
+        stream,
+        "GET /__remedy/events HTTP/1.0\r\nHost: localhost\r\n\r\n"
+    )
+    .expect("ask for the event stream");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stream).lines() {
+            let Ok(line) = line else { break };
+            // `data: {...}`; the keep-alive comments and headers are not.
+            let Some(data) = line.strip_prefix("data:") else {
+                continue;
+            };
+            let Ok(status) = serde_json::from_str(data.trim()) else {
+                continue;
+            };
+            if tx.send(status).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}

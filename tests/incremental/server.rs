@@ -1,5 +1,6 @@
 //! `remedy serve --output` run as a child process, and its status.
 
+use std::cell::RefCell;
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -12,6 +13,10 @@ pub struct Server {
     pub child: Child,
     pub port: u16,
     pub stderr: PathBuf,
+    /// The statuses the server sends its pages, as builds end.
+    events: Option<mpsc::Receiver<serde_json::Value>>,
+    /// The last status received.
+    last: RefCell<Option<Status>>,
 }
 
 impl Drop for Server {
@@ -50,9 +55,14 @@ impl Server {
             child,
             port: 0,
             stderr,
+            events: None,
+            last: RefCell::new(None),
         };
         match port {
-            Some(p) => server.port = p,
+            Some(p) => {
+                server.port = p;
+                server.events = Some(crate::common::serve_events(p));
+            }
             None => {
                 let _ = server.child.kill();
                 let _ = server.child.wait();
@@ -88,14 +98,49 @@ impl Server {
         (code, r[split..].to_vec())
     }
 
-    pub fn status(&self) -> Status {
-        let (code, body) = self.get("/__remedy/status");
-        let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_else(|e| {
-            panic!(
-                "status {code} is not JSON ({e}): {}",
-                String::from_utf8_lossy(&body)
-            )
-        });
+    /// Waits until `done` holds and no new status has come for `quiet`
+    /// (statuses come from the event stream the moment a build or an
+    /// index ends; nothing is polled).
+    pub fn settle(&self, quiet: Duration, context: &str, done: impl Fn(&Status) -> bool) -> Status {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let Some(events) = &self.events else {
+            panic!("{context}: the server has no event stream");
+        };
+        let mut last = self.last.borrow().clone();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match events.recv_timeout(quiet.min(left)) {
+                Ok(v) => last = Some(Status::from_json(&v)),
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if let Some(s) = last.as_ref().filter(|s| done(s)) {
+                        *self.last.borrow_mut() = Some(s.clone());
+                        return s.clone();
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => panic!(
+                    "{context}: the server closed its event stream; last status {last:?}\nserver log (tail):\n{}",
+                    tail(&self.log(), 40)
+                ),
+            }
+            if Instant::now() >= deadline {
+                panic!(
+                    "{context}: gave up after 60 s; last status {last:?}\nserver log (tail):\n{}",
+                    tail(&self.log(), 40)
+                );
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Status {
+    pub version: u64,
+    pub errors: Option<String>,
+    pub indexed: u64,
+}
+
+impl Status {
+    fn from_json(v: &serde_json::Value) -> Status {
         Status {
             version: v["version"]
                 .as_u64()
@@ -106,37 +151,6 @@ impl Server {
                 .unwrap_or_else(|| panic!("no `indexed` in {v}")),
         }
     }
-
-    /// Polls until `done` holds and the status has not changed for `quiet`.
-    pub fn settle(&self, quiet: Duration, context: &str, done: impl Fn(&Status) -> bool) -> Status {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let mut last: Option<Status> = None;
-        let mut since = Instant::now();
-        loop {
-            let s = self.status();
-            if last.as_ref() != Some(&s) {
-                last = Some(s.clone());
-                since = Instant::now();
-            }
-            if done(&s) && since.elapsed() >= quiet {
-                return s;
-            }
-            if Instant::now() > deadline {
-                panic!(
-                    "{context}: gave up after 60 s; last status {s:?}\nserver log (tail):\n{}",
-                    tail(&self.log(), 40)
-                );
-            }
-            std::thread::sleep(Duration::from_millis(40));
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Status {
-    pub version: u64,
-    pub errors: Option<String>,
-    pub indexed: u64,
 }
 
 pub fn tail(text: &str, n: usize) -> String {
