@@ -56,6 +56,28 @@ impl Source {
     }
 }
 
+impl Source {
+    /// The byte offset of a 1-based line and column (in characters),
+    /// clamped to the line's end and the text's end.
+    pub fn offset(&self, line: usize, col: usize) -> usize {
+        let text = &*self.text;
+        let start = match line.checked_sub(2) {
+            None => 0,
+            Some(n) => text
+                .match_indices('\n')
+                .nth(n)
+                .map_or(text.len(), |(i, _)| i + 1),
+        };
+        let rest = &text[start..];
+        let line_len = rest.find('\n').unwrap_or(rest.len());
+        let within = rest[..line_len]
+            .char_indices()
+            .nth(col.saturating_sub(1))
+            .map_or(line_len, |(i, _)| i);
+        start + within
+    }
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;
@@ -456,6 +478,18 @@ mod tests {
         assert_eq!(s.line_col(3), (2, 1));
         // 'f' is after a two-byte character: column counts characters.
         assert_eq!(s.line_col(s.text.find('f').unwrap()), (2, 5));
+    }
+
+    #[test]
+    fn offset_is_the_inverse_of_line_col() {
+        let s = Source::new("a.md", "ab\ncdé f\n");
+        for offset in [0, 1, 3, 4, s.text.find('f').unwrap()] {
+            let (l, c) = s.line_col(offset);
+            assert_eq!(s.offset(l, c), offset, "{l}:{c}");
+        }
+        // Past the end of a line or of the text: clamped.
+        assert_eq!(s.offset(1, 99), 2);
+        assert_eq!(s.offset(9, 1), s.text.len());
     }
 
     #[test]

@@ -5,7 +5,6 @@
 //! (listed in the README) and the model can change behind them.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -38,7 +37,7 @@ pub const REQUIRED: &[&str] = &[
 pub struct Templates {
     tera: Tera,
     /// Template name -> the file it came from, for error messages.
-    origins: BTreeMap<String, PathBuf>,
+    origins: errors::Origins,
 }
 
 impl Templates {
@@ -51,7 +50,8 @@ impl Templates {
         for (name, file) in theme.under("templates/") {
             match file.text() {
                 Ok(text) => {
-                    origins.insert(name.to_string(), file.origin.clone());
+                    let source = crate::diagnostics::Source::new(file.origin.clone(), text);
+                    origins.insert(name.to_string(), source);
                     raw.push((name.to_string(), text.to_string()));
                 }
                 Err(d) => diags.push(d),

@@ -14,19 +14,46 @@ use std::sync::OnceLock;
 use regex::Regex;
 use tera::ErrorKind;
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Source};
+
+/// Template name -> the file it came from, with its text.
+pub(super) type Origins = BTreeMap<String, Source>;
 
 const HELP: &str = "fix the template; the variables templates get are listed in the README";
 
-fn origin(origins: &BTreeMap<String, PathBuf>, name: &str) -> PathBuf {
+fn origin(origins: &Origins, name: &str) -> PathBuf {
     origins
         .get(name)
-        .cloned()
+        .map(|s| s.path.clone())
         .unwrap_or_else(|| PathBuf::from(format!("templates/{name}")))
 }
 
+/// Points `d` at `line:col` (1-based) of the template `name`, or at the
+/// bytes `range` of its text when tera gave them: with the excerpt every
+/// other error of a text file has.
+fn at(
+    d: Diagnostic,
+    origins: &Origins,
+    name: &str,
+    (line, col): (usize, usize),
+    range: Option<std::ops::Range<usize>>,
+) -> Diagnostic {
+    match origins.get(name) {
+        Some(source) => {
+            let range = range
+                .filter(|r| r.end <= source.text.len() && r.start <= r.end)
+                .unwrap_or_else(|| {
+                    let at = source.offset(line, col);
+                    at..at
+                });
+            d.at(source, range)
+        }
+        None => d.at_line_col(origin(origins, name), line, col),
+    }
+}
+
 /// Converts a tera error into a diagnostic naming the template file and line.
-pub(super) fn tera_diagnostic(origins: &BTreeMap<String, PathBuf>, e: &tera::Error) -> Diagnostic {
+pub(super) fn tera_diagnostic(origins: &Origins, e: &tera::Error) -> Diagnostic {
     match e.kind() {
         ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
             let what = if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
@@ -34,13 +61,15 @@ pub(super) fn tera_diagnostic(origins: &BTreeMap<String, PathBuf>, e: &tera::Err
             } else {
                 "template error"
             };
-            Diagnostic::error(format!("{what}: {}", r.message()))
-                .at_line_col(
-                    origin(origins, r.filename()),
-                    r.span().start_line,
-                    r.span().start_col + 1,
-                )
-                .with_help(HELP)
+            let span = r.span();
+            at(
+                Diagnostic::error(format!("{what}: {}", r.message())),
+                origins,
+                r.filename(),
+                (span.start_line, span.start_col + 1),
+                Some(span.range.clone()),
+            )
+            .with_help(HELP)
         }
         ErrorKind::MissingParent { current, parent } => Diagnostic::error(format!(
             "template `{current}` extends `{parent}`, which does not exist"
@@ -73,7 +102,7 @@ pub(super) fn tera_diagnostic(origins: &BTreeMap<String, PathBuf>, e: &tera::Err
 /// The errors of linking the theme's templates together, one diagnostic
 /// each. `raw` holds every template's name and text.
 pub(super) fn load_diagnostics(
-    origins: &BTreeMap<String, PathBuf>,
+    origins: &Origins,
     raw: &[(String, String)],
     e: &tera::Error,
 ) -> Diagnostics {
@@ -114,7 +143,7 @@ fn reports(text: &str) -> impl Iterator<Item = &str> {
 
 /// One rustc-style report (`error: ...` then ` --> name:line:col`), pointed
 /// at the file the template came from.
-fn from_report(origins: &BTreeMap<String, PathBuf>, text: &str) -> Diagnostic {
+fn from_report(origins: &Origins, text: &str) -> Diagnostic {
     let first = text
         .lines()
         .find(|l| !l.trim().is_empty())
@@ -123,7 +152,7 @@ fn from_report(origins: &BTreeMap<String, PathBuf>, text: &str) -> Diagnostic {
         .to_string();
     let mut d = Diagnostic::error(format!("template error: {first}"));
     if let Some((name, line, col)) = pointer(text) {
-        d = d.at_line_col(origin(origins, name), line, col);
+        d = at(d, origins, name, (line, col), None);
     }
     d.with_help(HELP)
 }
@@ -143,11 +172,7 @@ fn pointer(text: &str) -> Option<(&str, usize, usize)> {
 /// were looked in, by file, so the author knows whether to add the block to
 /// their `base.html` or drop it from the child (the child is often a
 /// built-in template they never opened).
-fn missing_block_help(
-    origins: &BTreeMap<String, PathBuf>,
-    raw: &[(String, String)],
-    report: &str,
-) -> Option<String> {
+fn missing_block_help(origins: &Origins, raw: &[(String, String)], report: &str) -> Option<String> {
     let block = report
         .split_once("Block `")?
         .1
@@ -208,10 +233,16 @@ mod tests {
                     .into(),
             ),
         ];
-        let mut origins = BTreeMap::new();
-        origins.insert("base.html".to_string(), PathBuf::from("theme/base.html"));
-        origins.insert("404.html".to_string(), PathBuf::from("<built-in>/404.html"));
-        origins.insert("page.html".to_string(), PathBuf::from("theme/page.html"));
+        let paths = [
+            ("base.html", "theme/base.html"),
+            ("404.html", "<built-in>/404.html"),
+            ("page.html", "theme/page.html"),
+        ];
+        let origins: Origins = raw
+            .iter()
+            .zip(paths)
+            .map(|((name, text), (_, path))| (name.clone(), Source::new(path, text.as_str())))
+            .collect();
         let mut tera = tera::Tera::new();
         let e = tera
             .add_raw_templates(raw.iter().map(|(n, t)| (n.as_str(), t.as_str())))
