@@ -11,10 +11,12 @@
 //! stays served until the next good build.
 
 pub mod http;
+mod index;
 mod live;
 mod session;
 
-pub use session::{Changes, SearchJob, Session};
+pub use index::SearchJob;
+pub use session::{Changes, Session};
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

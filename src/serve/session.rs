@@ -8,29 +8,29 @@
 //! pages whose key changed (`render::keys`); and writes only the files
 //! whose bytes changed (`live`). Any other change (book.toml, the theme,
 //! SUMMARY.md) or a watcher that lost track builds everything again, as
-//! `remedy build` does. Either way the output is the same as a clean
-//! build's: `tests/incremental/` checks that byte for byte after random
+//! `remedy build` does. Both run the stages of `site` that `remedy build`
+//! runs (`site::render_and_plan`, then `site::write`'s loops into a staging
+//! folder or, in place, into the served one). Either way the output is the
+//! same as a clean build's: `tests/incremental/` checks that byte for byte after random
 //! edits.
 //!
 //! The search index takes seconds at 10,000 pages, so a rebuild leaves it
 //! to a [`SearchJob`] that the caller runs after the page has reloaded and
 //! cancels when the next change comes.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::Instant;
 
 use crate::content::cache::FileCache;
-use crate::content::Page;
-use crate::diagnostics::{Diagnostic, Diagnostics, Failure};
-use crate::markdown::Rendered;
+use crate::diagnostics::{Diagnostics, Failure};
 use crate::output::Live;
 use crate::site::content::Memo;
 use crate::site::load::{self, Loaded};
-use crate::site::{self, search, write, BuildOptions, BuildReport, Timings};
+use crate::site::{self, checks, plan, write, BuildOptions, BuildReport, Timings};
 
+use super::index::{lock, search_files, SearchInput, SearchJob, SearchState};
 use super::live::{self, Written};
 
 /// What changed since the last build.
@@ -56,21 +56,6 @@ pub struct Session {
     /// The last successful build's pages and bodies, for its [`SearchJob`].
     search_input: Option<Arc<SearchInput>>,
     search: Arc<SearchState>,
-}
-
-/// The search files in the output folder. A rebuild in place never
-/// touches them, so it only moves `generation` on (without waiting for a
-/// job that is writing); a full build replaces the folder, so it holds
-/// `files` while it writes.
-#[derive(Default)]
-struct SearchState {
-    /// The build whose search files may be written: a job for an older
-    /// build finds this moved on and writes nothing.
-    generation: AtomicU64,
-    /// The build the search files on disk belong to.
-    indexed: AtomicU64,
-    /// Their paths; held while they are written.
-    files: Mutex<BTreeSet<String>>,
 }
 
 impl Session {
@@ -162,9 +147,16 @@ impl Session {
         let index = !in_place && self.opts.write && loaded.config.search;
         std::thread::scope(|scope| {
             let memo = &mut self.memo;
-            let planned =
-                site::render_and_plan(loaded, memo, index, scope, &mut diags, &mut timings)?;
-            let (content, plan) = (&planned.content, &planned.plan);
+            let (content, search) = site::render_content(loaded, memo, index, scope, &mut diags);
+            checks::content(loaded, &content, &mut diags);
+            timings.stage("render Markdown, check links");
+            let content = &site::stop_on_errors(Some(content), &mut diags)?;
+
+            let plan = plan::plan(loaded, content, &mut diags);
+            checks::outputs(loaded, &plan, &mut diags);
+            let plan = &site::stop_on_errors(Some(plan), &mut diags)?;
+            timings.stage("plan outputs");
+
             let keys = plan.context(loaded, content).page_keys(&content.hashes);
             let config = &loaded.config;
             let next = self.builds + 1;
@@ -193,8 +185,15 @@ impl Session {
                         self.search.generation.store(next, Ordering::SeqCst);
                         self.written = None;
                     }
-                    let files =
-                        write::site(self.opts.write, loaded, &planned, &mut diags, &mut timings);
+                    let files = write::site(
+                        self.opts.write,
+                        loaded,
+                        content,
+                        plan,
+                        search,
+                        &mut diags,
+                        &mut timings,
+                    );
                     let files = site::stop_on_errors(files, &mut diags)?;
                     if let Some(mut search_files_on_disk) = search_files_lock {
                         *search_files_on_disk = search_files(&config.output_dir);
@@ -248,60 +247,6 @@ impl Session {
     }
 }
 
-/// What the search documents are made from: a build's pages and bodies,
-/// and its trees' triage data URLs (listed in the search metadata).
-type SearchInput = (Vec<Page>, Vec<Arc<Rendered>>, Vec<String>);
-
-/// Indexes a site and writes its search files, unless a newer build has
-/// been written in the meantime.
-pub struct SearchJob {
-    build: u64,
-    input: Arc<SearchInput>,
-    state: Arc<SearchState>,
-    out: Live,
-}
-
-impl SearchJob {
-    /// The successful build this job indexes.
-    pub fn build(&self) -> u64 {
-        self.build
-    }
-
-    /// Builds the index and writes its files; gives up soon after `stop`
-    /// returns true. Returns whether the files were written.
-    pub fn run(self, stop: &(dyn Fn() -> bool + Sync)) -> Result<bool, Diagnostic> {
-        let (pages, rendered, triage) = &*self.input;
-        let docs = search::documents(pages, rendered);
-        let files = match crate::search::files_until(&docs, triage, stop) {
-            Ok((files, _)) => files,
-            Err(e) if e.is::<crate::search::index::Cancelled>() => return Ok(false),
-            Err(e) => {
-                return Err(Diagnostic::error(format!(
-                    "cannot build the search index: {e:#}"
-                )))
-            }
-        };
-        let mut on_disk = lock(&self.state.files);
-        if self.state.generation.load(Ordering::SeqCst) != self.build || stop() {
-            return Ok(false);
-        }
-        write::put_all(
-            &self.out,
-            files.iter().map(|(p, b)| (p.as_str(), b.as_slice())),
-        )?;
-        for old in on_disk.iter() {
-            if !files.contains_key(old) {
-                self.out
-                    .remove(old)
-                    .map_err(|e| write::write_error(old, e))?;
-            }
-        }
-        *on_disk = files.into_keys().collect();
-        self.state.indexed.store(self.build, Ordering::SeqCst);
-        Ok(true)
-    }
-}
-
 /// Reads the content folder again into `loaded`, whose configuration and
 /// theme did not change; only files that changed are read.
 fn reload_content(
@@ -320,32 +265,10 @@ fn reload_content(
     load::has_pages(&loaded.config, &loaded.library, diags).then_some(loaded)
 }
 
-/// The lock, even if a search job panicked while holding it: the list is
-/// only ever replaced whole.
-fn lock(m: &Mutex<BTreeSet<String>>) -> MutexGuard<'_, BTreeSet<String>> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 /// True for a path inside the content folder that is not `SUMMARY.md`
 /// (which decides whether the project is a book).
 fn in_content(content_dir: &Path, path: &Path) -> bool {
     let dir = std::path::absolute(content_dir).unwrap_or_else(|_| content_dir.to_path_buf());
     path.strip_prefix(&dir)
         .is_ok_and(|rel| rel != Path::new("SUMMARY.md") && !rel.as_os_str().is_empty())
-}
-
-/// The search files a full build wrote.
-fn search_files(out: &Path) -> BTreeSet<String> {
-    walkdir::WalkDir::new(out.join("search"))
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            let rel = e.path().strip_prefix(out).ok()?;
-            let rel: Vec<&str> = rel.iter().map(|c| c.to_str()).collect::<Option<_>>()?;
-            let rel = rel.join("/");
-            // Precompressed siblings go with their file.
-            (!rel.ends_with(".gz") && !rel.ends_with(".br")).then_some(rel)
-        })
-        .collect()
 }

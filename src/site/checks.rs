@@ -3,10 +3,9 @@
 //! output. Each pushes every problem it finds, with its place and a hint;
 //! the build stops after the stage that ran them.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::config::Config;
 use crate::content::{Library, PageId};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
 use crate::markdown::Rendered;
@@ -14,7 +13,7 @@ use crate::tree::paste;
 
 use super::content::Content;
 use super::load::Loaded;
-use super::plan::alias_path;
+use super::plan::{alias_path, Plan};
 use super::trees::TriageFile;
 
 /// The checks that need every page's rendered body: anchors, aliases and
@@ -110,13 +109,13 @@ fn aliases(library: &Library, diags: &mut Diagnostics) {
 
 /// Nothing may be written twice: content files against generated files,
 /// and nothing into `search/` when the search index owns it.
-pub fn outputs(
-    library: &Library,
-    config: &Config,
-    extra: &BTreeMap<String, Vec<u8>>,
-    page_files: &HashSet<String>,
-    diags: &mut Diagnostics,
-) {
+pub fn outputs(loaded: &Loaded, plan: &Plan, diags: &mut Diagnostics) {
+    let Loaded {
+        config, library, ..
+    } = loaded;
+    let Plan {
+        extra, page_files, ..
+    } = plan;
     for asset in &library.assets {
         if page_files.contains(&asset.rel_path) || extra.contains_key(&asset.rel_path) {
             diags.push(

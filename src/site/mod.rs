@@ -9,9 +9,9 @@
 //!
 //! Every stage pushes its problems into one `Diagnostics`, and the build
 //! stops at the end of any stage that found an error: nothing is written
-//! and the previous site stays as it was. [`build`] is the whole pipeline;
-//! `remedy serve` (`crate::serve`) calls the same stages and keeps what its
-//! next build can reuse.
+//! and the previous site stays as it was. [`build`] is the whole pipeline,
+//! one call per stage; `remedy serve` (`crate::serve`) calls the same
+//! stages and keeps what its next build can reuse.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -82,9 +82,25 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
     let index = opts.write && loaded.config.search;
     let report = std::thread::scope(|scope| {
         let memo = &mut content::Memo::default();
-        let planned = render_and_plan(&loaded, memo, index, scope, &mut diags, &mut timings)?;
-        let unchecked = unchecked_links(&planned.content);
-        let files = write::site(opts.write, &loaded, &planned, &mut diags, &mut timings);
+        let (content, search) = render_content(&loaded, memo, index, scope, &mut diags);
+        checks::content(&loaded, &content, &mut diags);
+        timings.stage("render Markdown, check links");
+        let content = stop_on_errors(Some(content), &mut diags)?;
+
+        let plan = plan::plan(&loaded, &content, &mut diags);
+        checks::outputs(&loaded, &plan, &mut diags);
+        let plan = stop_on_errors(Some(plan), &mut diags)?;
+        timings.stage("plan outputs");
+
+        let files = write::site(
+            opts.write,
+            &loaded,
+            &content,
+            &plan,
+            search,
+            &mut diags,
+            &mut timings,
+        );
         let files = stop_on_errors(files, &mut diags)?;
         Ok(BuildReport {
             pages: loaded.library.pages.len(),
@@ -94,7 +110,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
             warnings: diags.sorted(),
             output_dir: loaded.config.output_dir.clone(),
             timings: timings.laps,
-            unchecked,
+            unchecked: unchecked_links(&content),
         })
     });
     // Freeing the syntaxes and templates takes milliseconds that a
@@ -103,25 +119,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
     report
 }
 
-/// What the stages before writing hand to the write stage.
-pub(crate) struct Planned {
-    pub content: content::Content,
-    pub plan: plan::Plan,
-    /// The search files, being made on a thread of their own (when asked).
-    pub search: Option<search::Pending>,
-}
-
-/// Stages 2 and 3: renders the content (reusing what `memo` holds), runs
-/// the checks across pages and plans every output. With `index`, the
-/// search index starts on a thread of `scope` as soon as its input exists.
-pub(crate) fn render_and_plan<'scope>(
+/// Stage 2, content: every page's body, reusing what `memo` holds. With
+/// `index`, the search index starts on a thread of `scope` as soon as its
+/// input exists, and the write stage waits for it.
+pub(crate) fn render_content<'scope>(
     loaded: &'scope Loaded,
     memo: &mut content::Memo,
     index: bool,
     scope: &'scope std::thread::Scope<'scope, '_>,
     diags: &mut Diagnostics,
-    timings: &mut Timings,
-) -> Result<Planned, Failure> {
+) -> (content::Content, Option<search::Pending>) {
     // A book has no decision trees, and search reads text, not highlighted
     // code: its documents come from a quick pass without highlighting, so
     // indexing runs beside the Markdown stage instead of after it.
@@ -143,25 +150,7 @@ pub(crate) fn render_and_plan<'scope>(
             search::start(scope, move || docs, triage)
         })
     });
-    checks::content(loaded, &content, diags);
-    timings.stage("render Markdown, check links");
-    let content = stop_on_errors(Some(content), diags)?;
-
-    let plan = plan::plan(loaded, &content, diags);
-    checks::outputs(
-        &loaded.library,
-        &loaded.config,
-        &plan.extra,
-        &plan.page_files,
-        diags,
-    );
-    let plan = stop_on_errors(Some(plan), diags)?;
-    timings.stage("plan outputs");
-    Ok(Planned {
-        content,
-        plan,
-        search,
-    })
+    (content, search)
 }
 
 /// A book's links that leave it, as `file:line:col: link`.

@@ -16,8 +16,10 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Nowhere, Sink, Staging};
 use crate::render::PageContext;
 
+use super::content::Content;
 use super::load::{timed, Loaded};
-use super::{Planned, Timings};
+use super::plan::Plan;
+use super::{search, Timings};
 
 /// Writes the whole site: into a staging folder swapped in at the end
 /// when `write`, or nowhere for `remedy check`. Returns the number of
@@ -26,7 +28,9 @@ use super::{Planned, Timings};
 pub fn site(
     write: bool,
     loaded: &Loaded,
-    planned: &Planned,
+    content: &Content,
+    plan: &Plan,
+    search: Option<search::Pending>,
     diags: &mut Diagnostics,
     timings: &mut Timings,
 ) -> Option<usize> {
@@ -49,11 +53,6 @@ pub fn site(
         Some(s) => s,
         None => &Nowhere,
     };
-    let Planned {
-        content,
-        plan,
-        search,
-    } = planned;
     let ctx = plan.context(loaded, content);
     let ids: Vec<PageId> = library.ids().collect();
     let pages_written = pages(sink, &ctx, library, &ids, diags);
