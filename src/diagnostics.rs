@@ -6,8 +6,11 @@
 //! byte range in that file's text; the printer turns that into `file:line:col`
 //! and a source excerpt with a caret, the way rustc does.
 //!
-//! Only `main` decides what to print and which exit code to use: library code
-//! hands diagnostics back and never prints them itself.
+//! Only the binary (`main` and `src/cmd/`) decides what to print and which
+//! exit code to use: library code hands diagnostics back and never prints
+//! them itself. Every diagnostic prints one way, [`Diagnostic::emit`]: a
+//! build's terminal, `remedy serve`'s terminal and its browser overlay
+//! ([`Diagnostic::render`]) show the same text.
 
 use std::fmt;
 use std::ops::Range;
