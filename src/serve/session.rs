@@ -228,7 +228,7 @@ impl Session {
                 warnings: diags.sorted(),
                 output_dir: config.output_dir.clone(),
                 timings: timings.laps,
-                unchecked: site::unchecked_links(content),
+                unchecked: site::unchecked_links(content, plan),
             })
         })
     }

@@ -110,7 +110,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
             warnings: diags.sorted(),
             output_dir: loaded.config.output_dir.clone(),
             timings: timings.laps,
-            unchecked: unchecked_links(&content),
+            unchecked: unchecked_links(&content, &plan),
         })
     });
     // Freeing the syntaxes and templates takes milliseconds that a
@@ -153,12 +153,14 @@ pub(crate) fn render_content<'scope>(
     (content, search)
 }
 
-/// A book's links that leave it, as `file:line:col: link`.
-pub(crate) fn unchecked_links(content: &content::Content) -> Vec<String> {
+/// A book's links that leave it, as `file:line:col: link`: from its
+/// pages, then from its redirects.
+pub(crate) fn unchecked_links(content: &content::Content, plan: &plan::Plan) -> Vec<String> {
     content
         .rendered
         .iter()
         .flat_map(|r| r.unchecked.iter().cloned())
+        .chain(plan.unchecked.iter().cloned())
         .collect()
 }
 
