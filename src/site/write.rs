@@ -62,7 +62,7 @@ pub fn site(
     // (the text pass, the export), and a worker blocked on it left the pool
     // with no thread to run them (a build hung under load).
     let mut search_count = 0;
-    if let (Some(pending), true) = (search, write) {
+    if let Some(pending) = search {
         let (written, t) = timed(|| -> Result<(usize, [Duration; 2]), Diagnostic> {
             let (files, times) = pending
                 .recv()
@@ -87,20 +87,18 @@ pub fn site(
         return None;
     }
 
+    // Theme files, the 404 page, aliases: written in parallel, as pages are.
+    let extra = plan.extra.iter().map(|(p, b)| (p.as_str(), b.as_slice()));
+    if let Err(d) = put_all(sink, extra) {
+        diags.push(d);
+        return None;
+    }
+    // Assets are copied whether linked or not: authors may reference
+    // them from raw HTML, which the link checker cannot see.
+    assets(sink, config, library.assets.iter(), diags)?;
     let mut files = plan.page_files.len() + search_count;
     if let Some(staging) = staging {
-        // Theme files, the 404 page, aliases: written in parallel, as pages are.
-        let extra = plan.extra.iter().map(|(p, b)| (p.as_str(), b.as_slice()));
-        if let Err(d) = put_all(&staging, extra) {
-            diags.push(d);
-            return None;
-        }
-        files += plan.extra.len();
-        // Assets are copied whether linked or not: authors may reference
-        // them from raw HTML, which the link checker cannot see.
-        assets(&staging, config, library.assets.iter(), diags)?;
-        files += library.assets.len();
-        files += staging.siblings();
+        files += plan.extra.len() + library.assets.len() + staging.siblings();
         if let Err(e) = staging.commit() {
             diags.push(Diagnostic::error(format!(
                 "cannot move the new site into {}: {e}",
