@@ -46,10 +46,7 @@ pub mod pattern;
 pub use eval::base64_json;
 use pattern::check_pattern;
 
-/// Regexes see at most this many characters of a value.
-pub const MAX_MATCH_CHARS: usize = 1024;
-/// Base64 header values longer than this are not decoded.
-pub const MAX_BASE64_CHARS: usize = 65_536;
+pub use super::rules::{MAX_BASE64_CHARS, MAX_MATCH_CHARS};
 
 /// A `when` table as written.
 #[derive(Debug, Deserialize)]
