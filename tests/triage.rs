@@ -28,6 +28,7 @@ use remedy::tree::triage::{Data, Triage};
 use support::corpus::{self, Half};
 use support::site::{build_bundled, BuiltSite};
 use support::tools::{self, Tool};
+use support::trace;
 
 fn site() -> &'static BuiltSite {
     static SITE: OnceLock<BuiltSite> = OnceLock::new();
@@ -371,10 +372,16 @@ fn the_page_links_its_data_and_an_accessible_paste_box() {
 }
 
 fn run_node(data: &Path, files: &[PathBuf]) -> Vec<NodeResult> {
+    run_node_traced(data, files, false)
+}
+
+/// [`run_node`], with each result's `trace` when `traced`.
+fn run_node_traced(data: &Path, files: &[PathBuf], traced: bool) -> Vec<NodeResult> {
     let script = repo().join("tests/browser/triage-node.mjs");
     let mut child = Command::new(Tool::node().path)
         .arg(&script)
         .arg(data)
+        .args(traced.then_some("--trace"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -402,6 +409,8 @@ struct NodeResult {
     candidates: Vec<Candidate>,
     order: Vec<usize>,
     ms: f64,
+    #[serde(default)]
+    trace: Option<serde_json::Value>,
 }
 
 /// The CLI's walk in the shape node prints it.
@@ -420,23 +429,38 @@ fn cli_walk(bytes: &[u8]) -> (String, Vec<Answered>, Vec<Candidate>, Vec<usize>)
     (r.node, r.answered, candidates, t.order)
 }
 
+/// Every paste of the corpus, and the pastes of [`trace::parity_cases`]
+/// (text outside ASCII, numbers), through both engines: what each read on
+/// the way (paste, signals, features, scores) and where each walk ends.
 #[test]
 fn the_browser_engine_agrees_with_the_cli_on_every_paste() {
     if !tools::available("triage parity test", &[Tool::node()]) {
         return;
     }
     let (cases, uncovered) = corpus::load();
-    let names: Vec<&String> = cases
+    let tmp = tempfile::tempdir().unwrap();
+    let mut names: Vec<String> = cases
         .iter()
-        .map(|c| &c.file)
-        .chain(uncovered.iter().map(|u| &u.file))
+        .map(|c| c.file.clone())
+        .chain(uncovered.iter().map(|u| u.file.clone()))
         .collect();
-    let files: Vec<PathBuf> = names.iter().map(|f| corpus::dir().join(f)).collect();
-    let browser = run_node(&data_file(), &files);
+    let mut files: Vec<PathBuf> = names.iter().map(|f| corpus::dir().join(f)).collect();
+    for (i, (name, bytes)) in trace::parity_cases().into_iter().enumerate() {
+        let path = tmp.path().join(format!("case-{i}.txt"));
+        fs::write(&path, bytes).unwrap();
+        names.push(name.to_string());
+        files.push(path);
+    }
+    let browser = run_node_traced(&data_file(), &files, true);
     let mut diffs = Vec::new();
     let mut evidence_steps = 0;
     for ((name, file), b) in names.iter().zip(&files).zip(&browser) {
-        let (node, answered, candidates, order) = cli_walk(&fs::read(file).unwrap());
+        let bytes = fs::read(file).unwrap();
+        let rust = trace::trace(data(), &String::from_utf8_lossy(&bytes));
+        if let Some(d) = trace::first_difference(&rust, b.trace.as_ref().unwrap()) {
+            diffs.push(format!("{name}: the engines read it differently at {d}"));
+        }
+        let (node, answered, candidates, order) = cli_walk(&bytes);
         evidence_steps += answered
             .iter()
             .filter(|a| a.decided_by == "evidence")

@@ -43,7 +43,7 @@ mod eval;
 pub mod overlap;
 pub mod pattern;
 
-pub use eval::base64_json;
+pub use eval::{base64_json, show_number};
 use pattern::check_pattern;
 
 pub use super::rules::{MAX_BASE64_CHARS, MAX_MATCH_CHARS};
@@ -122,14 +122,20 @@ pub enum Test {
 #[derive(Debug, Clone)]
 pub struct LazyRegex {
     pattern: String,
+    /// The pattern as Rust's `regex` runs it: `.` and `\s` spelled out as
+    /// a browser reads them ([`pattern::for_rust`]).
+    rust: String,
     compiled: std::sync::OnceLock<Option<regex::Regex>>,
 }
 
 impl LazyRegex {
-    /// A pattern already known to parse (`regex_syntax`).
-    fn new(pattern: String) -> LazyRegex {
+    /// A pattern already known to be in the subset (`source`, without
+    /// its leading `(?i)`, which `ci` says).
+    fn new(source: &str, ci: bool) -> LazyRegex {
+        let flag = if ci { "(?i)" } else { "" };
         LazyRegex {
-            pattern,
+            pattern: format!("{flag}{source}"),
+            rust: format!("{flag}{}", pattern::for_rust(source)),
             compiled: std::sync::OnceLock::new(),
         }
     }
@@ -143,7 +149,7 @@ impl LazyRegex {
     /// (past the engine's size limit) matches nothing.
     pub fn is_match(&self, s: &str) -> bool {
         self.compiled
-            .get_or_init(|| regex::Regex::new(&self.pattern).ok())
+            .get_or_init(|| regex::Regex::new(&self.rust).ok())
             .as_ref()
             .is_some_and(|r| r.is_match(s))
     }
@@ -185,9 +191,9 @@ impl TryFrom<WireTest> for Test {
                 };
                 parses(&full)?;
                 Test::Matches {
+                    regex: LazyRegex::new(&source, ci),
                     source,
                     ci,
-                    regex: LazyRegex::new(full),
                 }
             }
         })
@@ -567,7 +573,7 @@ fn pattern(source: &Source, p: &Spanned<String>, errors: &mut Vec<Diagnostic>) -
         Ok(()) => Some(Test::Matches {
             source: body.to_string(),
             ci,
-            regex: LazyRegex::new(text.clone()),
+            regex: LazyRegex::new(body, ci),
         }),
         Err(e) => {
             errors.push(

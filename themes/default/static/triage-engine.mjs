@@ -10,5 +10,5 @@ const engine = createRequire(import.meta.url)("./triage-engine.js");
 export default engine;
 export const {
   parse, evaluate, describe, features, score, walk, run, looksLikeResponse, distinctTerms, hosts,
-  MAX_PASTE_CHARS,
+  adopt,
 } = engine;
