@@ -677,6 +677,13 @@ fn bad_signals_are_located_errors() {
         e.contains("one condition checks one thing; this one has status, header"),
         "{e}"
     );
+    for number in ["inf", "-inf", "nan"] {
+        let e = error_of(&format!(r#"{{ json = "/n", equals = {number} }}"#));
+        assert!(
+            e.contains(&format!("cannot compare with `{number}`")),
+            "{e}"
+        );
+    }
     let e = error_of(r#"{ status = 999 }"#);
     assert!(e.contains("`999` is not an HTTP status code"), "{e}");
     let e = error_of(r#"{ header = "x y" }"#);

@@ -509,7 +509,8 @@ fn scalar(
     let s = match v {
         toml::Value::String(s) => Scalar::Str(s.clone()),
         toml::Value::Integer(i) if !header => Scalar::Num(*i as f64),
-        toml::Value::Float(f) if !header => Scalar::Num(*f),
+        // JSON has no infinity or NaN: published, they would read back as null.
+        toml::Value::Float(f) if !header && f.is_finite() => Scalar::Num(*f),
         toml::Value::Boolean(b) if !header => Scalar::Bool(*b),
         other => {
             let help = if header {

@@ -802,6 +802,19 @@
     var paste = parse(text);
     return walk(data, paste, features(text, paste));
   }
+  // Every tree walked with one paste, and the walk that got furthest: the
+  // first to reach a remedy, else the first that answered most, as
+  // `remedy search` picks (lookup::Site::triage). {index, outcome, remedy}.
+  function runAll(trees, input) {
+    var best = null;
+    trees.forEach(function (data, i) {
+      var outcome = run(data, input), remedy = !own(data.questions, outcome.node);
+      if (!best || (remedy && !best.remedy) || (remedy === best.remedy && outcome.steps.length > best.outcome.steps.length)) {
+        best = { index: i, outcome: outcome, remedy: remedy };
+      }
+    });
+    return best;
+  }
   // A paste rather than a query typed into a search box: a status line,
   // headers, a JSON body, or an SDK's error naming a status.
   function looksLikeResponse(paste) {
@@ -812,7 +825,7 @@
 
   var engine = {
     parse: parse, evaluate: evaluate, describe: describe, features: features, score: score,
-    walk: walk, run: run, looksLikeResponse: looksLikeResponse, distinctTerms: distinctTerms,
+    walk: walk, run: run, runAll: runAll, looksLikeResponse: looksLikeResponse, distinctTerms: distinctTerms,
     hosts: hostsIn, adopt: adopt
   };
   if (typeof module !== "undefined" && module.exports) {
