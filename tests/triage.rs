@@ -1218,3 +1218,31 @@ process.stdout.write(JSON.stringify({ dot: ranges(/^.$/u), space: ranges(/^\s$/u
         format!("a{JS_DOT}[{JS_SPACE}][{JS_SPACE}_][^{JS_SPACE}]")
     );
 }
+
+/// `src/tree/FORMAT.md` names every rule the data carries, and no other.
+#[test]
+fn the_format_documents_every_rule() {
+    let doc = fs::read_to_string(repo().join("src/tree/FORMAT.md")).unwrap();
+    let block = &doc[doc.find("## Rules").unwrap()..];
+    let block = &block[block.find("```json").unwrap()..];
+    let block = &block[..block[7..].find("```").unwrap()];
+    let rules = serde_json::to_value(remedy::tree::rules::Rules::default()).unwrap();
+    let mut expected: Vec<String> = Vec::new();
+    for (k, v) in rules.as_object().unwrap() {
+        expected.push(k.clone());
+        if let Some(inner) = v.as_object() {
+            expected.extend(inner.keys().cloned());
+        }
+    }
+    expected.sort();
+    let mut documented: Vec<String> = block
+        .split('"')
+        .collect::<Vec<_>>()
+        .windows(2)
+        .filter(|w| w[1].trim_start().starts_with(':'))
+        .filter(|w| !w[0].is_empty() && w[0].bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+        .map(|w| w[0].to_string())
+        .collect();
+    documented.sort();
+    assert_eq!(documented, expected);
+}

@@ -199,7 +199,7 @@ fn request_hosts(before: &[&str], lines: &[&str], sent: &[(String, String)]) -> 
             }
             if let Some(at) = w.find("://") {
                 let scheme = w[..at]
-                    .trim_start_matches(|c: char| !c.is_ascii_alphabetic())
+                    .trim_start_matches(|c: char| !rules::LETTER.has_char(c))
                     .to_ascii_lowercase();
                 if scheme == "http" || scheme == "https" {
                     add(&w[at + 3..]);

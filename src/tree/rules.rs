@@ -43,6 +43,10 @@ pub const BLOB_MIX: [usize; 3] = [4, 4, 2];
 pub const TLD_CHARS: [usize; 2] = [2, 24];
 /// Terms and host an evidence step names in the trail, at most.
 pub const EXPLAINED: usize = 3;
+/// A host's site is its last two labels, or three when the last is a
+/// country code of this many letters and the one before it is a
+/// second-level label of at most this many (`example.co.uk`).
+pub const SITE_COUNTRY: [usize; 2] = [2, 3];
 
 /// Status codes a paste may name.
 pub const STATUS_RANGE: [u16; 2] = [100, 599];
@@ -76,6 +80,12 @@ pub const CURL_NOISE_LINES: [&str; 3] = ["*", ">", "<"];
 pub mod chars {
     /// Letters and digits: what terms, hosts and header names are made of.
     pub const WORD: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    /// Letters: a URL's scheme, a host's last label.
+    pub const LETTER: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    /// Control characters but tab and line breaks: beside one, a run is
+    /// binary pasted by mistake, not a word (U+FFFD, what bytes that are
+    /// not text become, counts too; it is no ASCII).
+    pub const NOISE: &str = "\u{0}\u{1}\u{2}\u{3}\u{4}\u{5}\u{6}\u{7}\u{8}\u{b}\u{c}\u{e}\u{f}\u{10}\u{11}\u{12}\u{13}\u{14}\u{15}\u{16}\u{17}\u{18}\u{19}\u{1a}\u{1b}\u{1c}\u{1d}\u{1e}\u{1f}\u{7f}";
     /// One of these between two word characters joins a run.
     pub const JOINER: &str = "_-.";
     /// With [`WORD`], base64 (blobs).
@@ -131,6 +141,10 @@ impl Class {
 
 /// [`chars::WORD`].
 pub const WORD: Class = Class::of(&[chars::WORD]);
+/// [`chars::LETTER`].
+pub const LETTER: Class = Class::of(&[chars::LETTER]);
+/// [`chars::NOISE`].
+pub const NOISE: Class = Class::of(&[chars::NOISE]);
 /// [`chars::JOINER`].
 pub const JOINER: Class = Class::of(&[chars::JOINER]);
 /// [`chars::WORD`] and [`chars::BASE64`].
@@ -175,6 +189,8 @@ pub struct Rules {
     pub tld_chars: [usize; 2],
     /// [`EXPLAINED`].
     pub explained: usize,
+    /// [`SITE_COUNTRY`].
+    pub site_country: [usize; 2],
     /// [`STATUS_RANGE`].
     pub status_range: [u16; 2],
     /// [`STATUS_BEFORE`].
@@ -198,6 +214,8 @@ pub struct Rules {
 #[allow(missing_docs)]
 pub struct Chars {
     pub word: String,
+    pub letter: String,
+    pub noise: String,
     pub joiner: String,
     pub base64: String,
     pub token: String,
@@ -224,6 +242,7 @@ impl Default for Rules {
             blob_mix: BLOB_MIX,
             tld_chars: TLD_CHARS,
             explained: EXPLAINED,
+            site_country: SITE_COUNTRY,
             status_range: STATUS_RANGE,
             status_before: list(&STATUS_BEFORE),
             status_after: list(&STATUS_AFTER),
@@ -233,6 +252,8 @@ impl Default for Rules {
             curl_noise_lines: list(&CURL_NOISE_LINES),
             chars: Chars {
                 word: chars::WORD.into(),
+                letter: chars::LETTER.into(),
+                noise: chars::NOISE.into(),
                 joiner: chars::JOINER.into(),
                 base64: chars::BASE64.into(),
                 token: chars::TOKEN.into(),
@@ -260,6 +281,9 @@ mod tests {
         for b in 0..=255u8 {
             assert_eq!(WORD.has(b), b.is_ascii_alphanumeric(), "{b}");
             assert_eq!(SPACE.has(b), b.is_ascii_whitespace(), "{b}");
+            assert_eq!(LETTER.has(b), b.is_ascii_alphabetic(), "{b}");
+            let control = b.is_ascii_control() && !matches!(b, b'\t' | b'\n' | b'\r');
+            assert_eq!(NOISE.has(b), control, "{b}");
         }
     }
 }

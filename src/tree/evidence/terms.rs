@@ -112,7 +112,7 @@ fn run_slices<'a>(
 /// A neighbour that marks a run as part of binary: a control character
 /// (tabs and line breaks apart) or U+FFFD.
 fn noise(c: Option<char>) -> bool {
-    c.is_some_and(|c| c == '\u{FFFD}' || (c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r')))
+    c.is_some_and(|c| c == '\u{FFFD}' || rules::NOISE.has_char(c))
 }
 
 /// The terms one run yields: itself, its `.` segments, its parts; each once,
@@ -216,7 +216,7 @@ pub fn is_host(run: &str) -> bool {
         })
         && labels.last().is_some_and(|l| {
             let [shortest, longest] = rules::TLD_CHARS;
-            (shortest..=longest).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_alphabetic())
+            (shortest..=longest).contains(&l.len()) && l.bytes().all(|b| rules::LETTER.has(b))
         })
 }
 
@@ -241,7 +241,7 @@ pub fn url_hosts(text: &str) -> Vec<String> {
         let scheme = rest[..at]
             .bytes()
             .rev()
-            .take_while(u8::is_ascii_alphabetic)
+            .take_while(|&b| rules::LETTER.has(b))
             .count();
         let tail = &rest[at + 3..];
         let end = tail
@@ -263,7 +263,8 @@ pub fn url_hosts(text: &str) -> Vec<String> {
 pub fn site(host: &str) -> &str {
     let labels: Vec<&str> = host.split('.').collect();
     let n = labels.len();
-    let take = if n >= 3 && labels[n - 1].len() == 2 && labels[n - 2].len() <= 3 {
+    let [country, second] = rules::SITE_COUNTRY;
+    let take = if n >= 3 && labels[n - 1].len() == country && labels[n - 2].len() <= second {
         3
     } else {
         2

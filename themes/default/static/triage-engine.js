@@ -31,7 +31,7 @@
     if (rules === R) return;
     var c = rules.chars;
     T = {
-      word: table(c.word), joiner: table(c.joiner), base64: table(c.word + c.base64),
+      word: table(c.word), letter: table(c.letter), noise: table(c.noise), joiner: table(c.joiner), base64: table(c.word + c.base64),
       token: table(c.word + c.token), host: table(c.word + c.host), space: table(c.space),
       jsonSpace: table(c.json_space), statusGap: table(c.status_gap), requestLead: table(c.request_lead)
     };
@@ -368,7 +368,7 @@
     });
     return out;
   }
-  function isAsciiLetter(c) { return (c >= 65 && c <= 90) || (c >= 97 && c <= 122); }
+  function isAsciiLetter(c) { return has(T.letter, c); }
 
   function base64Json(v) {
     v = trim(v);
@@ -499,7 +499,7 @@
   // ---- evidence: src/tree/evidence/terms.rs and mod.rs ----------------------
   function isJoiner(c) { return has(T.joiner, c); }
   // Like terms::noise: a control character (not tab or line break) or U+FFFD.
-  function noise(c) { return c === 0xfffd || c < 32 && c !== 9 && c !== 10 && c !== 13 || c === 127; }
+  function noise(c) { return c === 0xfffd || has(T.noise, c); }
   // Like terms::blobs: [start, end) of each base64 stretch of min_blob or
   // more with blob_mix capitals, small letters and digits.
   function blobs(text) {
@@ -572,7 +572,9 @@
       for (var k = 0; k < l.length; k++) if (!isAlnum(l.charCodeAt(k)) && l.charAt(k) !== "-") return false;
     }
     var last = labels[labels.length - 1];
-    return last.length >= R.tld_chars[0] && last.length <= R.tld_chars[1] && /^[A-Za-z]+$/.test(last);
+    if (last.length < R.tld_chars[0] || last.length > R.tld_chars[1]) return false;
+    for (var j = 0; j < last.length; j++) if (!isAsciiLetter(last.charCodeAt(j))) return false;
+    return true;
   }
   function hostsIn(text) { return hostsOf(runs(text)); }
   function hostsOf(rs) {
@@ -603,7 +605,7 @@
   }
   function site(host) {
     var labels = host.split("."), n = labels.length;
-    var take = n >= 3 && labels[n - 1].length === 2 && labels[n - 2].length <= 3 ? 3 : 2;
+    var take = n >= 3 && labels[n - 1].length === R.site_country[0] && labels[n - 2].length <= R.site_country[1] ? 3 : 2;
     return n <= take ? host : labels.slice(n - take).join(".");
   }
   function hostMatches(declared, host) {
