@@ -1235,13 +1235,17 @@ fn the_format_documents_every_rule() {
         }
     }
     expected.sort();
-    let mut documented: Vec<String> = block
-        .split('"')
-        .collect::<Vec<_>>()
-        .windows(2)
-        .filter(|w| w[1].trim_start().starts_with(':'))
-        .filter(|w| !w[0].is_empty() && w[0].bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
-        .map(|w| w[0].to_string())
+    // Every `"name":` of the block.
+    let pieces: Vec<&str> = block.split("\":").collect();
+    let mut documented: Vec<String> = pieces[..pieces.len() - 1]
+        .iter()
+        .filter_map(|p| p.rsplit('"').next())
+        .filter(|k| {
+            !k.is_empty()
+                && k.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        })
+        .map(str::to_string)
         .collect();
     documented.sort();
     assert_eq!(documented, expected);
