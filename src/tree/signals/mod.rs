@@ -27,7 +27,7 @@
 //! ```
 //!
 //! Problems are errors at their line and column (`compile`). The browser
-//! evaluates the same conditions (`triage.js`), so patterns are held to a
+//! evaluates the same conditions (`triage-engine.js`), so patterns are held to a
 //! subset both engines read alike and no backtracking engine can blow up
 //! on ([`pattern`]); [`overlap`] warns about answers one paste can match
 //! together.
