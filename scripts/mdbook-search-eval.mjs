@@ -20,8 +20,10 @@ import vm from "node:vm";
 const [mdOut, remedyOut, pagefindDir] = process.argv.slice(2, 5).map((p) => resolve(p));
 const rest = process.argv.slice(5);
 const asJson = rest.includes("--json");
-// `--misses`: list the queries remedy misses in its top 3 that mdBook finds.
+// `--misses`: list the queries remedy misses in its top 3 that mdBook finds;
+// `--worse`: every query remedy ranks lower than mdBook does.
 const misses = rest.includes("--misses");
+const worse = rest.includes("--worse");
 const here = new URL(".", import.meta.url).pathname;
 
 // ---- the book's chapters, from mdBook's HTML
@@ -137,6 +139,17 @@ for (const [family, queries] of Object.entries(families)) {
     const n = queries.length;
     table.push({ book: bookTitle, family, engine: name, n, r1: r1 / n, r3: r3 / n, mrr: mrr / n });
   }
+}
+const rankOf = (got, expect) => {
+  const r = got.findIndex((u) => expect.includes(u));
+  return r < 0 ? Infinity : r + 1;
+};
+if (worse) {
+  for (const [family, queries] of Object.entries(families))
+    for (const { q, expect } of queries) {
+      const r = rankOf(remedy(q), expect), m = rankOf(mdbook(q), expect);
+      if (r > m) console.error(`worse ${family}: ${JSON.stringify(q)} remedy ${r} mdbook ${m}; expect ${expect.join(" ")}; remedy ${remedy(q).slice(0, 3).join(" ")}`);
+    }
 }
 if (misses) {
   for (const [family, queries] of Object.entries(families))

@@ -726,7 +726,9 @@ fn bad_redirects_are_located() {
     let add = |extra: &str| toml.replacen(old, &format!("{old}{extra}"), 1);
     book.write(
         "book.toml",
-        &add("\"/gone.html\" = \"guide/nowhere.html\"\n"),
+        &add(
+            "\"/gone.html\" = \"guide/nowhere.html\"\n\"/a/old.html\" = \"../../std/index.html\"\n",
+        ),
     );
     let stderr = book.build();
     assert!(
@@ -734,6 +736,19 @@ fn bad_redirects_are_located() {
         "{stderr}"
     );
     assert!(stderr.contains("book.toml:20:"), "{stderr}");
+    // A sibling book on the same host (the Rust bookshelf's redirects):
+    // not a warning, one of the links that leave the book.
+    assert!(!stderr.contains("outside the book"), "{stderr}");
+    assert!(
+        stderr.contains("note: 1 link leaves the book and is not checked"),
+        "{stderr}"
+    );
+    let verbose = String::from_utf8_lossy(&book.run_args(&["--verbose"]).stderr).into_owned();
+    assert!(
+        verbose.contains("book.toml:21:17: ../../std/index.html"),
+        "{verbose}"
+    );
+    assert!(book.read("a/old.html").contains("url=../../std/index.html"));
     let e = book.fails_with(
         |b| {
             b.write(

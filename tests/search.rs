@@ -325,6 +325,9 @@ fn cli_with_a_damaged_index_names_it() {
 struct NodeResult {
     q: String,
     hits: Vec<NodeHit>,
+    /// The planned clauses, `[field, term, boost]`, sorted.
+    #[serde(default)]
+    plan: Vec<(usize, String, f64)>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -346,7 +349,7 @@ fn run_client(site: &Path, queries: &[String]) -> Vec<NodeResult> {
         .expect("run node");
     let input: Vec<serde_json::Value> = queries
         .iter()
-        .map(|q| serde_json::json!({"q": q, "typing": false, "limit": 10}))
+        .map(|q| serde_json::json!({"q": q, "typing": false, "limit": 10, "plan": true}))
         .collect();
     child
         .stdin
@@ -395,6 +398,21 @@ fn browser_client_scores_exactly_like_tantivy() {
             // two characters, and a mark that belongs to the word.
             "\u{130}{*\n  \"additionalData\": {\n    \"refusalReasonRa",
             "HTTP\u{65c} 402 Payment\u{65c}Required",
+            // Code as a reader types it (symbols, rule 4b) and headings
+            // word for word (rule 4c).
+            "Vec::new",
+            "AtomicUsize and Ordering::Relaxed",
+            "size_of::<T>() x86_64 &mut T",
+            "Insufficient quota",
+            "insufficient_quota",
+            // Text beyond ASCII: combining marks (decomposed and
+            // composed), CJK, emoji, right-to-left, a dotted capital I.
+            "e\u{301}chec de paiement 402",
+            "\u{e9}chec de paiement 402",
+            "\u{652f}\u{6255}\u{3044}\u{304c}\u{5fc5}\u{8981} 402 \u{30a8}\u{30e9}\u{30fc}",
+            "payment \u{1f4b8}\u{1f600} required",
+            "\u{62f}\u{641}\u{639} \u{645}\u{637}\u{644}\u{648}\u{628} 402",
+            "\u{130}STANBUL \u{d6}DEME_HATASI",
         ]
         .map(String::from),
     );
@@ -424,8 +442,30 @@ fn browser_client_scores_exactly_like_tantivy() {
     assert_eq!(results.len(), queries.len());
     let mut compared = 0;
     let mut worst = 0.0f64;
+    let mut clauses = 0;
     for (q, js) in queries.iter().zip(&results) {
         assert_eq!(&js.q, q);
+        // The plans first: the same clauses with the same boosts, so a
+        // difference is found where it starts, not only in the scores.
+        let plan = index.plan(q);
+        let rust_plan: Vec<(usize, &str)> = plan
+            .should
+            .iter()
+            .map(|c| (c.field, c.term.as_str()))
+            .collect();
+        let js_plan: Vec<(usize, &str)> = js.plan.iter().map(|c| (c.0, c.1.as_str())).collect();
+        assert_eq!(js_plan, rust_plan, "the plans differ for {q:?}");
+        for (r, j) in plan.should.iter().zip(&js.plan) {
+            assert!(
+                (f64::from(r.boost) - j.2).abs() <= 1e-6,
+                "{q:?}: clause {} {:?} boost {} vs client {}",
+                r.field,
+                r.term,
+                r.boost,
+                j.2
+            );
+        }
+        clauses += plan.should.len();
         let rust = index.hits(q, &best(10)).unwrap();
         let rust_docs: Vec<u32> = rust.iter().map(|h| h.doc).collect();
         let js_docs: Vec<u32> = js.hits.iter().map(|h| h.doc).collect();
@@ -445,7 +485,7 @@ fn browser_client_scores_exactly_like_tantivy() {
     }
     assert!(compared > 100, "only {compared} scores compared");
     tools::announce(&format!(
-        "search parity: {} queries, {compared} scores equal to tantivy's within 1e-4 (largest difference {worst:.1e})",
+        "search parity: {} queries, {clauses} planned clauses equal, {compared} scores equal to tantivy's within 1e-4 (largest difference {worst:.1e})",
         queries.len()
     ));
 }

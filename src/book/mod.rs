@@ -298,6 +298,8 @@ pub struct ExtraFiles {
     pub css: Vec<String>,
     /// URLs of the additional scripts.
     pub js: Vec<String>,
+    /// Redirect targets that leave the book, `book.toml:LINE:COL: target`.
+    pub unchecked: Vec<String>,
 }
 
 /// Collects the [`ExtraFiles`]; unreadable files and unsupported redirects
@@ -307,6 +309,7 @@ pub fn extra_files(config: &Config, library: &Library, diags: &mut Diagnostics) 
         files: BTreeMap::new(),
         css: Vec::new(),
         js: Vec::new(),
+        unchecked: Vec::new(),
     };
     // The styles of what only books (and sites with edit or repository
     // links) show: a separate file, so other sites' output does not change.
@@ -357,7 +360,8 @@ pub fn extra_files(config: &Config, library: &Library, diags: &mut Diagnostics) 
             }
         }
     }
-    out.files.extend(redirects::pages(config, library, diags));
+    out.files
+        .extend(redirects::pages(config, library, diags, &mut out.unchecked));
     if let Some(cname) = &config.cname {
         out.files
             .insert("CNAME".into(), format!("{cname}\n").into_bytes());

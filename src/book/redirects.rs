@@ -6,6 +6,9 @@
 //! where the page itself goes): both are errors here too, at their line of
 //! book.toml. A target that is not in the book is a warning: mdBook writes
 //! such a redirect without looking, but a reader following it gets a 404.
+//! A book's target that climbs out of the book (`../../std/index.html`, a
+//! sibling book on the same host) cannot be checked; it joins the links
+//! that leave the book, which the build counts in one line.
 
 use std::collections::BTreeMap;
 
@@ -15,11 +18,13 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::escape::escape_attr;
 use crate::markdown::resolve_relative;
 
-/// The redirect pages, by output path.
+/// The redirect pages, by output path; targets that leave a book are
+/// added to `unchecked` (`book.toml:LINE:COL: target`).
 pub fn pages(
     config: &Config,
     library: &Library,
     diags: &mut Diagnostics,
+    unchecked: &mut Vec<String>,
 ) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     for (from, to) in &config.redirects {
@@ -60,13 +65,23 @@ pub fn pages(
             )));
             continue;
         }
-        if let Some(why) = missing_target(library, file, &to.value) {
-            diags.push(at(Diagnostic::warning(format!(
-                "redirect `{from}` points to `{}`, {why}",
-                to.value
+        match missing_target(library, file, &to.value) {
+            Some(Missing::Outside) if config.markdown.mdbook => {
+                let (line, col) = config.source.line_col(to.span.start);
+                unchecked.push(format!(
+                    "{}:{line}:{col}: {}",
+                    config.source.path.display(),
+                    to.value
+                ));
+            }
+            Some(missing) => diags.push(at(Diagnostic::warning(format!(
+                "redirect `{from}` points to `{}`, {}",
+                to.value,
+                missing.why()
             ))
             .with_label("redirect to nowhere")
-            .with_help("point it at a chapter's .html URL, relative to the redirect's own folder or starting with `/`")));
+            .with_help("point it at a chapter's .html URL, relative to the redirect's own folder or starting with `/`"))),
+            None => {}
         }
         out.insert(file.to_string(), html(config, &to.value).into_bytes());
     }
@@ -82,8 +97,27 @@ pub fn source_file(from: &str) -> String {
         .join("/")
 }
 
+/// Why a redirect target is not in the book.
+enum Missing {
+    /// It climbs above the book's root.
+    Outside,
+    /// Inside the book, where no page or file is.
+    Absent(String),
+}
+
+impl Missing {
+    fn why(&self) -> String {
+        match self {
+            Missing::Outside => "which is outside the book".into(),
+            Missing::Absent(target) => {
+                format!("which the book does not have (no page or file at /{target})")
+            }
+        }
+    }
+}
+
 /// Why a redirect target is not in the book, if it is not.
-fn missing_target(library: &Library, from: &str, to: &str) -> Option<String> {
+fn missing_target(library: &Library, from: &str, to: &str) -> Option<Missing> {
     let external = to.starts_with("//")
         || to
             .split_once(':')
@@ -97,7 +131,7 @@ fn missing_target(library: &Library, from: &str, to: &str) -> Option<String> {
         None => resolve_relative(from, path),
     };
     let Some(target) = target else {
-        return Some("which is outside the book".into());
+        return Some(Missing::Outside);
     };
     let target = match target.is_empty() || target.ends_with('/') {
         true => format!("{target}index.html"),
@@ -106,7 +140,7 @@ fn missing_target(library: &Library, from: &str, to: &str) -> Option<String> {
     let found = library.by_path.contains_key(&target)
         || library.redirects.contains(&target)
         || library.assets.iter().any(|a| a.rel_path == target);
-    (!found).then(|| format!("which the book does not have (no page or file at /{target})"))
+    (!found).then_some(Missing::Absent(target))
 }
 
 fn html(config: &Config, to: &str) -> String {

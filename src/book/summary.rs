@@ -74,6 +74,8 @@ pub fn parse(source: &Source) -> (Vec<Item>, Vec<Diagnostic>) {
                 ));
                 i = end + 1;
             }
+            // Comments and other HTML are not chapters (mdBook skips them).
+            Event::Start(Tag::HtmlBlock) => i = close(&events, i) + 1,
             Event::Html(_) | Event::InlineHtml(_) => i += 1,
             _ => {
                 errors.push(
@@ -170,7 +172,9 @@ fn list(
     items
 }
 
-/// The links of a paragraph or list item; text outside links is an error.
+/// The links of a paragraph or list item. Text before the first link is
+/// an error (mdBook refuses it too); text after it is ignored with a
+/// warning, as mdBook ignores it (`- [Cancellation](c.md) (safety)`).
 fn links_in(
     source: &Source,
     events: &[Spanned<'_>],
@@ -180,6 +184,7 @@ fn links_in(
     let mut out = Vec::new();
     let mut i = 0;
     let mut stray = false;
+    let mut trailing: Option<Range<usize>> = None;
     while i < events.len() {
         match &events[i] {
             (Event::Start(Tag::Link { dest_url, .. }), span) => {
@@ -195,11 +200,20 @@ fn links_in(
                 i = end + 1;
             }
             (Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph), _)
-            | (Event::SoftBreak | Event::HardBreak, _) => i += 1,
+            | (Event::SoftBreak | Event::HardBreak, _)
+            // A comment beside a chapter (`<!-- TODO -->`) is not text.
+            | (Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock), _)
+            | (Event::Html(_) | Event::InlineHtml(_), _) => i += 1,
             (Event::Text(t), _) if t.trim().is_empty() => i += 1,
-            _ => {
-                stray = true;
-                i += 1;
+            (_, span) => {
+                match out.is_empty() {
+                    true => stray = true,
+                    false => trailing = trailing.or_else(|| Some(span.clone())),
+                }
+                i = match events[i].0 {
+                    Event::Start(_) => close(events, i) + 1,
+                    _ => i + 1,
+                };
             }
         }
     }
@@ -211,6 +225,14 @@ fn links_in(
                 .with_help("write chapters as `[Title](file.md)`, or `[Title]()` for a draft"),
         );
         out.clear();
+    } else if let Some(span) = trailing {
+        errors.push(
+            Diagnostic::warning(
+                "text after a chapter's link is not part of it and is ignored (as mdBook does)",
+            )
+            .at(source, first_line(source, &span))
+            .with_help("put it in the chapter's title, `[Title (more)](file.md)`, or remove it"),
+        );
     }
     out
 }
@@ -351,6 +373,34 @@ mod tests {
                 .to_string()
                 .starts_with("SUMMARY.md:2:33: error: chapters nested more than 16 deep")),
             "{e:?}"
+        );
+    }
+
+    #[test]
+    fn html_comments_are_skipped_wherever_they_are() {
+        // As the Embedded Rust Book has them: a comment block of several
+        // paragraphs under the title, one indented under a chapter, one
+        // inline after a link.
+        let s = Source::new(
+            "SUMMARY.md",
+            "# Summary\n\n<!--\n\nstill a work in progress\n\n-->\n\n- [A](a.md)\n    <!-- TODO: sections -->\n- [B](b.md) <!-- later -->\n  - [C](c.md)\n",
+        );
+        let (items, diags) = parse(&s);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(chapters(&items), ["1.A=a.md", "2.B=b.md", "  2.1.C=c.md"]);
+    }
+
+    #[test]
+    fn text_after_a_link_is_ignored_with_a_warning() {
+        let s = Source::new("SUMMARY.md", "- [A](a.md) (and *more*)\n- [B](b.md)\n");
+        let (items, d) = parse(&s);
+        assert_eq!(chapters(&items), ["1.A=a.md", "2.B=b.md"]);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(!d[0].is_error());
+        assert!(
+            d[0].to_string()
+                .starts_with("SUMMARY.md:1:12: warning: text after a chapter's link"),
+            "{d:?}"
         );
     }
 

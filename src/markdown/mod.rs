@@ -101,6 +101,10 @@ pub struct TextSection {
     pub level: u8,
     /// The plain text of the section, code included.
     pub text: String,
+    /// The section's inline code spans, for search's symbols: what the
+    /// prose names as code is what the section is about (a block's code
+    /// uses a name; it is in `text`, stemmed like the rest).
+    pub code: String,
 }
 
 /// A fenced `http` or `json` block: what a page shows of a response, which
@@ -380,6 +384,10 @@ impl<'a> Renderer<'_, 'a> {
                 self.emit(Event::Text(t));
             }
             Event::Code(t) => {
+                if self.heading.is_none() {
+                    self.section.code.push_str(&t);
+                    self.section.code.push(' ');
+                }
                 self.text(&t);
                 self.table_head_text(&t);
                 self.emit(inline_code(t));
@@ -537,6 +545,7 @@ impl<'a> Renderer<'_, 'a> {
                 heading: Some(text),
                 level,
                 text: String::new(),
+                code: String::new(),
             };
         } else {
             self.section.text.push_str(&text);

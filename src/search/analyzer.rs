@@ -133,6 +133,75 @@ pub fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The symbols of code: each maximal stretch of letters, digits and `_`
+/// with a letter in it and two characters or more, lowercased and
+/// unstemmed (`AtomicUsize` -> `atomicusize`, `size_of` -> `size_of`,
+/// `Ordering::Relaxed` -> `ordering`, `relaxed`). The `symbols` field holds
+/// them, so a query for an identifier finds the code that uses it, not the
+/// prose that shares its stem (`Ordering` is not `order`).
+pub fn symbols(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|s| s.chars().nth(1).is_some() && s.chars().any(char::is_alphabetic))
+        .map(str::to_lowercase)
+}
+
+/// Characters that, beside a word of a query, say it was typed as code
+/// (`Vec::new`, `&mut T`, `drop(x)`, `Option<T>`).
+pub const CODE_PUNCTUATION: &str = ":<>()&*[]!'.#$=,;{}";
+
+/// A query's symbols (as [`symbols`]), each with whether it was typed as
+/// code: an `_`, a capital after the first letter, a letter beside a
+/// digit, or code punctuation on either side. Such a word is an
+/// identifier the reader means, and its symbol clause weighs more.
+pub fn query_symbols(text: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let is_symbol = |c: char| c.is_alphanumeric() || c == '_';
+    let mut chars = text.char_indices().peekable();
+    let mut before = ' ';
+    while let Some((start, c)) = chars.next() {
+        if !is_symbol(c) {
+            before = c;
+            continue;
+        }
+        let mut end = start + c.len_utf8();
+        while let Some(&(i, c)) = chars.peek() {
+            if !is_symbol(c) {
+                break;
+            }
+            end = i + c.len_utf8();
+            chars.next();
+        }
+        let after = chars.peek().map_or(' ', |&(_, c)| c);
+        let word = &text[start..end];
+        let mut prev: Option<char> = None;
+        let mut shaped = CODE_PUNCTUATION.contains(before) || CODE_PUNCTUATION.contains(after);
+        for c in word.chars() {
+            shaped |= c == '_'
+                || (prev.is_some() && c.is_uppercase())
+                || prev.is_some_and(|p| {
+                    (p.is_alphabetic() && c.is_numeric()) || (p.is_numeric() && c.is_alphabetic())
+                });
+            prev = Some(c);
+        }
+        if word.chars().nth(1).is_some() && word.chars().any(char::is_alphabetic) {
+            out.push((word.to_lowercase(), shaped));
+        }
+        before = after;
+    }
+    out
+}
+
+/// A heading as one term: the indexed terms of its words, in order,
+/// joined by spaces (`Checked Uninitialized Memory` -> `check uniniti
+/// memori`), what a query's words make when it repeats the heading.
+pub fn whole(heading: &str, stem: &Stem) -> String {
+    words(heading)
+        .iter()
+        .map(|w| stem.term(w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Which tokens a [`ErrorText`] tokenizer emits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -439,6 +508,45 @@ mod tests {
             .collect();
         assert_eq!(repeated, ["card"]);
         assert_eq!(words("Card_Declined 402"), w);
+    }
+
+    #[test]
+    fn symbols_are_identifiers_whole() {
+        let s: Vec<String> =
+            symbols("let x = Ordering::Relaxed; size_of::<T>() + 42 _start Ünïcode_1 é").collect();
+        assert_eq!(
+            s,
+            [
+                "let",
+                "ordering",
+                "relaxed",
+                "size_of",
+                "_start",
+                "ünïcode_1"
+            ]
+        );
+    }
+
+    #[test]
+    fn query_symbols_know_code_when_they_see_it() {
+        let q = query_symbols("how does Vec::new work with AtomicUsize, size_of x86 drop(x) ok");
+        let shaped: Vec<(&str, bool)> = q.iter().map(|(w, s)| (w.as_str(), *s)).collect();
+        assert_eq!(
+            shaped,
+            [
+                ("how", false),
+                ("does", false),
+                ("vec", true),
+                ("new", true),
+                ("work", false),
+                ("with", false),
+                ("atomicusize", true),
+                ("size_of", true),
+                ("x86", true),
+                ("drop", true),
+                ("ok", false),
+            ]
+        );
     }
 
     #[test]

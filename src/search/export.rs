@@ -85,6 +85,8 @@ struct Meta<'a> {
     /// The site's decision trees' triage data, from the site root, for the
     /// search box to read a pasted response (`src/tree/FORMAT.md`).
     triage: &'a [String],
+    /// The weights, limits and character classes of the query rules.
+    rules: super::rules::Rules,
 }
 
 #[derive(Serialize)]
@@ -229,7 +231,7 @@ pub fn files(
         h.update(name.as_bytes()).update(bytes)
     });
     let meta = Meta {
-        version: 3,
+        version: 4,
         docs: seg.max_doc(),
         fields: &FIELD_NAMES,
         boosts: &FIELD_BOOSTS,
@@ -242,6 +244,7 @@ pub fn files(
         pack: per_pack,
         hash: hash.short(),
         triage,
+        rules: super::rules::rules(),
     };
     let mut out = packed;
     out.insert(
@@ -510,6 +513,7 @@ mod tests {
             title: String::new(),
             heading: None,
             body: String::new(),
+            code: String::new(),
             url: format!("p{i}/"),
             page: i as u32,
             codes: Vec::new(),

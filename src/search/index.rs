@@ -33,6 +33,8 @@ pub struct Fields {
     pub pairs: Field,
     pub codes: Field,
     pub kind: Field,
+    pub symbols: Field,
+    pub whole: Field,
     pub word: Field,
     pub url: Field,
     pub page: Field,
@@ -40,7 +42,7 @@ pub struct Fields {
 
 impl Fields {
     /// The scoring and filter fields in the order of `FORMAT.md`.
-    pub fn numbered(&self) -> [Field; 6] {
+    pub fn numbered(&self) -> [Field; 8] {
         [
             self.title,
             self.heading,
@@ -48,6 +50,8 @@ impl Fields {
             self.pairs,
             self.codes,
             self.kind,
+            self.symbols,
+            self.whole,
         ]
     }
 
@@ -64,6 +68,8 @@ impl Fields {
             pairs: f("pairs")?,
             codes: f("codes")?,
             kind: f("kind")?,
+            symbols: f("symbols")?,
+            whole: f("whole")?,
             word: f("word")?,
             url: f("url")?,
             page: f("page")?,
@@ -91,6 +97,11 @@ fn schema() -> Schema {
     b.add_text_field("pairs", text(analyzer::PAIRS, IndexRecordOption::WithFreqs));
     b.add_text_field("codes", STRING | STORED);
     b.add_text_field("kind", STRING | STORED);
+    // Already split by `analyzer::symbols`: whitespace is the only separator.
+    b.add_text_field("symbols", text("whitespace", freqs));
+    // The heading's terms as one (`analyzer::whole`): a query that is a
+    // heading word for word finds that section first.
+    b.add_text_field("whole", text("raw", freqs));
     b.add_text_field("word", text(analyzer::WORDS, IndexRecordOption::Basic));
     b.add_text_field("url", STORED);
     // Groups hits by page without reading stored documents.
@@ -167,6 +178,7 @@ fn build_one(docs: &[SearchDoc], stop: &(dyn Fn() -> bool + Sync)) -> Result<Ind
     // the budget is large enough that most sites fit one segment anyway.
     let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 200_000_000)?;
     writer.set_merge_policy(Box::new(NoMergePolicy));
+    let stem = analyzer::Stem::default();
     for (i, d) in docs.iter().enumerate() {
         if i % 256 == 0 && stop() {
             return Err(Cancelled.into());
@@ -189,6 +201,9 @@ fn build_one(docs: &[SearchDoc], stop: &(dyn Fn() -> bool + Sync)) -> Result<Ind
         for code in &d.codes {
             document.add_text(fields.codes, code.to_string());
         }
+        document.add_text(fields.whole, analyzer::whole(heading, &stem));
+        let symbols: Vec<String> = analyzer::symbols(&d.code).collect();
+        document.add_text(fields.symbols, symbols.join(" "));
         let all = format!("{}\n{}\n{}", d.title, heading, d.body);
         document.add_text(fields.pairs, &all);
         document.add_text(fields.word, &all);
@@ -355,6 +370,7 @@ mod tests {
                     .map(|j| words[(i * 7 + j * 3) % 7])
                     .collect::<Vec<_>>()
                     .join(" "),
+                code: format!("fn_{} Vec", i % 5),
                 url: format!("p{}/#s{i}", i / 3),
                 page: (i / 3) as u32,
                 codes: vec![402 + (i % 2) as u16 * 27],

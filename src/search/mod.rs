@@ -8,6 +8,8 @@ pub mod pack;
 pub mod query;
 mod readonly;
 mod reasons;
+pub mod rules;
+mod vocabulary;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -17,10 +19,12 @@ use anyhow::Result;
 pub use query::{Hit, Options, PageHit, SearchIndex};
 
 /// Field names in the numbering of `FORMAT.md`.
-pub const FIELD_NAMES: [&str; 6] = ["title", "heading", "body", "pairs", "codes", "kind"];
+pub const FIELD_NAMES: [&str; 8] = [
+    "title", "heading", "body", "pairs", "codes", "kind", "symbols", "whole",
+];
 /// Titles and headings weigh more than body text; pairs reward words that
 /// stand together; codes and kind only filter.
-pub const FIELD_BOOSTS: [f32; 6] = [3.0, 2.0, 1.0, 1.0, 0.0, 0.0];
+pub const FIELD_BOOSTS: [f32; 8] = [3.0, 2.0, 1.0, 1.0, 0.0, 0.0, 1.0, 8.0];
 /// Where the tantivy index goes in the site.
 pub const INDEX_DIR: &str = "search/index";
 
@@ -37,6 +41,9 @@ pub struct SearchDoc {
     pub title: String,
     pub heading: Option<String>,
     pub body: String,
+    /// The section's inline code spans, for the `symbols` field; also
+    /// part of `body`.
+    pub code: String,
     /// Relative to the site root, with the section's anchor.
     pub url: String,
     /// Which page the section belongs to: any number shared by the

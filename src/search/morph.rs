@@ -13,19 +13,12 @@
 
 use std::collections::BTreeSet;
 
-use super::query::Vocabulary;
-
-/// Derivational suffixes, longest first where one ends another.
-const SUFFIXES: [&str; 24] = [
-    "ability", "ibility", "ation", "ition", "ions", "ion", "ency", "ence", "ancy", "ance", "able",
-    "ible", "ment", "ness", "ity", "ive", "ing", "ent", "ant", "ers", "er", "ed", "es", "s",
-];
-/// Families are at most this many terms besides the word's own.
-pub const MAX_FAMILY: usize = 4;
+use super::rules::{EXTRA_SPELLINGS, FAMILY_MIN, MAX_FAMILY, ROOT_MIN, SUFFIXES};
+use super::vocabulary::Vocabulary;
 
 /// Whether `word` takes part: ASCII letters only, at least 4 of them.
 fn eligible(word: &str) -> bool {
-    word.len() >= 4 && word.bytes().all(|b| b.is_ascii_lowercase())
+    word.len() >= FAMILY_MIN && word.bytes().all(|b| b.is_ascii_lowercase())
 }
 
 /// Spellings `word` may come from once `suffix` is taken off (in order).
@@ -35,7 +28,7 @@ fn candidates(word: &str) -> Vec<String> {
         let Some(root) = word.strip_suffix(suffix) else {
             continue;
         };
-        if root.len() < 3 {
+        if root.len() < ROOT_MIN {
             continue;
         }
         out.push(root.to_string());
@@ -47,13 +40,10 @@ fn candidates(word: &str) -> Vec<String> {
         if b.len() >= 2 && b[b.len() - 1] == b[b.len() - 2] {
             out.push(root[..root.len() - 1].to_string());
         }
-        match suffix {
-            "ency" | "ence" => out.push(format!("{root}ent")),
-            "ancy" | "ance" => out.push(format!("{root}ant")),
-            "ability" => out.push(format!("{root}able")),
-            "ibility" => out.push(format!("{root}ible")),
-            "ation" => out.push(format!("{root}ate")),
-            _ => {}
+        for (s, ending) in EXTRA_SPELLINGS {
+            if s == suffix {
+                out.push(format!("{root}{ending}"));
+            }
         }
     }
     out
@@ -67,7 +57,7 @@ pub fn bases(word: &str, vocab: &dyn Vocabulary) -> Vec<(String, String)> {
     }
     let mut out: Vec<(String, String)> = Vec::new();
     for c in candidates(word) {
-        if c == word || c.len() < 3 || out.iter().any(|(w, _)| *w == c) {
+        if c == word || c.len() < ROOT_MIN || out.iter().any(|(w, _)| *w == c) {
             continue;
         }
         if let Some(term) = vocab.term(&c) {
@@ -104,7 +94,7 @@ pub fn family(word: &str, own: &str, vocab: &dyn Vocabulary) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::query::Words;
+    use crate::search::vocabulary::Words;
 
     fn vocab() -> Words {
         Words(vec![

@@ -18,55 +18,9 @@ use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDoc
 use super::analyzer::{self, runs, Stem};
 use super::index::Fields;
 use super::morph;
+use super::rules::*;
+pub use super::vocabulary::Vocabulary;
 use super::{reasons, Kind, FIELD_BOOSTS};
-
-/// Weight of a word found by prefix or by edit distance, against 1 for a
-/// word found as typed: a near match counts, below an exact one.
-const NEAR: f32 = 0.5;
-/// Weight of a synonym (a code for its reason phrase and back).
-const SYNONYM: f32 = 0.5;
-/// Weight in headings of each status code of a query that names two or more.
-const COMPARED: f32 = 8.0;
-
-/// A status code as a term: three digits, 100 to 599.
-fn is_code(term: &str) -> bool {
-    term.len() == 3
-        && term.bytes().all(|b| b.is_ascii_digit())
-        && (b'1'..=b'5').contains(&term.as_bytes()[0])
-}
-/// Weight of an identifier typed whole (`credit_balance_exhausted`), and of
-/// each of its parts: the page that has the identifier must come before
-/// pages that only share its words, however many of them.
-const RUN: f32 = 32.0;
-const RUN_PART: f32 = 0.5;
-/// An identifier in more than one document in this many is boilerplate
-/// (`content-type`, `application/json`, `http/1.1`), not what a paste is
-/// about: its clause keeps the plain weight.
-const RUN_RARE: u64 = 16;
-/// How much each further matching section of a page adds to its rank.
-pub const PAGE_DECAY: f32 = 0.5;
-/// Longest query read; the rest is ignored. A pasted response or log is
-/// read whole up to here, then cut down to its informative words.
-const MAX_QUERY_CHARS: usize = 20_000;
-/// A query with more words than this is a paste: only its most informative
-/// runs are searched, up to this many words in all.
-const MAX_QUERY_PARTS: usize = 32;
-/// More quoted phrases than this and the quotes are a paste's (JSON), not
-/// the reader's: they are ignored.
-const MAX_PHRASES: usize = 2;
-
-/// Where the words of a query are looked up.
-pub trait Vocabulary {
-    /// The indexed term of a lowercased word the corpus contains.
-    fn term(&self, word: &str) -> Option<String>;
-    /// Corpus words that start with `prefix`, in byte order.
-    fn starting_with(&self, prefix: &str) -> Vec<String>;
-    /// How many pages have the word (0: none). A paste keeps the words
-    /// specific to few pages: what is on most pages says nothing.
-    fn pages(&self, word: &str) -> u32;
-    /// How many pages the site has.
-    fn page_count(&self) -> u32;
-}
 
 /// One scoring clause: a term in a field, with its boost.
 #[derive(Clone, Debug, PartialEq)]
@@ -83,6 +37,13 @@ pub struct Plan {
     pub should: Vec<Clause>,
     /// Each quoted phrase, as the primary terms of its words.
     pub phrases: Vec<Vec<String>>,
+}
+
+/// A status code as a term: three digits, 100 to 599.
+fn is_code(term: &str) -> bool {
+    term.len() == 3
+        && term.bytes().all(|b| b.is_ascii_digit())
+        && (b'1'..=b'5').contains(&term.as_bytes()[0])
 }
 
 #[derive(Clone, Debug)]
@@ -117,17 +78,17 @@ fn resolve(word: &str, vocab: &dyn Vocabulary) -> Option<Resolved> {
         }
     }
     if !derived.is_empty() {
-        derived.truncate(3);
+        derived.truncate(NEAR_TERMS);
         return Some(Resolved {
             terms: derived,
             scale: 1.0,
         });
     }
     let len = word.chars().count();
-    if len < 4 || !word.chars().any(char::is_alphabetic) {
+    if len < TYPO_MIN || !word.chars().any(char::is_alphabetic) {
         return None;
     }
-    let k = if len <= 7 { 1 } else { 2 };
+    let k = if len < TYPO_TWO { 1 } else { 2 };
     let first: String = word.chars().take(1).collect();
     let mut best: Vec<(usize, String)> = vocab
         .starting_with(&first)
@@ -143,7 +104,7 @@ fn resolve(word: &str, vocab: &dyn Vocabulary) -> Option<Resolved> {
     best.sort();
     let terms = best
         .into_iter()
-        .take(3)
+        .take(NEAR_TERMS)
         .filter_map(|(_, w)| vocab.term(&w).map(|t| (t, NEAR)))
         .collect::<Vec<_>>();
     (!terms.is_empty()).then_some(Resolved { terms, scale: 1.0 })
@@ -232,6 +193,14 @@ pub fn plan(query: &str, vocab: &dyn Vocabulary, syn: &BTreeMap<String, Vec<Stri
                 resolved.push(r);
             }
         }
+        // Identifiers as code writes them, unstemmed (rule 4b): not in a
+        // paste, whose symbols no reader chose.
+        if kept.is_none() {
+            for (symbol, shaped) in analyzer::query_symbols(segment) {
+                let weight = if shaped { SHAPED } else { 1.0 };
+                clauses.add(SYMBOLS, &symbol, FIELD_BOOSTS[SYMBOLS] * weight);
+            }
+        }
         for (j, pair) in resolved.windows(2).enumerate() {
             if kept.is_some() && from_run[j] != from_run[j + 1] {
                 continue;
@@ -248,6 +217,17 @@ pub fn plan(query: &str, vocab: &dyn Vocabulary, syn: &BTreeMap<String, Vec<Stri
             );
         }
         let primaries: Vec<&str> = resolved.iter().map(Resolved::primary).collect();
+        // A query that is a heading word for word (rule 4c): every word
+        // found as typed, none left out.
+        let words: usize = all.iter().map(|r| r.parts.len()).sum();
+        if !is_phrase
+            && kept.is_none()
+            && !resolved.is_empty()
+            && resolved.len() == words
+            && resolved.iter().all(Resolved::exact)
+        {
+            clauses.add(WHOLE, &primaries.join(" "), FIELD_BOOSTS[WHOLE]);
+        }
         // A query that names two status codes asks how they differ: the
         // sections whose headings name them weigh eight times as much.
         let mut codes: Vec<&str> = primaries.iter().copied().filter(|p| is_code(p)).collect();
@@ -319,7 +299,7 @@ fn informative(
             0
         } else if whole.bytes().any(|b| b.is_ascii_digit()) {
             1
-        } else if whole.chars().count() >= 4 {
+        } else if whole.chars().count() >= PASTE_WORD_MIN {
             2
         } else {
             continue;
@@ -763,43 +743,10 @@ impl Vocabulary for IndexVocabulary<'_> {
     }
 }
 
-/// A vocabulary from a list of words, for the planners' unit tests: each
-/// word on one page of ten, `402`, `the` and `error` on six.
-#[cfg(test)]
-pub(crate) struct Words(pub Vec<&'static str>);
-
-#[cfg(test)]
-impl Vocabulary for Words {
-    fn pages(&self, word: &str) -> u32 {
-        match word {
-            _ if !self.0.contains(&word) => 0,
-            "402" | "the" | "error" => 6,
-            _ => 1,
-        }
-    }
-    fn page_count(&self) -> u32 {
-        10
-    }
-    fn term(&self, word: &str) -> Option<String> {
-        self.0
-            .contains(&word)
-            .then(|| Stem::default().term(word).into_owned())
-    }
-    fn starting_with(&self, prefix: &str) -> Vec<String> {
-        let mut v: Vec<String> = self
-            .0
-            .iter()
-            .filter(|w| w.starts_with(prefix))
-            .map(|w| w.to_string())
-            .collect();
-        v.sort();
-        v
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::vocabulary::Words;
 
     fn vocab() -> Words {
         Words(vec![
@@ -913,10 +860,38 @@ mod tests {
         let p = plan("retry-afetr", &vocab(), &syn());
         assert_eq!(has(&p, 2, "after"), Some(0.25));
         assert_eq!(has(&p, 3, "retri after"), Some(0.25));
-        // Too short to correct, too far to correct, digits only.
-        assert!(plan("crd", &vocab(), &syn()).should.is_empty());
-        assert!(plan("pymnnet", &vocab(), &syn()).should.is_empty());
-        assert!(plan("4020", &vocab(), &syn()).should.is_empty());
+        // Too short to correct, too far to correct, digits only: no word
+        // clause (a symbol clause looks the text up as code writes it).
+        let words = |q: &str| -> Vec<Clause> {
+            let p = plan(q, &vocab(), &syn());
+            p.should
+                .into_iter()
+                .filter(|c| c.field != SYMBOLS)
+                .collect()
+        };
+        assert_eq!(words("crd"), []);
+        assert_eq!(words("pymnnet"), []);
+        assert_eq!(plan("4020", &vocab(), &syn()).should, []);
+    }
+
+    #[test]
+    fn code_is_looked_up_as_symbols_and_headings_whole() {
+        let p = plan("card_declined Vec::new payment", &vocab(), &syn());
+        assert_eq!(has(&p, SYMBOLS, "card_declined"), Some(3.0));
+        assert_eq!(has(&p, SYMBOLS, "vec"), Some(3.0));
+        assert_eq!(has(&p, SYMBOLS, "new"), Some(3.0));
+        assert_eq!(has(&p, SYMBOLS, "payment"), Some(1.0));
+        // Not every word found as typed (`vec`, `new` are not words of
+        // the vocabulary): no heading can be the query word for word.
+        assert!(p.should.iter().all(|c| c.field != WHOLE), "{p:?}");
+        let p = plan("Payment Required", &vocab(), &syn());
+        assert_eq!(has(&p, WHOLE, "payment requir"), Some(8.0));
+        // A typo is not the heading; a paste has no symbols.
+        let p = plan("Paymnet required", &vocab(), &syn());
+        assert!(p.should.iter().all(|c| c.field != WHOLE), "{p:?}");
+        let paste = "card_declined payment ".repeat(20);
+        let p = plan(&paste, &vocab(), &syn());
+        assert!(p.should.iter().all(|c| c.field < SYMBOLS), "{p:?}");
     }
 
     #[test]

@@ -31,6 +31,9 @@ pub struct Plan {
     pub page_files: HashSet<String>,
     /// The site's decision trees, for the home page's paste box.
     pub trees: Vec<TreeLink>,
+    /// Redirect targets that leave the book (links that do are the
+    /// rendered pages' own `unchecked`).
+    pub unchecked: Vec<String>,
 }
 
 impl Plan {
@@ -110,6 +113,7 @@ pub fn plan(loaded: &Loaded, content: &Content, diags: &mut Diagnostics) -> Plan
                 data: t.url.clone(),
             })
             .collect(),
+        unchecked: book_files.unchecked,
     };
     plan.extra.extend(book_files.files);
     for t in content.triage.values() {

@@ -66,6 +66,7 @@ pub fn documents(pages: &[Page], rendered: &[Arc<Rendered>]) -> Vec<SearchDoc> {
                 title: page.meta.title.clone(),
                 heading: section.heading.clone(),
                 body,
+                code: section.code.clone(),
                 url,
                 page: number,
                 codes: codes.clone(),

@@ -319,6 +319,7 @@ impl Session {
                 .rendered
                 .iter()
                 .flat_map(|r| r.unchecked.iter().cloned())
+                .chain(plan.unchecked.iter().cloned())
                 .collect(),
         })
     }

@@ -203,6 +203,7 @@ pub fn render(
                 .chain(view.answers.iter().map(|a| a.label.as_str()))
                 .collect::<Vec<_>>()
                 .join(" "),
+            code: String::new(),
         });
         nodes.push(view);
     }

@@ -7,7 +7,8 @@
 // stdin: [{"q": "...", "typing": false, "limit": 10, "code": null, "kind": null}]
 // stdout: [{"q": "...", "hits": [{"doc": 12, "score": 3.14159, "u": "..."}]}]
 // With "pages": true a query gets pages instead (`remedy search`'s ranking):
-// each hit is a page's best section, with the page's score.
+// each hit is a page's best section, with the page's score. With "plan":
+// true the result also has "plan": the clauses, [[field, term, boost], ...].
 // Any error (a missing or malformed file, a bad query list) exits non-zero.
 
 import { createRequire } from "node:module";
@@ -56,14 +57,14 @@ async function main() {
   const engine = createEngine({ load, strict: true });
   const out = [];
   for (const query of queries) {
-    const { q, typing = false, limit = 10, code = null, kind = null, pages = false } = query;
-    const result = await engine[pages ? "pages" : "search"](q, { typing, limit, code, kind });
+    const { q, typing = false, limit = 10, code = null, kind = null, pages = false, plan = false } = query;
+    const result = await engine[pages ? "pages" : "search"](q, { typing, limit, code, kind, plan });
     const hits = [];
     for (const h of result.hits) {
       const f = await engine.fragment(h.doc);
       hits.push({ doc: h.doc, score: h.score, u: f.u });
     }
-    out.push({ q, hits });
+    out.push(plan ? { q, hits, plan: result.plan || [] } : { q, hits });
   }
   process.stdout.write(JSON.stringify(out) + "\n");
 }

@@ -623,6 +623,7 @@ guides = ["c.md"]
             heading: id.map(str::to_string),
             level,
             text: text.to_string(),
+            code: String::new(),
         }
     }
 

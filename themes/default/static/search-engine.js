@@ -6,21 +6,13 @@
 // operation rounded to f32 (fround) in the order tantivy's bm25.rs uses.
 (function () {
 "use strict";
-const F = Math.fround, K1 = F(1.2), B = F(0.75), K1P1 = F(1 + K1);
+const F = Math.fround;
 const ABC = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
-// Strings, not /\p{}/u literals: where Unicode property escapes are missing,
-// the script fails in a try (the box stays hidden), not while parsing.
-// Word characters as Rust's char::is_alphanumeric has them: Alphabetic
-// (letters and the marks that belong to words) or a number.
-const RUN = "[\\p{Alphabetic}\\p{N}]+(?:[_\\-./:][\\p{Alphabetic}\\p{N}]+)*", PART = "[\\p{Alphabetic}\\p{N}]+";
-// Weights of an identifier typed whole and of its parts (FORMAT.md, rule 4).
-// An identifier in more than one document in RUN_RARE is boilerplate and
-// keeps the plain weight (query.rs).
-const RUN_WEIGHT = 32, RUN_PART = 0.5, RUN_RARE = 16;
-// Longest query read (code points), most words searched in a paste, most
-// quoted phrases before quotes are a paste's: as `remedy search`.
-const MAXQ = 20000, MAXPARTS = 32, MAX_PHRASES = 2;
-const TEXT = [0, 1, 2], PAIRS = 3, CODES = 4, KIND = 5;
+// Every weight, limit, suffix and character class of the query rules comes
+// from meta.js (`rules`, written by src/search/rules.rs): none is restated
+// here. Regular expressions are built from strings, so where Unicode
+// property escapes are missing the engine fails in a try (the box stays
+// hidden), not while parsing.
 const own = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
 const dict = () => Object.create(null); // keys like "constructor" are words too
 // A search file's path under search/: "meta" -> meta.js, "t12" -> t/12.js.
@@ -102,7 +94,20 @@ function createEngine(opts) {
   const cache = dict();
   const get = (key) => cache[key] || (cache[key] = Promise.resolve().then(() => opts.load(key))
     .then((d) => (key === "meta" ? d : unpack(d).then(parsers[key[0]]))));
-  const meta = () => get("meta");
+  // The rules of meta.js, with the patterns and field numbers made once.
+  let R = null;
+  const meta = () => get("meta").then((m) => {
+    if (!R) {
+      const r = m.rules, f = (n) => m.fields.indexOf(n), esc = (x) => x.replace(/[\\\]\-^]/g, "\\$&");
+      R = Object.assign({}, r, {
+        RUN: `${r.word}+(?:[${esc(r.joiners)}]${r.word}+)*`, PART: `${r.word}+`,
+        SYMBOL: `(?:${r.word}|_)+`, PUNCT: new Set(Array.from(r.code_punctuation)),
+        TEXT: [f("title"), f("heading"), f("body")], PAIRS: f("pairs"), CODES: f("codes"), KIND: f("kind"),
+        SYMBOLS: f("symbols"), WHOLE: f("whole"), K1: F(r.k1), B: F(r.b), K1P1: F(1 + F(r.k1)),
+      });
+    }
+    return m;
+  });
   const keys = () => get("keys");
   let firsts = null;
   // The first document of each page (pages' documents are consecutive).
@@ -136,7 +141,7 @@ function createEngine(opts) {
     for (const s of await Promise.all(loads)) for (const w in s) if (cmp(w, lo) >= 0 && cmp(w, hi) < 0) out[w] = s[w][0];
     return out;
   }
-  const near = (terms, ws) => ({ terms, words: ws, weight: 0.5, tw: terms.map(() => 0.5) });
+  const near = (terms, ws) => ({ terms, words: ws, weight: R.near, tw: terms.map(() => R.near) });
   // A word's indexed term, or null when the vocabulary lacks it.
   const entryOf = (w) => keys().then((k) => get("v" + shardOf(k.v, w, cmp))).then((v) => (own(v, w) ? v[w] : null));
   const termOf = (w) => entryOf(w).then((e) => (e ? e[0] : null));
@@ -145,19 +150,16 @@ function createEngine(opts) {
 
   // Word families (src/search/morph.rs): derivational suffixes taken off,
   // longest first, and the spellings the root may have had.
-  const SUFFIXES = ["ability", "ibility", "ation", "ition", "ions", "ion", "ency", "ence", "ancy", "ance",
-    "able", "ible", "ment", "ness", "ity", "ive", "ing", "ent", "ant", "ers", "er", "ed", "es", "s"];
-  const EXTRA = { ency: "ent", ence: "ent", ancy: "ant", ance: "ant", ability: "able", ibility: "ible", ation: "ate" };
-  const eligible = (w) => /^[a-z]{4,}$/.test(w);
+  const eligible = (w) => w.length >= R.family_min && /^[a-z]+$/.test(w);
   function candidates(w) {
     const out = [];
-    for (const s of SUFFIXES) {
-      if (!w.endsWith(s) || w.length - s.length < 3) continue;
+    for (const s of R.suffixes) {
+      if (!w.endsWith(s) || w.length - s.length < R.root_min) continue;
       const r = w.slice(0, w.length - s.length);
       out.push(r, r + "e");
       if (r.endsWith("i")) out.push(r.slice(0, -1) + "y");
       if (r[r.length - 1] === r[r.length - 2]) out.push(r.slice(0, -1));
-      if (EXTRA[s]) out.push(r + EXTRA[s]);
+      for (const [x, ending] of R.extra_spellings) if (x === s) out.push(r + ending);
     }
     return out;
   }
@@ -166,7 +168,7 @@ function createEngine(opts) {
     const out = [];
     if (!eligible(w)) return out;
     for (const c of candidates(w)) {
-      if (c === w || c.length < 3 || out.some((b) => b[0] === c)) continue;
+      if (c === w || c.length < R.root_min || out.some((b) => b[0] === c)) continue;
       const t = await termOf(c);
       if (t !== null) out.push([c, t]);
     }
@@ -179,7 +181,7 @@ function createEngine(opts) {
     const p = w.replace(/[ey]$/, ""), words = await wordsIn(p, p + "\u{10ffff}");
     for (const x in words) if (x !== w && eligible(x) && candidates(x).includes(w)) related.add(words[x]);
     related.delete(own);
-    return [...related].sort(cmp).slice(0, 4);
+    return [...related].sort(cmp).slice(0, R.max_family);
   }
 
   // Query rule 3: a part's terms (the first is its primary), or null.
@@ -188,19 +190,19 @@ function createEngine(opts) {
     return termOf(w).then(async (t) => {
       if (t !== null) {
         const f = await family(w, t);
-        return { terms: [t, ...f], words: [w], weight: 1, tw: [1, ...f.map(() => 0.5)] };
+        return { terms: [t, ...f], words: [w], weight: 1, tw: [1, ...f.map(() => R.near)] };
       }
       const found = prefix && cps.length >= 3 ? await wordsIn(w, w + "\u{10ffff}") : dict();
       {
         const ws = Object.keys(found).sort((a, b) => Array.from(a).length - Array.from(b).length || cmp(a, b));
-        if (ws.length) return near(ws.slice(0, 3).map((x) => found[x]), ws.slice(0, 3));
+        if (ws.length) return near(ws.slice(0, R.near_terms).map((x) => found[x]), ws.slice(0, R.near_terms));
         // Not in the text, but derived from a word that is (`retryable`).
         const bs = await bases(w), ts = [];
         for (const b of bs) if (!ts.includes(b[1])) ts.push(b[1]);
-        if (ts.length) return near(ts.slice(0, 3), bs.map((b) => b[0]));
+        if (ts.length) return near(ts.slice(0, R.near_terms), bs.map((b) => b[0]));
         // No completion: try fuzzy, for a typo in the word being typed.
-        if (cps.length < 4 || !new RegExp("\\p{Alphabetic}", "u").test(w)) return null;
-        const k = cps.length >= 8 ? 2 : 1, c = cps[0];
+        if (cps.length < R.typo_min || !new RegExp("\\p{Alphabetic}", "u").test(w)) return null;
+        const k = cps.length >= R.typo_two ? 2 : 1, c = cps[0];
         return wordsIn(c, String.fromCodePoint(c.codePointAt(0) + 1)).then((all) => {
           let best = k, hits = [];
           for (const x of Object.keys(all).sort(cmp)) {
@@ -210,7 +212,7 @@ function createEngine(opts) {
             if (d < best) { best = d; hits = []; }
             if (d === best) hits.push(x);
           }
-          return hits.length ? near(hits.slice(0, 3).map((x) => all[x]), hits.slice(0, 3)) : null;
+          return hits.length ? near(hits.slice(0, R.near_terms).map((x) => all[x]), hits.slice(0, R.near_terms)) : null;
         });
       }
     });
@@ -220,33 +222,44 @@ function createEngine(opts) {
   // their parts and multi-part runs.
   function parse(q) {
     let quotes = [];
-    const segs = [], outside = { all: [] };
+    const segs = [], outside = { all: [], symbols: [] };
     for (let i = -1; (i = q.indexOf('"', i + 1)) >= 0;) quotes.push(i);
     // Many quotes, or JSON or key="value" syntax: a paste's quotes, not phrases.
-    if (quotes.length > 2 * MAX_PHRASES + 1 || /[{}=]/.test(q)) quotes = []; else if (quotes.length % 2) quotes.pop();
+    if (quotes.length > 2 * R.max_phrases + 1 || /[{}=]/.test(q)) quotes = []; else if (quotes.length % 2) quotes.pop();
     const add = (seg, a, b) => {
       // Words are found in the text as typed and lowercased one by one, as
       // `remedy search` does: lowercasing first can split a word (İ -> i̇).
-      for (const r of matches(RUN, q.slice(a, b), a)) {
-        const parts = matches(PART, r.w, r.at);
+      for (const r of matches(R.RUN, q.slice(a, b), a)) {
+        const parts = matches(R.PART, r.w, r.at);
         for (const p of parts) p.w = p.w.toLowerCase();
         seg.all.push({ w: r.w.toLowerCase(), parts });
       }
+      // Symbols (analyzer.rs, `query_symbols`): two characters or more
+      // with a letter; typed as code (an `_`, a capital after the first
+      // letter, a letter beside a digit, code punctuation either side),
+      // they weigh `shaped`.
+      const letter = new RegExp("\\p{Alphabetic}", "u");
+      const code = new RegExp("_|.\\p{Uppercase}|\\p{Alphabetic}\\p{N}|\\p{N}\\p{Alphabetic}", "u");
+      for (const m of matches(R.SYMBOL, q.slice(a, b), a)) {
+        if (!(Array.from(m.w).length >= 2 && letter.test(m.w))) continue;
+        const shaped = code.test(m.w) || R.PUNCT.has(q[m.at - 1]) || R.PUNCT.has(q[m.end]);
+        seg.symbols.push({ w: m.w.toLowerCase(), k: shaped ? R.shaped : 1 });
+      }
       return seg;
     };
-    // A paste (more than MAXPARTS words) picks its runs once the
+    // A paste (more than max_query_parts words) picks its runs once the
     // vocabulary says how many pages have each word (choose, below).
     const finish = (seg) => {
       seg.parts = [];
       seg.runs = [];
-      if (seg.all.reduce((n, r) => n + r.parts.length, 0) > MAXPARTS) seg.paste = true;
+      if (seg.all.reduce((n, r) => n + r.parts.length, 0) > R.max_query_parts) seg.paste = true;
       else use(seg, seg.all);
       return seg;
     };
     let from = 0;
     for (let i = 0; i < quotes.length; i += 2) {
       add(outside, from, quotes[i]);
-      segs.push(finish(add({ all: [], phrase: true }, quotes[i] + 1, quotes[i + 1])));
+      segs.push(finish(add({ all: [], symbols: [], phrase: true }, quotes[i] + 1, quotes[i + 1])));
       from = quotes[i + 1] + 1;
     }
     return [finish(add(outside, from, q.length)), ...segs];
@@ -256,7 +269,7 @@ function createEngine(opts) {
   // whole (rule 4), not in a paste, where none was typed by the reader.
   function use(seg, runs) {
     runs.forEach((r, i) => {
-      if (r.parts.length > 1 && !seg.paste) { seg.runs.push(r.w); for (const p of r.parts) p.scale = RUN_PART; }
+      if (r.parts.length > 1 && !seg.paste) { seg.runs.push(r.w); for (const p of r.parts) p.scale = R.run_part; }
       for (const p of r.parts) { p.run = i; seg.parts.push(p); }
     });
   }
@@ -269,7 +282,7 @@ function createEngine(opts) {
     const total = (await pageFirsts()).length, seen = new Set(), ranked = [];
     const counts = await Promise.all(seg.all.map((r) => Promise.all(r.parts.map((p) => pagesOf(p.w)))));
     seg.all.forEach((r, i) => {
-      const c = r.parts.length > 1 ? 0 : /[0-9]/.test(r.w) ? 1 : Array.from(r.w).length >= 4 ? 2 : -1;
+      const c = r.parts.length > 1 ? 0 : /[0-9]/.test(r.w) ? 1 : Array.from(r.w).length >= R.paste_word_min ? 2 : -1;
       if (c < 0 || seen.has(r.w)) return;
       seen.add(r.w);
       const n = counts[i];
@@ -282,13 +295,13 @@ function createEngine(opts) {
     ranked.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
     const kept = new Set();
     let used = 0;
-    for (const [, , i] of ranked) if (used + seg.all[i].parts.length <= MAXPARTS) { used += seg.all[i].parts.length; kept.add(i); }
+    for (const [, , i] of ranked) if (used + seg.all[i].parts.length <= R.max_query_parts) { used += seg.all[i].parts.length; kept.add(i); }
     use(seg, seg.all.filter((_, i) => kept.has(i)));
   }
 
   async function search(query, o) {
-    const q = Array.from(String(query == null ? "" : query)).slice(0, MAXQ).join("");
-    const m = await meta(), segs = parse(q);
+    const m = await meta();
+    const q = Array.from(String(query == null ? "" : query)).slice(0, R.max_query_chars).join(""), segs = parse(q);
     await Promise.all(segs.filter((s) => s.paste).map(choose));
     let last = -1;
     for (const s of segs) for (const p of s.parts) last = Math.max(last, p.end);
@@ -310,42 +323,49 @@ function createEngine(opts) {
       if (c) c.boost = Math.max(c.boost, boost);
       else clauses.push((seen[field + " " + term] = { field, term, boost }));
     };
-    const text = (term, w) => TEXT.forEach((f) => add(f, term, m.boosts[f] * w));
+    const text = (term, w) => R.TEXT.forEach((f) => add(f, term, m.boosts[f] * w));
     segs.forEach((seg, si) => {
       const rs = resolved[si].filter(Boolean), prim = rs.map((r) => r.terms[0]), pairs = [];
       for (const r of rs) {
         r.terms.forEach((t, i) => { text(t, r.tw[i] * r.scale); found[t] = 1; });
         for (const w of r.words) found[w] = 1;
       }
-      for (const r of seg.runs) { text(r, RUN_WEIGHT); found[r] = 1; }
+      for (const r of seg.runs) { text(r, R.run); found[r] = 1; }
+      // A query that is a heading word for word (rule 4c).
+      if (!seg.phrase && !seg.paste && rs.length && rs.length === resolved[si].length && rs.every((r) => r.weight === 1)) add(R.WHOLE, prim.join(" "), m.boosts[R.WHOLE]);
+      // Identifiers as code writes them (rule 4b), not in a paste.
+      if (!seg.paste) for (const y of seg.symbols) add(R.SYMBOLS, y.w, m.boosts[R.SYMBOLS] * y.k);
       for (let i = 1; i < rs.length; i++) {
         if (seg.paste && rs[i - 1].run !== rs[i].run) continue;
         const pair = prim[i - 1] + " " + prim[i];
         pairs.push(pair);
-        add(PAIRS, pair, m.boosts[PAIRS] * (rs[i - 1].weight === 1 && rs[i].weight === 1 ? 1 : 0.5) * Math.min(rs[i - 1].scale, rs[i].scale));
+        add(R.PAIRS, pair, m.boosts[R.PAIRS] * (rs[i - 1].weight === 1 && rs[i].weight === 1 ? 1 : R.near) * Math.min(rs[i - 1].scale, rs[i].scale));
       }
       // Synonyms: a status code brings its reason phrase, and back.
       for (const t of prim) {
         const r = own(syn, t) ? syn[t] : [];
-        if (r.length === 1) text(r[0], 0.5);
-        for (let j = 1; j < r.length; j++) add(PAIRS, r[j - 1] + " " + r[j], m.boosts[PAIRS] * 0.5);
+        if (r.length === 1) text(r[0], R.synonym);
+        for (let j = 1; j < r.length; j++) add(R.PAIRS, r[j - 1] + " " + r[j], m.boosts[R.PAIRS] * R.synonym);
       }
-      // Two status codes named: headings that name them weigh 8 times (query.rs).
+      // Two status codes named: headings that name them weigh `compared` times.
       const codes = [...new Set(prim.filter((t) => /^[1-5][0-9][0-9]$/.test(t)))];
-      if (codes.length >= 2) for (const c of codes) add(1, c, m.boosts[1] * 8);
+      if (codes.length >= 2) for (const c of codes) add(R.TEXT[1], c, m.boosts[R.TEXT[1]] * R.compared);
       const joined = ` ${prim.join(" ")} `;
-      for (const code of Object.keys(syn)) if (joined.includes(` ${syn[code].join(" ")} `)) text(code, 0.5);
+      for (const code of Object.keys(syn)) if (joined.includes(` ${syn[code].join(" ")} `)) text(code, R.synonym);
       // Rule 5, on the phrase's resolved words (as `remedy search` does).
       if (!seg.phrase || !rs.length) return;
-      if (rs.length === 1) filters.push(TEXT.map((f) => [f, prim[0]]));
-      for (const p of pairs) filters.push([[PAIRS, p]]);
+      if (rs.length === 1) filters.push(R.TEXT.map((f) => [f, prim[0]]));
+      for (const p of pairs) filters.push([[R.PAIRS, p]]);
     });
-    if (o.code != null) filters.push([[CODES, String(o.code)]]);
-    if (o.kind) filters.push([[KIND, o.kind]]);
+    if (o.code != null) filters.push([[R.CODES, String(o.code)]]);
+    if (o.kind) filters.push([[R.KIND, o.kind]]);
     const result = { hits: [], terms: Object.keys(found) }, limit = o.limit || 10;
-    if (!clauses.length) return result;
     // Summed in `remedy search`'s clause order: f32 addition is not associative.
     clauses.sort((a, b) => a.field - b.field || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
+    // The plan itself, for the parity test (tests/search.rs compares it with
+    // `remedy search`'s clause for clause).
+    if (o.plan) result.plan = clauses.map((c) => [c.field, c.term, c.boost]);
+    if (!clauses.length) return result;
 
     const sets = await Promise.all(filters.map(async (alts) => {
       const set = dict();
@@ -362,11 +382,12 @@ function createEngine(opts) {
       if (!n) return;
       // bm25.rs: idf; weight = idf * (1 + K1), then boost_by; the tf cache.
       const idf = F(Math.log(F(1 + F(F(F(N - n) + 0.5) / F(F(n) + 0.5)))));
-      const boost = c.field < 3 && /[_\-./:]/.test(c.term) && n * RUN_RARE > N ? c.boost / RUN_WEIGHT : c.boost;
-      sc.push({ l, i: 0, w: F(F(idf * K1P1) * F(boost)), avg: F(F(m.tokens[c.field]) / F(N)) });
+      const run = R.TEXT.includes(c.field) && Array.from(R.joiners).some((j) => c.term.includes(j));
+      const boost = run && n * R.run_rare > N ? c.boost / R.run : c.boost;
+      sc.push({ l, i: 0, w: F(F(idf * R.K1P1) * F(boost)), avg: F(F(m.tokens[c.field]) / F(N)) });
     });
     const score = (s) => {
-      const norm = F(K1 * F(F(1 - B) + F(F(B * F(m.norms[s.l[s.i + 2]])) / s.avg)));
+      const norm = F(R.K1 * F(F(1 - R.B) + F(F(R.B * F(m.norms[s.l[s.i + 2]])) / s.avg)));
       const tf = F(s.l[s.i + 1]);
       return F(s.w * F(tf / F(tf + norm)));
     };
@@ -388,7 +409,7 @@ function createEngine(opts) {
     }
     // Reference sections (Sources, See also) count half (query.rs).
     const refs = await references();
-    for (const d in scores) if (sets.every((set) => set[d])) hits.push({ doc: +d, score: refs.has(+d) ? F(scores[d] * 0.5) : scores[d] });
+    for (const d in scores) if (sets.every((set) => set[d])) hits.push({ doc: +d, score: refs.has(+d) ? F(scores[d] * R.reference) : scores[d] });
     hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
     result.hits = hits.slice(0, limit);
     return result;
@@ -424,7 +445,7 @@ function createEngine(opts) {
       const page = shardOf(firsts, h.doc);
       const p = byPage.get(page) || byPage.set(page, { doc: h.doc, score: 0, share: 1 }).get(page);
       p.score = F(p.score + F(h.score * p.share));
-      p.share = F(p.share * 0.5);
+      p.share = F(p.share * R.page_decay);
     }
     const ranked = [...byPage.values()].sort((a, b) => b.score - a.score || a.doc - b.doc);
     return { hits: ranked.slice(0, o.limit || 10).map((p) => ({ doc: p.doc, score: p.score })), terms: r.terms };
@@ -439,6 +460,6 @@ function createEngine(opts) {
   return { meta, fragment, search: safe(search), pages: safe(pages) };
 }
 
-if (typeof module !== "undefined") module.exports = { createEngine, fileOf, MAXQ };
-else window.__remedyEngine = { createEngine, fileOf, MAXQ };
+if (typeof module !== "undefined") module.exports = { createEngine, fileOf };
+else window.__remedyEngine = { createEngine, fileOf };
 })();

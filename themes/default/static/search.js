@@ -7,8 +7,9 @@
 // A query runs once typing pauses this long (ms): keys a fluent typist
 // presses 100-150 ms apart cost one search, not one per key.
 const DEBOUNCE = 160;
-// As in the engine: longest query, and what a word is (for marking words).
-const MAXQ = 20000, PART = "[\\p{Alphabetic}\\p{N}]+";
+// The longest query and what a word is (for marking words): the index's
+// rules (meta.js), known once the engine has loaded.
+let maxq = Infinity, part = null;
 const dict = () => Object.create(null);
 
 // ---------------------------------------------------------------------------
@@ -16,7 +17,7 @@ const dict = () => Object.create(null);
 // JavaScript never see a box that cannot work.
 function ui() {
   const form = document.getElementById("rm-search");
-  try { new RegExp(PART, "u"); } catch (e) { return; }
+  try { new RegExp("\\p{Alphabetic}", "u"); } catch (e) { return; }
   // Search files are gzip, unpacked by the browser: without that, no box.
   if (typeof DecompressionStream === "undefined") return;
   if (!form) return;
@@ -58,7 +59,12 @@ function ui() {
       }).then((lib) => {
         fileOf = lib.fileOf;
         const e = lib.createEngine({ load });
-        return e.meta().then((m) => { hash = m.hash; return e; });
+        return e.meta().then((m) => {
+          hash = m.hash;
+          maxq = m.rules.max_query_chars;
+          part = `${m.rules.word}+`;
+          return e;
+        });
       });
       engine.catch(() => { engine = null; });
     }
@@ -154,7 +160,7 @@ function ui() {
     return terms.some((t) => w === t || (t.length > 2 && w.startsWith(t) && w.length - t.length < 4));
   };
   function highlight(parent, text, hit) {
-    const re = new RegExp(PART, "gu");
+    const re = new RegExp(part, "gu");
     let last = 0;
     for (let m; (m = re.exec(text));) {
       if (!hit(m[0])) continue;
@@ -165,7 +171,7 @@ function ui() {
   }
   // About 160 characters around the densest cluster of marked words.
   function snippet(text, hit) {
-    const re = new RegExp(PART, "gu"), at = [];
+    const re = new RegExp(part, "gu"), at = [];
     for (let m; (m = re.exec(text));) if (hit(m[0])) at.push(m.index);
     let best = 0, start = 0;
     at.forEach((p, i) => {
@@ -226,7 +232,7 @@ function ui() {
   async function update() {
     clearTimeout(timer);
     timer = null;
-    const q = Array.from(query()).slice(0, MAXQ).join(""), mine = ++seq;
+    const q = Array.from(query()).slice(0, maxq).join(""), mine = ++seq;
     if (!q.trim()) return close();
     let terms = [], shown = [], found = null;
     try {
@@ -312,7 +318,7 @@ function ui() {
   });
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    if (timer || shownQ !== Array.from(query()).slice(0, MAXQ).join("")) await update();
+    if (timer || shownQ !== Array.from(query()).slice(0, maxq).join("")) await update();
     if (links[0]) location.href = links[0].href;
   });
   form.addEventListener("keydown", (e) => {
