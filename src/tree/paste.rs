@@ -173,13 +173,13 @@ fn request_hosts(before: &[&str], lines: &[&str], sent: &[(String, String)]) -> 
         }
     };
     for (name, value) in sent {
-        if name == "host" || name == ":authority" {
+        if name == rules::HOST_HEADER {
             add(value);
         }
     }
     for l in before {
         if let Some((name, value)) = header(l.trim_ascii_start()) {
-            if name == "host" {
+            if name == rules::HOST_HEADER {
                 add(&value);
             }
         }
@@ -190,7 +190,7 @@ fn request_hosts(before: &[&str], lines: &[&str], sent: &[(String, String)]) -> 
         let mut request = false;
         for w in l.split_ascii_whitespace() {
             let bare = w.trim_start_matches(|c| rules::REQUEST_LEAD.has_char(c));
-            if bare == "curl" || rules::METHODS.contains(&bare) {
+            if rules::METHODS.contains(&bare) {
                 request = true;
                 continue;
             }
@@ -201,7 +201,7 @@ fn request_hosts(before: &[&str], lines: &[&str], sent: &[(String, String)]) -> 
                 let scheme = w[..at]
                     .trim_start_matches(|c: char| !rules::LETTER.has_char(c))
                     .to_ascii_lowercase();
-                if scheme == "http" || scheme == "https" {
+                if rules::SCHEMES.contains(&scheme.as_str()) {
                     add(&w[at + 3..]);
                 }
             }
@@ -318,7 +318,7 @@ fn status_in_text(text: &str) -> Option<u16> {
                 if rules::STATUS_BEFORE
                     .iter()
                     .any(|w| ends_with_word(before, w))
-                    || before.ends_with("error")
+                    || rules::STATUS_BEFORE_END.iter().any(|w| before.ends_with(w))
                     || rules::STATUS_AFTER.iter().any(|w| after.starts_with(w))
                     || (i == first && after.starts_with(' '))
                 {

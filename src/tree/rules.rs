@@ -52,6 +52,9 @@ pub const SITE_COUNTRY: [usize; 2] = [2, 3];
 pub const STATUS_RANGE: [u16; 2] = [100, 599];
 /// Words that precede a status code in SDK errors and logs.
 pub const STATUS_BEFORE: [&str; 5] = ["error code", "status code", "status_code", "status", "http"];
+/// Words that end a longer word before a status code
+/// (`APIStatusError: 402`).
+pub const STATUS_BEFORE_END: [&str; 1] = ["error"];
 /// Reason phrases that follow one.
 pub const STATUS_AFTER: [&str; 10] = [
     " payment required",
@@ -68,9 +71,15 @@ pub const STATUS_AFTER: [&str; 10] = [
 /// Where a JSON body alone may name its status: Google-style
 /// `error.code`, a Problem Details (RFC 9457) `status`.
 pub const STATUS_POINTERS: [&[&str]; 2] = [&["error", "code"], &["status"]];
-/// Request methods that, like `curl`, make a URL after them on a line a
+/// Request methods and commands that make a URL after them on a line a
 /// request host.
-pub const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+pub const METHODS: [&str; 8] = [
+    "curl", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS",
+];
+/// The schemes of those URLs.
+pub const SCHEMES: [&str; 2] = ["http", "https"];
+/// The header that names a request's host (lowercase).
+pub const HOST_HEADER: &str = "host";
 /// Lines `curl -v` adds around a body start with one of these...
 pub const CURL_NOISE: [&str; 5] = ["* ", "> ", "< ", "{ [", "} ["];
 /// ... or are one of these.
@@ -195,12 +204,18 @@ pub struct Rules {
     pub status_range: [u16; 2],
     /// [`STATUS_BEFORE`].
     pub status_before: Vec<String>,
+    /// [`STATUS_BEFORE_END`].
+    pub status_before_end: Vec<String>,
     /// [`STATUS_AFTER`].
     pub status_after: Vec<String>,
     /// [`STATUS_POINTERS`].
     pub status_pointers: Vec<Vec<String>>,
     /// [`METHODS`].
     pub methods: Vec<String>,
+    /// [`SCHEMES`].
+    pub schemes: Vec<String>,
+    /// [`HOST_HEADER`].
+    pub host_header: String,
     /// [`CURL_NOISE`].
     pub curl_noise: Vec<String>,
     /// [`CURL_NOISE_LINES`].
@@ -245,9 +260,12 @@ impl Default for Rules {
             site_country: SITE_COUNTRY,
             status_range: STATUS_RANGE,
             status_before: list(&STATUS_BEFORE),
+            status_before_end: list(&STATUS_BEFORE_END),
             status_after: list(&STATUS_AFTER),
             status_pointers: STATUS_POINTERS.iter().map(|p| list(p)).collect(),
             methods: list(&METHODS),
+            schemes: list(&SCHEMES),
+            host_header: HOST_HEADER.into(),
             curl_noise: list(&CURL_NOISE),
             curl_noise_lines: list(&CURL_NOISE_LINES),
             chars: Chars {

@@ -138,7 +138,10 @@
             var w = R.status_before[k], from = end - w.length;
             if (from >= 0 && s.startsWith(w, from) && !(from > 0 && (isAlnum(s.charCodeAt(from - 1)) || s.charAt(from - 1) === "_"))) return code;
           }
-          if (end >= 5 && s.startsWith("error", end - 5)) return code;
+          for (k = 0; k < R.status_before_end.length; k++) {
+            var e = R.status_before_end[k];
+            if (end >= e.length && s.startsWith(e, end - e.length)) return code;
+          }
           for (k = 0; k < R.status_after.length; k++) if (s.startsWith(R.status_after[k], i + 3)) return code;
           if (i === first && s.charAt(i + 3) === " ") return code;
         }
@@ -345,10 +348,10 @@
       var h = hostOf(value);
       if (h !== "" && out.indexOf(h) < 0) out.push(h);
     }
-    sent.forEach(function (h) { if (h[0] === "host") add(h[1]); });
+    sent.forEach(function (h) { if (h[0] === R.host_header) add(h[1]); });
     before.forEach(function (l) {
       var h = header(trimStart(l));
-      if (h && h[0] === "host") add(h[1]);
+      if (h && h[0] === R.host_header) add(h[1]);
     });
     lines.forEach(function (l) {
       var request = false;
@@ -356,14 +359,14 @@
         var k = 0;
         while (k < w.length && has(T.requestLead, w.charCodeAt(k))) k++;
         var bare = w.slice(k);
-        if (bare === "curl" || R.methods.indexOf(bare) >= 0) { request = true; return; }
+        if (R.methods.indexOf(bare) >= 0) { request = true; return; }
         if (!request) return;
         var at = w.indexOf("://");
         if (at < 0) return;
         var s = 0, head = w.slice(0, at);
         while (s < head.length && !isAsciiLetter(head.charCodeAt(s))) s++;
         var scheme = lower(head.slice(s));
-        if (scheme === "http" || scheme === "https") add(w.slice(at + 3));
+        if (R.schemes.indexOf(scheme) >= 0) add(w.slice(at + 3));
       });
     });
     return out;
