@@ -640,6 +640,7 @@ fn bad_signals_are_located_errors() {
         (r"(?P<n>a)", "names a group"),
         (r"a(?i)b", "only a leading (?i)"),
         (r"[[:alpha:]]", "class item"),
+        (r"[\\S_]", "class item"),
         (r"a{200}", "more than 100 times"),
         (r"(a|b)*", "repeats an alternation"),
         (r"a\\-b", "escape browsers read differently"),
