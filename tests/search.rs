@@ -248,10 +248,14 @@ fn cli_prints_results_as_text_and_json() {
         "{}",
         rows[0]["url"]
     );
-    assert!(rows[0]["snippet"]
-        .as_str()
-        .unwrap()
-        .contains("insufficient_quota"));
+    // The snippet comes from the section's start as the search box has
+    // it (the fragment packs; the tantivy index stores no text).
+    let snippet = rows[0]["snippet"].as_str().unwrap();
+    assert!(snippet.chars().count() > 40, "{snippet:?}");
+    let out = search(&["--json", "-n", "1", "card declined"]);
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let snippet = rows[0]["snippet"].as_str().unwrap().to_lowercase();
+    assert!(snippet.contains("declined"), "{snippet:?}");
 }
 
 #[test]
@@ -604,6 +608,20 @@ fn tree_steps_carry_the_trees_codes() {
 /// `remedy search` opens the built index read-only: the site folder holds
 /// the same files, byte for byte, before and after (tantivy's lock file
 /// would otherwise be left in it and shipped with the next deploy).
+/// Snippets come from the fragment packs: a damaged one is named, with
+/// how to fix it, and the command fails instead of printing wrong text.
+#[test]
+fn cli_with_a_damaged_fragment_pack_names_it() {
+    let f = common::Fixture::new();
+    let pack = f.root().join("public/search/f/0.js");
+    fs::write(&pack, "__remedySearch(\"f0\",\"not base64 @@\");\n").unwrap();
+    let out = f.run(&["search", "welcome"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("search/f/0.js"), "{err}");
+    assert!(err.contains("rebuild the site"), "{err}");
+}
+
 #[test]
 fn searching_leaves_the_built_site_untouched() {
     let f = common::Fixture::new();

@@ -20,6 +20,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocSet, SegmentReader, TERMINATED};
 
 use super::analyzer::Stem;
+use super::fragments::ALPHABET;
 use super::index::Built;
 use super::pack;
 use super::reasons;
@@ -38,8 +39,6 @@ const VOCAB_SHARD_BYTES: usize = 8_000;
 const FRAGMENT_PACK_BYTES: usize = 18_000;
 /// Section text kept for snippets, in characters.
 const FRAGMENT_CHARS: usize = 480;
-
-const ALPHABET: &[u8; 64] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
 
 /// Appends `n` in the base-32 varint of `FORMAT.md`.
 fn push_number(out: &mut String, n: u32) {
@@ -452,18 +451,7 @@ mod tests {
     use super::*;
 
     fn decode(s: &str) -> Vec<u32> {
-        let mut out = Vec::new();
-        let mut n = 0u32;
-        for c in s.bytes() {
-            let d = ALPHABET.iter().position(|a| *a == c).unwrap() as u32;
-            if d >= 32 {
-                n = n * 32 + (d - 32);
-            } else {
-                out.push(n * 32 + d);
-                n = 0;
-            }
-        }
-        out
+        super::super::fragments::decode_numbers(s).unwrap()
     }
 
     #[test]

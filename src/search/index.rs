@@ -93,7 +93,9 @@ fn schema() -> Schema {
     let mut b = Schema::builder();
     b.add_text_field("title", text(analyzer::TEXT, freqs) | STORED);
     b.add_text_field("heading", text(analyzer::TEXT, freqs) | STORED);
-    b.add_text_field("body", text(analyzer::TEXT, freqs) | STORED);
+    // Not stored: `remedy search` reads its snippets from the fragment
+    // packs (`fragments.rs`), which the site has anyway.
+    b.add_text_field("body", text(analyzer::TEXT, freqs));
     b.add_text_field("pairs", text(analyzer::PAIRS, IndexRecordOption::WithFreqs));
     b.add_text_field("codes", STRING | STORED);
     b.add_text_field("kind", STRING | STORED);

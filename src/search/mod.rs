@@ -2,6 +2,7 @@
 
 pub mod analyzer;
 mod export;
+mod fragments;
 pub mod index;
 mod morph;
 pub mod pack;

@@ -16,6 +16,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use super::analyzer::{self, runs, Stem};
+use super::fragments::Fragments;
 use super::index::Fields;
 use super::morph;
 use super::rules::*;
@@ -401,6 +402,10 @@ pub struct PageHit {
 
 /// An index read from a built site.
 pub struct SearchIndex {
+    /// The site's `search/` folder (the index is its `index/`).
+    dir: std::path::PathBuf,
+    /// Snippet texts, read when a search first needs them.
+    fragments: std::cell::OnceCell<Fragments>,
     reader: IndexReader,
     fields: Fields,
     stem: Stem,
@@ -424,6 +429,8 @@ impl SearchIndex {
         let stem = Stem::default();
         let syn = reasons::synonyms(&reader.searcher(), &fields, &stem)?;
         Ok(SearchIndex {
+            dir: dir.parent().unwrap_or(dir).to_path_buf(),
+            fragments: std::cell::OnceCell::new(),
             reader,
             fields,
             stem,
@@ -577,20 +584,28 @@ impl SearchIndex {
             .map(|hits| (page_score(&hits), hits[0].clone()))
             .collect();
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.doc.cmp(&b.1.doc)));
+        let fragments = match self.fragments.get() {
+            Some(f) => f,
+            None => {
+                let f = Fragments::open(&self.dir)?;
+                self.fragments.get_or_init(|| f)
+            }
+        };
         let mut out = Vec::new();
         for (score, hit) in ranked.into_iter().take(opts.limit) {
             let doc: TantivyDocument = searcher.doc(DocAddress::new(0, hit.doc))?;
             let text = |f| stored(&doc, f);
+            let body = fragments.text(hit.doc)?;
             let (snippet, highlighted) = match &snippets {
                 Ok(g) => {
-                    let s = g.snippet_from_doc(&doc);
+                    let s = g.snippet(&body);
                     if s.fragment().is_empty() {
-                        (lead(&text(self.fields.body)), Vec::new())
+                        (lead(&body), Vec::new())
                     } else {
                         (s.fragment().to_string(), s.highlighted().to_vec())
                     }
                 }
-                Err(_) => (lead(&text(self.fields.body)), Vec::new()),
+                Err(_) => (lead(&body), Vec::new()),
             };
             // A page's lead is indexed under the title as its heading.
             let heading = text(self.fields.heading);
