@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
+use serde::de::IgnoredAny;
 use serde::Deserialize;
 
 use super::pack;
@@ -39,13 +40,11 @@ pub(crate) fn decode_numbers(s: &str) -> Option<Vec<u32>> {
 /// One page's record in a fragment pack: title, path, codes, kind and its
 /// sections `[heading, anchor, text]`, in document order.
 #[derive(Deserialize)]
-struct Record(
-    #[allow(dead_code)] String,
-    #[allow(dead_code)] String,
-    #[allow(dead_code)] Vec<u16>,
-    #[allow(dead_code)] String,
-    Vec<(Option<String>, String, String)>,
-);
+struct Record(IgnoredAny, IgnoredAny, IgnoredAny, IgnoredAny, Vec<Section>);
+
+/// A section of a record: heading, anchor and the start of its text.
+#[derive(Deserialize)]
+struct Section(IgnoredAny, IgnoredAny, String);
 
 /// The fragment packs of one built site, each read when first needed.
 pub struct Fragments {

@@ -243,7 +243,7 @@ function createEngine(opts) {
       for (const m of matches(R.SYMBOL, q.slice(a, b), a)) {
         if (!(Array.from(m.w).length >= 2 && letter.test(m.w))) continue;
         const shaped = code.test(m.w) || R.PUNCT.has(q[m.at - 1]) || R.PUNCT.has(q[m.end]);
-        seg.symbols.push({ w: m.w.toLowerCase(), k: shaped ? R.shaped : 1 });
+        seg.symbols.push({ w: m.w.toLowerCase(), k: shaped ? R.shaped : 1, end: m.end });
       }
       return seg;
     };
@@ -312,6 +312,9 @@ function createEngine(opts) {
     const one = (p) => (typed(p) && Array.from(p.w).length < 3 ? null
       : resolve(p.w, typed(p)).then((r) => r && Object.assign(r, { scale: p.scale || 1, run: p.run })));
     const resolved = await Promise.all(segs.map((s) => Promise.all(s.parts.map(one))));
+    // Nor is the last symbol a symbol yet while it is being typed: each key
+    // would fetch the term pack of another partial word.
+    if (prefix) for (const s of segs) s.symbols = s.symbols.filter((y) => y.end < last);
     return rank(m, segs, resolved, o);
   }
 
