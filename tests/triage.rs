@@ -28,6 +28,7 @@ use remedy::tree::triage::{Data, Triage};
 use support::corpus::{self, Half};
 use support::site::{build_bundled, BuiltSite};
 use support::tools::{self, Tool};
+use support::trace;
 
 fn site() -> &'static BuiltSite {
     static SITE: OnceLock<BuiltSite> = OnceLock::new();
@@ -371,10 +372,16 @@ fn the_page_links_its_data_and_an_accessible_paste_box() {
 }
 
 fn run_node(data: &Path, files: &[PathBuf]) -> Vec<NodeResult> {
+    run_node_traced(data, files, false)
+}
+
+/// [`run_node`], with each result's `trace` when `traced`.
+fn run_node_traced(data: &Path, files: &[PathBuf], traced: bool) -> Vec<NodeResult> {
     let script = repo().join("tests/browser/triage-node.mjs");
     let mut child = Command::new(Tool::node().path)
         .arg(&script)
         .arg(data)
+        .args(traced.then_some("--trace"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -402,6 +409,8 @@ struct NodeResult {
     candidates: Vec<Candidate>,
     order: Vec<usize>,
     ms: f64,
+    #[serde(default)]
+    trace: Option<serde_json::Value>,
 }
 
 /// The CLI's walk in the shape node prints it.
@@ -420,23 +429,38 @@ fn cli_walk(bytes: &[u8]) -> (String, Vec<Answered>, Vec<Candidate>, Vec<usize>)
     (r.node, r.answered, candidates, t.order)
 }
 
+/// Every paste of the corpus, and the pastes of [`trace::parity_cases`]
+/// (text outside ASCII, numbers), through both engines: what each read on
+/// the way (paste, signals, features, scores) and where each walk ends.
 #[test]
 fn the_browser_engine_agrees_with_the_cli_on_every_paste() {
     if !tools::available("triage parity test", &[Tool::node()]) {
         return;
     }
     let (cases, uncovered) = corpus::load();
-    let names: Vec<&String> = cases
+    let tmp = tempfile::tempdir().unwrap();
+    let mut names: Vec<String> = cases
         .iter()
-        .map(|c| &c.file)
-        .chain(uncovered.iter().map(|u| &u.file))
+        .map(|c| c.file.clone())
+        .chain(uncovered.iter().map(|u| u.file.clone()))
         .collect();
-    let files: Vec<PathBuf> = names.iter().map(|f| corpus::dir().join(f)).collect();
-    let browser = run_node(&data_file(), &files);
+    let mut files: Vec<PathBuf> = names.iter().map(|f| corpus::dir().join(f)).collect();
+    for (i, (name, bytes)) in trace::parity_cases().into_iter().enumerate() {
+        let path = tmp.path().join(format!("case-{i}.txt"));
+        fs::write(&path, bytes).unwrap();
+        names.push(name.to_string());
+        files.push(path);
+    }
+    let browser = run_node_traced(&data_file(), &files, true);
     let mut diffs = Vec::new();
     let mut evidence_steps = 0;
     for ((name, file), b) in names.iter().zip(&files).zip(&browser) {
-        let (node, answered, candidates, order) = cli_walk(&fs::read(file).unwrap());
+        let bytes = fs::read(file).unwrap();
+        let rust = trace::trace(data(), &String::from_utf8_lossy(&bytes));
+        if let Some(d) = trace::first_difference(&rust, b.trace.as_ref().unwrap()) {
+            diffs.push(format!("{name}: the engines read it differently at {d}"));
+        }
+        let (node, answered, candidates, order) = cli_walk(&bytes);
         evidence_steps += answered
             .iter()
             .filter(|a| a.decided_by == "evidence")
@@ -616,6 +640,7 @@ fn bad_signals_are_located_errors() {
         (r"(?P<n>a)", "names a group"),
         (r"a(?i)b", "only a leading (?i)"),
         (r"[[:alpha:]]", "class item"),
+        (r"[\\S_]", "class item"),
         (r"a{200}", "more than 100 times"),
         (r"(a|b)*", "repeats an alternation"),
         (r"a\\-b", "escape browsers read differently"),
@@ -653,6 +678,13 @@ fn bad_signals_are_located_errors() {
         e.contains("one condition checks one thing; this one has status, header"),
         "{e}"
     );
+    for number in ["inf", "-inf", "nan"] {
+        let e = error_of(&format!(r#"{{ json = "/n", equals = {number} }}"#));
+        assert!(
+            e.contains(&format!("cannot compare with `{number}`")),
+            "{e}"
+        );
+    }
     let e = error_of(r#"{ status = 999 }"#);
     assert!(e.contains("`999` is not an HTTP status code"), "{e}");
     let e = error_of(r#"{ header = "x y" }"#);
@@ -987,4 +1019,235 @@ impl Tally {
 
 fn site_lookup() -> remedy::lookup::Site {
     remedy::lookup::Site::built(&site().dir)
+}
+
+/// Patterns and numbers the bundled tree has no instance of, through both
+/// engines: `.`, `\s`, `\S` and a class with `\s` against line terminators
+/// and spaces that languages count differently, and numbers a trail writes
+/// (`1e-7`, `1e+21`) in what holds and in what is described.
+#[test]
+fn the_engines_agree_on_patterns_and_numbers() {
+    if !tools::available("triage pattern and number parity test", &[Tool::node()]) {
+        return;
+    }
+    let mut text = String::from(
+        r#"[tree]
+title = "T"
+start = "q"
+
+[[question]]
+id = "q"
+text = "Q?"
+answers = [
+  { label = "dot", next = "a", when = { json = "/s", matches = "^a.b$" } },
+  { label = "space", next = "b", when = { json = "/s", matches = "(?i)^A\\sB$" } },
+  { label = "not space", next = "c", when = { json = "/s", matches = "^a\\Sb$" } },
+  { label = "class", next = "d", when = { json = "/s", matches = "^a[\\s_]b$" } },
+  { label = "tiny", next = "e", when = { json = "/n", equals = 1e-7 } },
+  { label = "not these", next = "f", when = { not = { json = "/n", in = [1e21, 0.000001, 123456789012345680000.0, -1.5, 1e300] } } },
+]
+"#,
+    );
+    for id in ["a", "b", "c", "d", "e", "f"] {
+        text.push_str(&format!(
+            "\n[[remedy]]\nid = \"{id}\"\ntitle = \"R\"\nbody = \"x\"\nguides = [\"g.md\"]\n"
+        ));
+    }
+    let tree = remedy::tree::parse(&Source::new("t.toml", text)).unwrap();
+    let data = Data::new(&tree, "t/", None);
+    let tmp = tempfile::tempdir().unwrap();
+    let script = tmp.path().join("triage-data.js");
+    fs::write(
+        &script,
+        format!("__remedyTriage({});", data.to_script_json()),
+    )
+    .unwrap();
+    let strings = [
+        r"a\u2028b",
+        r"a\u2029b",
+        r"a\rb",
+        r"a\nb",
+        r"a\u0085b",
+        r"a\ufeffb",
+        "a b",
+        r"a\u00a0b",
+        r"a\u180eb",
+        r"a\u200bb",
+        r"a\u3000b",
+        "a😀b",
+        "a_b",
+        "AxB",
+        "a\u{1680}b",
+    ];
+    let numbers = [
+        "1e-7",
+        "0.0000001",
+        "1e21",
+        "0.000001",
+        "-1.5",
+        "1e300",
+        "2e-7",
+        "1.5e15",
+    ];
+    let pastes: Vec<String> = strings
+        .iter()
+        .map(|s| format!("{{\"s\": \"{s}\"}}"))
+        .chain(numbers.iter().map(|n| format!("{{\"n\": {n}}}")))
+        .collect();
+    let files: Vec<PathBuf> = pastes
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let path = tmp.path().join(format!("{i}.txt"));
+            fs::write(&path, p).unwrap();
+            path
+        })
+        .collect();
+    let browser = run_node_traced(&script, &files, true);
+    let mut diffs = Vec::new();
+    for (paste, b) in pastes.iter().zip(&browser) {
+        let rust = trace::trace(&data, paste);
+        if let Some(d) = trace::first_difference(&rust, b.trace.as_ref().unwrap()) {
+            diffs.push(format!("{paste}: {d}"));
+        }
+        let walked = remedy::triage::walk_text(&data, paste);
+        let signals: Vec<&str> = walked.steps.iter().map(|s| s.signal.as_str()).collect();
+        let theirs: Vec<&str> = b.answered.iter().map(|a| a.signal.as_str()).collect();
+        println!(
+            "{paste:<24} rust {:<3} {signals:?}   browser {:<3} {theirs:?}",
+            walked.node, b.node
+        );
+        if walked.node != b.node || signals != theirs {
+            diffs.push(format!(
+                "{paste}: rust {} {signals:?}, browser {} {theirs:?}",
+                walked.node, b.node
+            ));
+        }
+    }
+    // The numbers as both write them.
+    let described = trace::trace(&data, "{}")["signals"][5]["describe"].clone();
+    assert_eq!(
+        described,
+        "not JSON /n in [1e+21, 0.000001, 123456789012345680000, -1.5, 1e+300]"
+    );
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}
+
+/// The trace comparison finds a difference where it is, so the parity test
+/// can fail.
+#[test]
+fn trace_differences_are_found_where_they_start() {
+    let a = serde_json::json!({"paste": {"json": {"obj": [["a", {"num": "1e-7"}]]}}, "x": [1, 2]});
+    let mut b = a.clone();
+    assert_eq!(trace::first_difference(&a, &b), None);
+    b["paste"]["json"]["obj"][0][1]["num"] = "0.0000001".into();
+    assert_eq!(
+        trace::first_difference(&a, &b).as_deref(),
+        Some(r#".paste.json.obj[0][1].num: rust "1e-7", browser "0.0000001""#)
+    );
+    b = a.clone();
+    b["x"] = serde_json::json!([1]);
+    assert!(trace::first_difference(&a, &b)
+        .unwrap()
+        .starts_with(".x[1]"));
+}
+
+/// A browser's `.` and `\s` (flag `u`) hold exactly the characters the
+/// Rust engine spells them out as (`pattern::JS_DOT`, `JS_SPACE`): every
+/// code point is asked of node's `RegExp` and of the Rust classes.
+#[test]
+fn pattern_classes_are_a_browsers() {
+    if !tools::available("triage pattern class test", &[Tool::node()]) {
+        return;
+    }
+    use remedy::tree::signals::pattern::{JS_DOT, JS_SPACE};
+    let program = r#"
+const ranges = (re) => {
+  const out = [];
+  for (let c = 0; c <= 0x10ffff; c++) {
+    if (c >= 0xd800 && c <= 0xdfff) continue;
+    if (re.test(String.fromCodePoint(c))) {
+      const last = out[out.length - 1];
+      if (last && last[1] === c - 1) last[1] = c; else out.push([c, c]);
+    }
+  }
+  return out;
+};
+process.stdout.write(JSON.stringify({ dot: ranges(/^.$/u), space: ranges(/^\s$/u) }));
+"#;
+    let out = Command::new(Tool::node().path)
+        .args(["-e", program])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let browser: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The class Rust's regex reads the pattern as, as ranges.
+    let rust = |pattern: &str| -> Vec<[u32; 2]> {
+        let hir = regex_syntax::parse(pattern).unwrap();
+        let regex_syntax::hir::HirKind::Class(regex_syntax::hir::Class::Unicode(class)) =
+            hir.kind()
+        else {
+            panic!("{pattern} is not a class");
+        };
+        class
+            .ranges()
+            .iter()
+            .map(|r| [r.start() as u32, r.end() as u32])
+            .collect()
+    };
+    let js = |key: &str| -> Vec<[u32; 2]> {
+        let mut out: Vec<[u32; 2]> = Vec::new();
+        for r in browser[key].as_array().unwrap() {
+            let r = [r[0].as_u64().unwrap() as u32, r[1].as_u64().unwrap() as u32];
+            match out.last_mut() {
+                Some(last) if last[1] == 0xd7ff && r[0] == 0xe000 => last[1] = r[1],
+                _ => out.push(r),
+            }
+        }
+        out
+    };
+    assert_eq!(rust(JS_DOT), js("dot"), "`.`");
+    assert_eq!(rust(&format!("[{JS_SPACE}]")), js("space"), "`\\s`");
+    // And what the engine really runs: a pattern rewritten for Rust.
+    let rewritten = remedy::tree::signals::pattern::for_rust(r"a.\s[\s_]\S");
+    assert_eq!(
+        rewritten,
+        format!("a{JS_DOT}[{JS_SPACE}][{JS_SPACE}_][^{JS_SPACE}]")
+    );
+}
+
+/// `src/tree/FORMAT.md` names every rule the data carries, and no other.
+#[test]
+fn the_format_documents_every_rule() {
+    let doc = fs::read_to_string(repo().join("src/tree/FORMAT.md")).unwrap();
+    let block = &doc[doc.find("## Rules").unwrap()..];
+    let block = &block[block.find("```json").unwrap()..];
+    let block = &block[..block[7..].find("```").unwrap()];
+    let rules = serde_json::to_value(remedy::tree::rules::Rules::default()).unwrap();
+    let mut expected: Vec<String> = Vec::new();
+    for (k, v) in rules.as_object().unwrap() {
+        expected.push(k.clone());
+        if let Some(inner) = v.as_object() {
+            expected.extend(inner.keys().cloned());
+        }
+    }
+    expected.sort();
+    // Every `"name":` of the block.
+    let pieces: Vec<&str> = block.split("\":").collect();
+    let mut documented: Vec<String> = pieces[..pieces.len() - 1]
+        .iter()
+        .filter_map(|p| p.rsplit('"').next())
+        .filter(|k| {
+            !k.is_empty()
+                && k.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        })
+        .map(str::to_string)
+        .collect();
+    documented.sort();
+    assert_eq!(documented, expected);
 }

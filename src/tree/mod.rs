@@ -36,6 +36,7 @@ pub mod evidence;
 pub mod map;
 pub mod paste;
 pub mod render;
+pub mod rules;
 pub mod signals;
 pub mod triage;
 pub mod walk;

@@ -3,8 +3,9 @@
 //! exception line with a Python dict in it, or a one-line message.
 //!
 //! The browser runs a line-for-line copy of this file
-//! (`themes/default/static/triage.js`); the triage corpus test runs both on
-//! the same pastes. Anything that could make the two disagree is kept out:
+//! (`themes/default/static/triage-engine.js`, with the constants of
+//! [`super::rules`] read from the tree's data); the triage corpus test
+//! compares what both read from the same pastes. Anything that could make the two disagree is kept out:
 //! no regexes over the paste, no platform JSON parser (Python dicts need a
 //! tolerant one anyway), ASCII-only case folding, lengths counted in
 //! Unicode scalar values.
@@ -13,11 +14,8 @@
 //! pass over it is linear, and the JSON reader keeps its own stack and gives
 //! up below [`MAX_DEPTH`] levels instead of recursing.
 
-/// The paste is cut here (characters): real responses are far smaller, and
-/// every later step is linear in it.
-pub const MAX_PASTE_CHARS: usize = 262_144;
-/// JSON nested deeper than this is not read at all.
-pub const MAX_DEPTH: usize = 64;
+use super::rules;
+pub use super::rules::{MAX_DEPTH, MAX_PASTE_CHARS};
 
 /// A JSON (or Python literal) value.
 #[derive(Debug, Clone, PartialEq)]
@@ -151,13 +149,13 @@ pub fn parse(input: &str) -> Paste {
     paste.json = json_at.and_then(|at| parse_json(&paste.body[at..]));
     // A body alone may still say its status: Google-style `error.code`, or
     // a Problem Details (RFC 9457) `status`.
-    for path in [&["error", "code"][..], &["status"][..]] {
+    for path in rules::STATUS_POINTERS {
         if paste.status.is_some() {
             break;
         }
         let tokens: Vec<String> = path.iter().map(|t| t.to_string()).collect();
         if let Some(Json::Num(n)) = paste.json.as_ref().and_then(|j| j.pointer(&tokens)) {
-            if n.fract() == 0.0 && (100.0..=599.0).contains(n) {
+            if n.fract() == 0.0 && status_range().contains(n) {
                 paste.status = Some(*n as u16);
             }
         }
@@ -175,13 +173,13 @@ fn request_hosts(before: &[&str], lines: &[&str], sent: &[(String, String)]) -> 
         }
     };
     for (name, value) in sent {
-        if name == "host" || name == ":authority" {
+        if name == rules::HOST_HEADER {
             add(value);
         }
     }
     for l in before {
         if let Some((name, value)) = header(l.trim_ascii_start()) {
-            if name == "host" {
+            if name == rules::HOST_HEADER {
                 add(&value);
             }
         }
@@ -191,13 +189,8 @@ fn request_hosts(before: &[&str], lines: &[&str], sent: &[(String, String)]) -> 
         // came before it on the same line.
         let mut request = false;
         for w in l.split_ascii_whitespace() {
-            let bare = w.trim_start_matches(['>', '$', '"', '\'', '(']);
-            if bare == "curl"
-                || matches!(
-                    bare,
-                    "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS"
-                )
-            {
+            let bare = w.trim_start_matches(|c| rules::REQUEST_LEAD.has_char(c));
+            if rules::METHODS.contains(&bare) {
                 request = true;
                 continue;
             }
@@ -206,9 +199,9 @@ fn request_hosts(before: &[&str], lines: &[&str], sent: &[(String, String)]) -> 
             }
             if let Some(at) = w.find("://") {
                 let scheme = w[..at]
-                    .trim_start_matches(|c: char| !c.is_ascii_alphabetic())
+                    .trim_start_matches(|c: char| !rules::LETTER.has_char(c))
                     .to_ascii_lowercase();
-                if scheme == "http" || scheme == "https" {
+                if rules::SCHEMES.contains(&scheme.as_str()) {
                     add(&w[at + 3..]);
                 }
             }
@@ -222,7 +215,7 @@ fn request_hosts(before: &[&str], lines: &[&str], sent: &[(String, String)]) -> 
 fn host_of(s: &str) -> String {
     let end = s
         .bytes()
-        .position(|b| !(b.is_ascii_alphanumeric() || b == b'.' || b == b'-'))
+        .position(|b| !rules::HOST.has(b))
         .unwrap_or(s.len());
     s[..end].trim_end_matches('.').to_ascii_lowercase()
 }
@@ -248,12 +241,7 @@ fn unprefix(line: &str) -> (&str, bool) {
 
 /// Lines `curl -v` adds around a body: info, request and TLS lines.
 fn is_curl_noise(line: &str) -> bool {
-    ["* ", "> ", "< ", "{ [", "} ["]
-        .iter()
-        .any(|p| line.starts_with(p))
-        || line == "*"
-        || line == ">"
-        || line == "<"
+    rules::CURL_NOISE.iter().any(|p| line.starts_with(p)) || rules::CURL_NOISE_LINES.contains(&line)
 }
 
 /// `HTTP/1.1 402 Payment Required`, `HTTP/2 402`: the code.
@@ -285,15 +273,15 @@ fn three_digits(s: &str) -> Option<u16> {
         return None;
     }
     let n = (b[0] - b'0') as u16 * 100 + (b[1] - b'0') as u16 * 10 + (b[2] - b'0') as u16;
-    (100..=599).contains(&n).then_some(n)
+    let [low, high] = rules::STATUS_RANGE;
+    (low..=high).contains(&n).then_some(n)
 }
 
 /// `Name: value`, with a name made of token characters (RFC 9110 §5.6.2).
 fn header(line: &str) -> Option<(String, String)> {
     let colon = line.find(':')?;
     let name = &line[..colon];
-    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
-    if name.is_empty() || !name.bytes().all(token) {
+    if name.is_empty() || !name.bytes().all(|b| rules::TOKEN.has(b)) {
         return None;
     }
     Some((
@@ -302,21 +290,11 @@ fn header(line: &str) -> Option<(String, String)> {
     ))
 }
 
-/// Words that precede a status code in SDK errors and logs.
-const STATUS_BEFORE: [&str; 5] = ["error code", "status code", "status_code", "status", "http"];
-/// Reason phrases that follow one.
-const STATUS_AFTER: [&str; 10] = [
-    " payment required",
-    ": payment_required",
-    " too many requests",
-    ": too_many_requests",
-    " bad request",
-    " unauthorized",
-    " forbidden",
-    ": payment required",
-    " - payment required",
-    " insufficient balance",
-];
+/// [`rules::STATUS_RANGE`] as numbers a JSON body holds.
+fn status_range() -> std::ops::RangeInclusive<f64> {
+    let [low, high] = rules::STATUS_RANGE;
+    f64::from(low)..=f64::from(high)
+}
 
 /// A status code named in free text: `Error code: 429`, `status code 402`,
 /// `APIStatusError: 402`, `402 Payment Required`, `402: PAYMENT_REQUIRED`,
@@ -333,13 +311,15 @@ fn status_in_text(text: &str) -> Option<u16> {
             continue;
         }
         let run = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
-        if run == 3 && (i == 0 || !b[i - 1].is_ascii_alphanumeric()) {
+        if run == 3 && (i == 0 || !rules::WORD.has(b[i - 1])) {
             if let Some(code) = three_digits(&lower[i..]) {
-                let before = lower[..i].trim_end_matches([' ', ':', '=', '\t']);
+                let before = lower[..i].trim_end_matches(|c| rules::STATUS_GAP.has_char(c));
                 let after = &lower[i + 3..];
-                if STATUS_BEFORE.iter().any(|w| ends_with_word(before, w))
-                    || before.ends_with("error")
-                    || STATUS_AFTER.iter().any(|w| after.starts_with(w))
+                if rules::STATUS_BEFORE
+                    .iter()
+                    .any(|w| ends_with_word(before, w))
+                    || rules::STATUS_BEFORE_END.iter().any(|w| before.ends_with(w))
+                    || rules::STATUS_AFTER.iter().any(|w| after.starts_with(w))
                     || (i == first && after.starts_with(' '))
                 {
                     return Some(code);
@@ -356,7 +336,7 @@ fn ends_with_word(s: &str, word: &str) -> bool {
         && !s[..s.len() - word.len()]
             .bytes()
             .next_back()
-            .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_')
+            .is_some_and(|c| rules::WORD.has(c) || c == b'_')
 }
 
 /// Reads one JSON or Python-literal value at the start of `s` (text after
@@ -445,10 +425,7 @@ pub fn parse_json(s: &str) -> Option<Json> {
 }
 
 fn skip_ws(b: &[u8], i: &mut usize) {
-    while b
-        .get(*i)
-        .is_some_and(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
-    {
+    while b.get(*i).is_some_and(|&c| rules::JSON_SPACE.has(c)) {
         *i += 1;
     }
 }

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::evidence::{Features, Model, Score};
 use super::paste::Paste;
+use super::rules::{Rules, EXPLAINED};
 use super::signals::Signal;
 use super::Tree;
 
@@ -52,6 +53,11 @@ pub struct Data {
     /// What evidence reads; `None` only for a tree without remedies' guides.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<Model>,
+    /// The constants the engines read a paste with. The Rust engine has
+    /// its own ([`Rules::default`]); the browser's reads these. (Data
+    /// published before they were is read with the current ones.)
+    #[serde(default)]
+    pub rules: Rules,
 }
 
 impl Data {
@@ -86,6 +92,7 @@ impl Data {
                 })
                 .collect(),
             evidence,
+            rules: Rules::default(),
         }
     }
 
@@ -399,7 +406,7 @@ fn explain(model: &Model, s: &Score, remedy: &str) -> String {
         named.push(h);
     }
     for (t, _) in &s.terms {
-        if named.len() >= 3 {
+        if named.len() >= EXPLAINED {
             break;
         }
         if !named.iter().any(|n| n.contains(t.as_str())) {

@@ -12,3 +12,4 @@ pub mod playback;
 pub mod server;
 pub mod site;
 pub mod tools;
+pub mod trace;

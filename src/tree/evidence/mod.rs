@@ -74,6 +74,11 @@ pub struct Params {
     pub distinct: u32,
     /// Remedies listed when the walk stops at a question.
     pub candidates: u32,
+    /// How many times its weight a term counts for a remedy when one of
+    /// its guide pages has it...
+    pub on_page: u32,
+    /// ... and when one of its units (a linked section, its own text) has it.
+    pub in_unit: u32,
 }
 
 /// The calibrated parameters.
@@ -88,6 +93,8 @@ pub const PARAMS: Params = Params {
     ratio: 110,
     distinct: 500,
     candidates: 5,
+    on_page: 1,
+    in_unit: 2,
 };
 
 /// A page as evidence reads it. Tree pages are left out by the caller.
@@ -474,12 +481,12 @@ impl Model {
             level.iter_mut().for_each(|l| *l = 0);
             for &p in &term.p {
                 for &r in &by_page[p as usize] {
-                    level[r] = level[r].max(1);
+                    level[r] = level[r].max(self.params.on_page);
                 }
             }
             for u in &term.u {
                 for &r in by_unit.get(u).map(Vec::as_slice).unwrap_or_default() {
-                    level[r] = 2;
+                    level[r] = level[r].max(self.params.in_unit);
                 }
             }
             for (r, &l) in level.iter().enumerate() {

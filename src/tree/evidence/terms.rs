@@ -22,21 +22,15 @@
 
 use rustc_hash::FxHashSet as HashSet;
 
-/// Terms shorter than this say nothing (`a`, `v1`, `id`).
-pub const MIN_TERM: usize = 3;
-/// Shortest blob (see the module's doc).
-pub const MIN_BLOB: usize = 32;
-/// Terms longer than this are tokens, hashes or base64, never evidence.
-pub const MAX_TERM: usize = 64;
-/// Fewest digits of an all-digit term.
-pub const MIN_NUMBER: usize = 4;
+use crate::tree::rules::{self, BLOB_MIX};
+pub use crate::tree::rules::{MAX_TERM, MIN_BLOB, MIN_NUMBER, MIN_TERM};
 
 fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
+    rules::WORD.has(b)
 }
 
 fn is_joiner(b: u8) -> bool {
-    matches!(b, b'_' | b'-' | b'.')
+    rules::JOINER.has(b)
 }
 
 /// The runs of `text` outside blobs, lowercased, in order (repeats
@@ -51,7 +45,7 @@ pub fn runs(text: &str) -> Vec<String> {
 /// The byte ranges of the blobs of `text`, in order.
 pub fn blobs(text: &str) -> Vec<(usize, usize)> {
     let b = text.as_bytes();
-    let base64 = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=');
+    let base64 = |c: u8| rules::BASE64.has(c);
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
@@ -67,7 +61,8 @@ pub fn blobs(text: &str) -> Vec<(usize, usize)> {
             digit += usize::from(b[i].is_ascii_digit());
             i += 1;
         }
-        if i - start >= MIN_BLOB && upper >= 4 && lower >= 4 && digit >= 2 {
+        let [min_upper, min_lower, min_digit] = BLOB_MIX;
+        if i - start >= MIN_BLOB && upper >= min_upper && lower >= min_lower && digit >= min_digit {
             out.push((start, i));
         }
     }
@@ -117,7 +112,7 @@ fn run_slices<'a>(
 /// A neighbour that marks a run as part of binary: a control character
 /// (tabs and line breaks apart) or U+FFFD.
 fn noise(c: Option<char>) -> bool {
-    c.is_some_and(|c| c == '\u{FFFD}' || (c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r')))
+    c.is_some_and(|c| c == '\u{FFFD}' || rules::NOISE.has_char(c))
 }
 
 /// The terms one run yields: itself, its `.` segments, its parts; each once,
@@ -215,12 +210,13 @@ pub fn is_host(run: &str) -> bool {
     labels.len() >= 2
         && labels.iter().all(|l| {
             !l.is_empty()
-                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && l.bytes().all(|b| rules::WORD.has(b) || b == b'-')
                 && !l.starts_with('-')
                 && !l.ends_with('-')
         })
         && labels.last().is_some_and(|l| {
-            (2..=24).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_alphabetic())
+            let [shortest, longest] = rules::TLD_CHARS;
+            (shortest..=longest).contains(&l.len()) && l.bytes().all(|b| rules::LETTER.has(b))
         })
 }
 
@@ -245,12 +241,12 @@ pub fn url_hosts(text: &str) -> Vec<String> {
         let scheme = rest[..at]
             .bytes()
             .rev()
-            .take_while(u8::is_ascii_alphabetic)
+            .take_while(|&b| rules::LETTER.has(b))
             .count();
         let tail = &rest[at + 3..];
         let end = tail
             .bytes()
-            .position(|b| !(b.is_ascii_alphanumeric() || b == b'.' || b == b'-'))
+            .position(|b| !rules::HOST.has(b))
             .unwrap_or(tail.len());
         let host = tail[..end].trim_end_matches('.').to_ascii_lowercase();
         if scheme > 0 && is_host(&host) && !out.contains(&host) {
@@ -267,7 +263,8 @@ pub fn url_hosts(text: &str) -> Vec<String> {
 pub fn site(host: &str) -> &str {
     let labels: Vec<&str> = host.split('.').collect();
     let n = labels.len();
-    let take = if n >= 3 && labels[n - 1].len() == 2 && labels[n - 2].len() <= 3 {
+    let [country, second] = rules::SITE_COUNTRY;
+    let take = if n >= 3 && labels[n - 1].len() == country && labels[n - 2].len() <= second {
         3
     } else {
         2

@@ -1,8 +1,9 @@
 //! Evaluating signals against a paste, and the words a trail shows for
-//! them. `triage.js` mirrors every function here.
+//! them. `triage-engine.js` mirrors every function here.
 
 use super::{Scalar, Signal, Test, MAX_BASE64_CHARS, MAX_MATCH_CHARS};
 use crate::tree::paste::{cap, Json, Paste};
+use crate::tree::rules::SHORTEN_CHARS;
 
 impl Signal {
     /// Whether the paste shows this signal, and if so what in it did: the
@@ -157,9 +158,9 @@ fn scalar_eq(s: &Scalar, v: &Json) -> bool {
     }
 }
 
-/// Values in a trail are cut to 60 characters.
+/// Values in a trail are cut to [`SHORTEN_CHARS`] characters.
 fn shorten(v: &str) -> String {
-    let c = cap(v, 60);
+    let c = cap(v, SHORTEN_CHARS);
     if c.len() < v.len() {
         format!("{c}…")
     } else {
@@ -167,12 +168,52 @@ fn shorten(v: &str) -> String {
     }
 }
 
-fn show_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
+/// A number as JavaScript's `String(n)` writes it (ECMA-262
+/// Number::toString): the browser's engine shows numbers with the
+/// language's own conversion, so this one follows it (`1e-7`, `1e+21`,
+/// `0.000001`, `Infinity`).
+pub fn show_number(n: f64) -> String {
+    if n.is_nan() {
+        return "NaN".into();
     }
+    if n == 0.0 {
+        return "0".into();
+    }
+    if n.is_infinite() {
+        return if n > 0.0 { "Infinity" } else { "-Infinity" }.into();
+    }
+    let sign = if n < 0.0 { "-" } else { "" };
+    // Rust's `{:e}` writes the shortest digits that read back as `n`, as
+    // ECMA-262 asks: `d.ddde±x`.
+    let sci = format!("{:e}", n.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let k = digits.len() as i32;
+    // The decimal point sits after `point` digits.
+    let point = exp.parse::<i32>().unwrap_or(0) + 1;
+    let body = if k <= point && point <= 21 {
+        format!("{digits}{}", "0".repeat((point - k) as usize))
+    } else if 0 < point && point <= 21 {
+        format!(
+            "{}.{}",
+            &digits[..point as usize],
+            &digits[point as usize..]
+        )
+    } else if -6 < point && point <= 0 {
+        format!("0.{}{digits}", "0".repeat((-point) as usize))
+    } else {
+        let e = point - 1;
+        let e = if e < 0 {
+            format!("-{}", -e)
+        } else {
+            format!("+{e}")
+        };
+        match digits.split_at(1) {
+            (d, "") => format!("{d}e{e}"),
+            (d, rest) => format!("{d}.{rest}e{e}"),
+        }
+    };
+    format!("{sign}{body}")
 }
 
 fn show_scalar(s: &Scalar) -> String {
@@ -198,7 +239,9 @@ fn show_json(v: &Json) -> String {
 /// JSON, decoded.
 pub fn base64_json(v: &str) -> Option<Json> {
     let v = v.trim_ascii();
-    if v.len() > MAX_BASE64_CHARS {
+    // Counted in characters, as everywhere: a value of base64 and padding
+    // followed by text outside ASCII is as long in either engine.
+    if v.len() > MAX_BASE64_CHARS && v.chars().nth(MAX_BASE64_CHARS).is_some() {
         return None;
     }
     let mut bits: u32 = 0;

@@ -27,7 +27,7 @@
 //! ```
 //!
 //! Problems are errors at their line and column (`compile`). The browser
-//! evaluates the same conditions (`triage.js`), so patterns are held to a
+//! evaluates the same conditions (`triage-engine.js`), so patterns are held to a
 //! subset both engines read alike and no backtracking engine can blow up
 //! on ([`pattern`]); [`overlap`] warns about answers one paste can match
 //! together.
@@ -43,13 +43,10 @@ mod eval;
 pub mod overlap;
 pub mod pattern;
 
-pub use eval::base64_json;
+pub use eval::{base64_json, show_number};
 use pattern::check_pattern;
 
-/// Regexes see at most this many characters of a value.
-pub const MAX_MATCH_CHARS: usize = 1024;
-/// Base64 header values longer than this are not decoded.
-pub const MAX_BASE64_CHARS: usize = 65_536;
+pub use super::rules::{MAX_BASE64_CHARS, MAX_MATCH_CHARS};
 
 /// A `when` table as written.
 #[derive(Debug, Deserialize)]
@@ -125,14 +122,20 @@ pub enum Test {
 #[derive(Debug, Clone)]
 pub struct LazyRegex {
     pattern: String,
+    /// The pattern as Rust's `regex` runs it: `.` and `\s` spelled out as
+    /// a browser reads them ([`pattern::for_rust`]).
+    rust: String,
     compiled: std::sync::OnceLock<Option<regex::Regex>>,
 }
 
 impl LazyRegex {
-    /// A pattern already known to parse (`regex_syntax`).
-    fn new(pattern: String) -> LazyRegex {
+    /// A pattern already known to be in the subset (`source`, without
+    /// its leading `(?i)`, which `ci` says).
+    fn new(source: &str, ci: bool) -> LazyRegex {
+        let flag = if ci { "(?i)" } else { "" };
         LazyRegex {
-            pattern,
+            pattern: format!("{flag}{source}"),
+            rust: format!("{flag}{}", pattern::for_rust(source)),
             compiled: std::sync::OnceLock::new(),
         }
     }
@@ -146,7 +149,7 @@ impl LazyRegex {
     /// (past the engine's size limit) matches nothing.
     pub fn is_match(&self, s: &str) -> bool {
         self.compiled
-            .get_or_init(|| regex::Regex::new(&self.pattern).ok())
+            .get_or_init(|| regex::Regex::new(&self.rust).ok())
             .as_ref()
             .is_some_and(|r| r.is_match(s))
     }
@@ -188,9 +191,9 @@ impl TryFrom<WireTest> for Test {
                 };
                 parses(&full)?;
                 Test::Matches {
+                    regex: LazyRegex::new(&source, ci),
                     source,
                     ci,
-                    regex: LazyRegex::new(full),
                 }
             }
         })
@@ -506,7 +509,8 @@ fn scalar(
     let s = match v {
         toml::Value::String(s) => Scalar::Str(s.clone()),
         toml::Value::Integer(i) if !header => Scalar::Num(*i as f64),
-        toml::Value::Float(f) if !header => Scalar::Num(*f),
+        // JSON has no infinity or NaN: published, they would read back as null.
+        toml::Value::Float(f) if !header && f.is_finite() => Scalar::Num(*f),
         toml::Value::Boolean(b) if !header => Scalar::Bool(*b),
         other => {
             let help = if header {
@@ -570,7 +574,7 @@ fn pattern(source: &Source, p: &Spanned<String>, errors: &mut Vec<Diagnostic>) -
         Ok(()) => Some(Test::Matches {
             source: body.to_string(),
             ci,
-            regex: LazyRegex::new(text.clone()),
+            regex: LazyRegex::new(body, ci),
         }),
         Err(e) => {
             errors.push(

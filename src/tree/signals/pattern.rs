@@ -74,10 +74,10 @@ pub fn check_pattern(p: &str) -> Result<(), String> {
                                             return Err("uses an escape inside a class that browsers read differently".into());
                                         }
                                     }
-                                    ast::ClassSetItem::Perl(pc) if pc.kind == ast::ClassPerlKind::Space => {}
+                                    ast::ClassSetItem::Perl(pc) if pc.kind == ast::ClassPerlKind::Space && !pc.negated => {}
                                     ast::ClassSetItem::Union(u) => stack.extend(u.items.iter()),
                                     ast::ClassSetItem::Bracketed(b) => items.push(&b.kind),
-                                    _ => return Err("uses a class item browsers read differently (\\d, \\w, [:alpha:], \\p{..})".into()),
+                                    _ => return Err("uses a class item browsers read differently (\\d, \\w, \\S, [:alpha:], \\p{..})".into()),
                                 }
                             }
                         }
@@ -135,6 +135,75 @@ pub fn check_pattern(p: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// What a browser's `\s` holds (ECMA-262 WhiteSpace and LineTerminator),
+/// as the items of a class in Rust's syntax. Rust's own `\s` (Unicode
+/// White_Space) has U+0085 and lacks U+FEFF.
+pub const JS_SPACE: &str =
+    r"\t\n\x0B\x0C\r \xA0\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}";
+/// What a browser's `.` holds (without the `s` flag): anything but a line
+/// terminator. Rust's own `.` stops only at `\n`.
+pub const JS_DOT: &str = r"[^\n\r\x{2028}\x{2029}]";
+
+/// A pattern of the subset ([`check_pattern`]) as Rust's `regex` must read
+/// it to match what a browser's `RegExp` (flag `u`) matches: `.`, `\s` and
+/// `\S` spelled out. Everything else in the subset means the same in both.
+pub fn for_rust(p: &str) -> String {
+    use regex_syntax::ast::{self, Ast};
+    let Ok(tree) = ast::parse::Parser::new().parse(p) else {
+        return p.to_string();
+    };
+    // (start, end, replacement), found in any order.
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    let mut work: Vec<&Ast> = vec![&tree];
+    while let Some(node) = work.pop() {
+        match node {
+            Ast::Dot(span) => edits.push((span.start.offset, span.end.offset, JS_DOT.into())),
+            Ast::ClassPerl(c) if c.kind == ast::ClassPerlKind::Space => {
+                let not = if c.negated { "^" } else { "" };
+                edits.push((
+                    c.span.start.offset,
+                    c.span.end.offset,
+                    format!("[{not}{JS_SPACE}]"),
+                ));
+            }
+            Ast::ClassBracketed(c) => {
+                let mut sets = vec![&c.kind];
+                while let Some(set) = sets.pop() {
+                    let ast::ClassSet::Item(item) = set else {
+                        continue;
+                    };
+                    let mut items = vec![item];
+                    while let Some(it) = items.pop() {
+                        match it {
+                            ast::ClassSetItem::Perl(pc) if pc.kind == ast::ClassPerlKind::Space => {
+                                edits.push((
+                                    pc.span.start.offset,
+                                    pc.span.end.offset,
+                                    JS_SPACE.into(),
+                                ));
+                            }
+                            ast::ClassSetItem::Union(u) => items.extend(u.items.iter()),
+                            ast::ClassSetItem::Bracketed(b) => sets.push(&b.kind),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            Ast::Repetition(r) => work.push(&r.ast),
+            Ast::Group(g) => work.push(&g.ast),
+            Ast::Alternation(a) => work.extend(a.asts.iter()),
+            Ast::Concat(c) => work.extend(c.asts.iter()),
+            _ => {}
+        }
+    }
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let mut out = p.to_string();
+    for (start, end, with) in edits {
+        out.replace_range(start..end, &with);
+    }
+    out
 }
 
 /// A short string the pattern matches.

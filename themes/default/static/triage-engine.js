@@ -3,20 +3,41 @@
 // src/tree/paste.rs, src/tree/signals/eval.rs, src/tree/evidence/ and
 // src/tree/triage.rs, run on the same input: the tree's triage data
 // (src/tree/FORMAT.md), which carries the signals, the evidence model and
-// its parameters. tests/triage.rs runs this file in node on the whole
-// corpus and compares every step, score and candidate with the CLI's.
+// its parameters, and the rules: every limit, word list and character class
+// (src/tree/rules.rs); this file keeps no copy of them. tests/triage.rs runs
+// this file in node on the whole corpus and compares what each engine reads
+// (paste, signals, features, scores) and every step with the CLI's.
 //
 // No regex ever runs over the whole paste; patterns from the tree are held
-// to a backtracking-safe subset at build time and see at most 1024
-// characters. Evidence scores are integers, so both engines add up to the
-// same numbers. Used by the tree page (triage.js) and the search box
+// to a backtracking-safe subset at build time and see at most the rules'
+// max_match_chars characters. Evidence scores are integers, so both
+// engines add up to the same numbers. Used by the tree page (triage.js) and the search box
 // (search.js); in node, `require` it.
 (function (root) {
   "use strict";
-  var MAX_PASTE_CHARS = 262144;
-  var MAX_DEPTH = 64;
-  var MAX_MATCH_CHARS = 1024;
-  var MAX_BASE64_CHARS = 65536;
+  // The rules of the data last read (every tree of a site carries the same
+  // ones: the build's), and their character classes as lookup tables.
+  var R = null, T = null;
+  function table(s) {
+    var t = new Uint8Array(128);
+    for (var i = 0; i < s.length; i++) t[s.charCodeAt(i)] = 1;
+    return t;
+  }
+  function adopt(rules) {
+    if (!rules) {
+      if (R) return;
+      throw new Error("no triage rules: pass a tree's data (triage.json), which carries them");
+    }
+    if (rules === R) return;
+    var c = rules.chars;
+    T = {
+      word: table(c.word), letter: table(c.letter), noise: table(c.noise), joiner: table(c.joiner), base64: table(c.word + c.base64),
+      token: table(c.word + c.token), host: table(c.word + c.host), space: table(c.space),
+      jsonSpace: table(c.json_space), statusGap: table(c.status_gap), requestLead: table(c.request_lead)
+    };
+    R = rules;
+  }
+  function has(t, c) { return c < 128 && t[c] === 1; }
 
   // The first `max` code points of s.
   function cap(s, max) {
@@ -29,15 +50,13 @@
     }
     return s.slice(0, i);
   }
-  function isWs(c) { return c === 32 || c === 9 || c === 10 || c === 12 || c === 13; }
+  function isWs(c) { return has(T.space, c); }
   function trimStart(s) { var i = 0; while (i < s.length && isWs(s.charCodeAt(i))) i++; return s.slice(i); }
   function trimEnd(s) { var j = s.length; while (j > 0 && isWs(s.charCodeAt(j - 1))) j--; return s.slice(0, j); }
   function trim(s) { return trimEnd(trimStart(s)); }
   function lower(s) { return s.replace(/[A-Z]+/g, function (m) { return m.toLowerCase(); }); }
   function isDigit(c) { return c >= 48 && c <= 57; }
-  function isAlnum(c) { return isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122); }
-  var TOKEN = "!#$%&'*+-.^_`|~";
-  function isToken(c) { return isAlnum(c) || (c < 128 && TOKEN.indexOf(String.fromCharCode(c)) >= 0); }
+  function isAlnum(c) { return has(T.word, c); }
 
   // Objects keep their members in order, repeated keys included.
   function Obj(members) { this.members = members; }
@@ -70,10 +89,9 @@
     if (trimEnd(line) === "<") return ["", true];
     return [line, false];
   }
-  var NOISE = ["* ", "> ", "< ", "{ [", "} ["];
   function isCurlNoise(line) {
-    for (var i = 0; i < NOISE.length; i++) if (line.slice(0, NOISE[i].length) === NOISE[i]) return true;
-    return line === "*" || line === ">" || line === "<";
+    for (var i = 0; i < R.curl_noise.length; i++) if (line.startsWith(R.curl_noise[i])) return true;
+    return R.curl_noise_lines.indexOf(line) >= 0;
   }
   function threeDigits(s, at) {
     at = at || 0;
@@ -81,7 +99,7 @@
     for (var i = 0; i < 3; i++) if (!isDigit(s.charCodeAt(at + i))) return null;
     if (at + 3 < s.length && isDigit(s.charCodeAt(at + 3))) return null;
     var n = Number(s.substr(at, 3));
-    return n >= 100 && n <= 599 ? n : null;
+    return n >= R.status_range[0] && n <= R.status_range[1] ? n : null;
   }
   function statusOfLine(line) {
     if (line.slice(0, 5) !== "HTTP/") return null;
@@ -98,13 +116,10 @@
   function header(line) {
     var colon = line.indexOf(":");
     if (colon <= 0) return null;
-    for (var i = 0; i < colon; i++) if (!isToken(line.charCodeAt(i))) return null;
+    for (var i = 0; i < colon; i++) if (!has(T.token, line.charCodeAt(i))) return null;
     return [lower(line.slice(0, colon)), trim(line.slice(colon + 1))];
   }
 
-  var STATUS_BEFORE = ["error code", "status code", "status_code", "status", "http"];
-  var STATUS_AFTER = [" payment required", ": payment_required", " too many requests", ": too_many_requests",
-    " bad request", " unauthorized", " forbidden", ": payment required", " - payment required", " insufficient balance"];
   function statusInText(text) {
     var s = lower(text);
     var first = s.length - trimStart(s).length;
@@ -117,14 +132,17 @@
         var code = threeDigits(s, i);
         if (code !== null) {
           var end = i;
-          while (end > 0 && " :=\t".indexOf(s.charAt(end - 1)) >= 0) end--;
+          while (end > 0 && has(T.statusGap, s.charCodeAt(end - 1))) end--;
           var k;
-          for (k = 0; k < STATUS_BEFORE.length; k++) {
-            var w = STATUS_BEFORE[k], from = end - w.length;
+          for (k = 0; k < R.status_before.length; k++) {
+            var w = R.status_before[k], from = end - w.length;
             if (from >= 0 && s.startsWith(w, from) && !(from > 0 && (isAlnum(s.charCodeAt(from - 1)) || s.charAt(from - 1) === "_"))) return code;
           }
-          if (end >= 5 && s.startsWith("error", end - 5)) return code;
-          for (k = 0; k < STATUS_AFTER.length; k++) if (s.startsWith(STATUS_AFTER[k], i + 3)) return code;
+          for (k = 0; k < R.status_before_end.length; k++) {
+            var e = R.status_before_end[k];
+            if (end >= e.length && s.startsWith(e, end - e.length)) return code;
+          }
+          for (k = 0; k < R.status_after.length; k++) if (s.startsWith(R.status_after[k], i + 3)) return code;
           if (i === first && s.charAt(i + 3) === " ") return code;
         }
       }
@@ -134,11 +152,11 @@
   }
 
   // One JSON or Python-literal value at the start of s; null if malformed
-  // or deeper than MAX_DEPTH. (A JSON null is returned as JSON_NULL.)
+  // or deeper than the rules' max_depth. (A JSON null is returned as JSON_NULL.)
   var JSON_NULL = { jsonNull: true };
   function parseJson(s) {
     var i = 0, stack = [];
-    function ws() { while (i < s.length && isWs(s.charCodeAt(i)) && s.charCodeAt(i) !== 12) i++; }
+    function ws() { while (i < s.length && has(T.jsonSpace, s.charCodeAt(i))) i++; }
     function str() {
       var quote = s.charAt(i);
       if (quote !== '"' && quote !== "'") return null;
@@ -206,7 +224,7 @@
       if (i >= s.length) return null;
       var c = s.charAt(i), value;
       if (c === "{" || c === "[") {
-        if (stack.length >= MAX_DEPTH) return null;
+        if (stack.length >= R.max_depth) return null;
         i++;
         ws();
         if (c === "[") {
@@ -254,8 +272,11 @@
     }
   }
 
-  function parse(input) {
-    var text = cap(input, MAX_PASTE_CHARS).replace(/\r\n/g, "\n").replace(/\r/g, "\n");
+  // The paste read with the rules of `data` (a tree's triage data; without
+  // it, those of the data last read).
+  function parse(input, data) {
+    adopt(data && data.rules);
+    var text = cap(input, R.max_paste_chars).replace(/\r\n/g, "\n").replace(/\r/g, "\n");
     var lines = text.split("\n");
     var paste = { status: null, headers: [], sent: [], body: "", json: undefined, hosts: [] };
     var statusAt = -1;
@@ -290,17 +311,16 @@
       var json = parseJson(paste.body.slice(at));
       if (json !== null) paste.json = json;
     }
-    [["error", "code"], ["status"]].forEach(function (path) {
+    R.status_pointers.forEach(function (path) {
       if (paste.status !== null || paste.json === undefined) return;
       var code = pointer(paste.json, path);
-      if (typeof code === "number" && Math.floor(code) === code && code >= 100 && code <= 599) paste.status = code;
+      if (typeof code === "number" && Math.floor(code) === code && code >= R.status_range[0] && code <= R.status_range[1]) paste.status = code;
     });
     return paste;
   }
 
   // Like paste::request_hosts.
-  var METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
-  function isAsciiWs(c) { return c === 32 || c === 9 || c === 10 || c === 12 || c === 13; }
+  function isAsciiWs(c) { return has(T.space, c); }
   function asciiWords(s) {
     var out = [], i = 0;
     while (i < s.length) {
@@ -315,7 +335,7 @@
     var end = 0;
     while (end < s.length) {
       var c = s.charCodeAt(end);
-      if (!(isAlnum(c) || c === 46 || c === 45)) break;
+      if (!has(T.host, c)) break;
       end++;
     }
     var h = s.slice(0, end);
@@ -328,34 +348,35 @@
       var h = hostOf(value);
       if (h !== "" && out.indexOf(h) < 0) out.push(h);
     }
-    sent.forEach(function (h) { if (h[0] === "host") add(h[1]); });
+    sent.forEach(function (h) { if (h[0] === R.host_header) add(h[1]); });
     before.forEach(function (l) {
       var h = header(trimStart(l));
-      if (h && h[0] === "host") add(h[1]);
+      if (h && h[0] === R.host_header) add(h[1]);
     });
     lines.forEach(function (l) {
       var request = false;
       asciiWords(l).forEach(function (w) {
         var k = 0;
-        while (k < w.length && ">$\"'(".indexOf(w.charAt(k)) >= 0) k++;
+        while (k < w.length && has(T.requestLead, w.charCodeAt(k))) k++;
         var bare = w.slice(k);
-        if (bare === "curl" || METHODS.indexOf(bare) >= 0) { request = true; return; }
+        if (R.methods.indexOf(bare) >= 0) { request = true; return; }
         if (!request) return;
         var at = w.indexOf("://");
         if (at < 0) return;
         var s = 0, head = w.slice(0, at);
         while (s < head.length && !isAsciiLetter(head.charCodeAt(s))) s++;
         var scheme = lower(head.slice(s));
-        if (scheme === "http" || scheme === "https") add(w.slice(at + 3));
+        if (R.schemes.indexOf(scheme) >= 0) add(w.slice(at + 3));
       });
     });
     return out;
   }
-  function isAsciiLetter(c) { return (c >= 65 && c <= 90) || (c >= 97 && c <= 122); }
+  function isAsciiLetter(c) { return has(T.letter, c); }
 
   function base64Json(v) {
     v = trim(v);
-    if (v.length > MAX_BASE64_CHARS) return undefined;
+    // In characters (code points), as Rust counts them.
+    if (v.length > R.max_base64_chars && cap(v, R.max_base64_chars).length < v.length) return undefined;
     var bits = 0, n = 0, bytes = [];
     for (var i = 0; i < v.length; i++) {
       var c = v.charCodeAt(i), d;
@@ -370,13 +391,14 @@
       n += 6;
       if (n >= 8) { n -= 8; bytes.push((bits >> n) & 255); bits &= (1 << n) - 1; }
     }
-    var text = trimStart(new TextDecoder().decode(new Uint8Array(bytes)));
+    // A leading byte-order mark stays, as Rust's from_utf8_lossy keeps it.
+    var text = trimStart(new TextDecoder("utf-8", { ignoreBOM: true }).decode(new Uint8Array(bytes)));
     if (text.charAt(0) !== "{" && text.charAt(0) !== "[") return undefined;
     var json = parseJson(text);
     return json === null ? undefined : json;
   }
 
-  function shorten(v) { var c = cap(v, 60); return c.length < v.length ? c + "\u2026" : c; }
+  function shorten(v) { var c = cap(v, R.shorten_chars); return c.length < v.length ? c + "\u2026" : c; }
   function showNumber(n) { return String(n === 0 ? 0 : n); }
   function showScalar(v) { return typeof v === "string" ? '"' + v + '"' : typeof v === "number" ? showNumber(v) : String(v); }
   function showJson(v) {
@@ -395,7 +417,7 @@
       case "present": return true;
       case "equals": return test.value === v;
       case "in": return test.values.indexOf(v) >= 0;
-      case "matches": return regexOf(test).test(cap(v, MAX_MATCH_CHARS));
+      case "matches": return regexOf(test).test(cap(v, R.max_match_chars));
     }
     return false;
   }
@@ -431,7 +453,7 @@
         if (t.op === "present") ok = true;
         else if (t.op === "equals") ok = scalarEq(t.value, v);
         else if (t.op === "in") ok = t.values.some(function (x) { return scalarEq(x, v); });
-        else if (t.op === "matches") ok = typeof v === "string" && regexOf(t).test(cap(v, MAX_MATCH_CHARS));
+        else if (t.op === "matches") ok = typeof v === "string" && regexOf(t).test(cap(v, R.max_match_chars));
         return ok ? [label + " " + sig.pointer + " = " + showJson(v)] : null;
       }
       case "body":
@@ -478,15 +500,14 @@
 
 
   // ---- evidence: src/tree/evidence/terms.rs and mod.rs ----------------------
-  var MIN_TERM = 3, MAX_TERM = 64, MIN_NUMBER = 4, MIN_BLOB = 32;
-  function isJoiner(c) { return c === 95 || c === 45 || c === 46; }
+  function isJoiner(c) { return has(T.joiner, c); }
   // Like terms::noise: a control character (not tab or line break) or U+FFFD.
-  function noise(c) { return c === 0xfffd || c < 32 && c !== 9 && c !== 10 && c !== 13 || c === 127; }
-  // Like terms::blobs: [start, end) of each base64 stretch of 32 or more
-  // with 4 capitals, 4 small letters and 2 digits.
+  function noise(c) { return c === 0xfffd || has(T.noise, c); }
+  // Like terms::blobs: [start, end) of each base64 stretch of min_blob or
+  // more with blob_mix capitals, small letters and digits.
   function blobs(text) {
-    var out = [], i = 0, n = text.length;
-    function base64(c) { return isAlnum(c) || c === 43 || c === 47 || c === 61; }
+    var out = [], i = 0, n = text.length, mix = R.blob_mix;
+    function base64(c) { return has(T.base64, c); }
     while (i < n) {
       if (!base64(text.charCodeAt(i))) { i++; continue; }
       var start = i, up = 0, lo = 0, dg = 0;
@@ -496,7 +517,7 @@
         if (c >= 65 && c <= 90) up++; else if (c >= 97 && c <= 122) lo++; else if (c >= 48 && c <= 57) dg++;
         i++;
       }
-      if (i - start >= MIN_BLOB && up >= 4 && lo >= 4 && dg >= 2) out.push([start, i]);
+      if (i - start >= R.min_blob && up >= mix[0] && lo >= mix[1] && dg >= mix[2]) out.push([start, i]);
     }
     return out;
   }
@@ -523,12 +544,17 @@
   function runs(text) { return runSlices(lower(text), blobs(text)); }
   function runTerms(run, out) {
     function push(t) {
-      if (t.length >= MIN_TERM && t.length <= MAX_TERM && (t.length >= MIN_NUMBER || /[^0-9]/.test(t)) && out.indexOf(t) < 0) out.push(t);
+      if (t.length >= R.min_term && t.length <= R.max_term && (t.length >= R.min_number || /[^0-9]/.test(t)) && out.indexOf(t) < 0) out.push(t);
     }
     push(run);
-    if (run.indexOf(".") < 0 && run.indexOf("-") < 0 && run.indexOf("_") < 0) return;
+    var parts = [], from = 0;
+    for (var i = 0; i < run.length; i++) {
+      if (isJoiner(run.charCodeAt(i))) { parts.push(run.slice(from, i)); from = i + 1; }
+    }
+    if (!parts.length) return;
+    parts.push(run.slice(from));
     if (run.indexOf(".") >= 0) run.split(".").forEach(push);
-    run.split(/[._-]/).forEach(push);
+    parts.forEach(push);
   }
   function distinctTerms(text) { return termsOf(runs(text)); }
   function termsOf(rs) {
@@ -545,10 +571,13 @@
     if (labels.length < 2) return false;
     for (var i = 0; i < labels.length; i++) {
       var l = labels[i];
-      if (l === "" || !/^[A-Za-z0-9-]+$/.test(l) || l.charAt(0) === "-" || l.charAt(l.length - 1) === "-") return false;
+      if (l === "" || l.charAt(0) === "-" || l.charAt(l.length - 1) === "-") return false;
+      for (var k = 0; k < l.length; k++) if (!isAlnum(l.charCodeAt(k)) && l.charAt(k) !== "-") return false;
     }
     var last = labels[labels.length - 1];
-    return last.length >= 2 && last.length <= 24 && /^[A-Za-z]+$/.test(last);
+    if (last.length < R.tld_chars[0] || last.length > R.tld_chars[1]) return false;
+    for (var j = 0; j < last.length; j++) if (!isAsciiLetter(last.charCodeAt(j))) return false;
+    return true;
   }
   function hostsIn(text) { return hostsOf(runs(text)); }
   function hostsOf(rs) {
@@ -567,7 +596,7 @@
       var end = i + 3;
       while (end < text.length) {
         var c = text.charCodeAt(end);
-        if (!(isAlnum(c) || c === 46 || c === 45)) break;
+        if (!has(T.host, c)) break;
         end++;
       }
       var host = text.slice(i + 3, end);
@@ -579,7 +608,7 @@
   }
   function site(host) {
     var labels = host.split("."), n = labels.length;
-    var take = n >= 3 && labels[n - 1].length === 2 && labels[n - 2].length <= 3 ? 3 : 2;
+    var take = n >= 3 && labels[n - 1].length === R.site_country[0] && labels[n - 2].length <= R.site_country[1] ? 3 : 2;
     return n <= take ? host : labels.slice(n - take).join(".");
   }
   function hostMatches(declared, host) {
@@ -647,8 +676,8 @@
       if (!own(model.terms, t)) return;
       var term = model.terms[t];
       for (r = 0; r < R; r++) level[r] = 0;
-      (term.p || []).forEach(function (p) { byPage[p].forEach(function (x) { if (level[x] < 1) level[x] = 1; }); });
-      (term.u || []).forEach(function (u) { (byUnit[u] || []).forEach(function (x) { level[x] = 2; }); });
+      (term.p || []).forEach(function (p) { byPage[p].forEach(function (x) { level[x] = Math.max(level[x], model.params.on_page); }); });
+      (term.u || []).forEach(function (u) { (byUnit[u] || []).forEach(function (x) { level[x] = Math.max(level[x], model.params.in_unit); }); });
       for (r = 0; r < R; r++) {
         if (level[r] > 0) { out[r].total += term.w * level[r]; out[r].terms.push([t, term.w * level[r]]); }
       }
@@ -693,7 +722,7 @@
   function explain(model, s, remedy) {
     var named = [];
     if (s.host) named.push(s.host);
-    for (var i = 0; i < s.terms.length && named.length < 3; i++) {
+    for (var i = 0; i < s.terms.length && named.length < R.explained; i++) {
       var t = s.terms[i][0];
       if (!named.some(function (n) { return n.indexOf(t) >= 0; })) named.push(t);
     }
@@ -709,6 +738,7 @@
   }
   // Like triage::triage: {node, steps: [{question, answer, next, signal, decidedBy}], order, candidates: [{node, score}]}.
   function walk(data, paste, f) {
+    adopt(data.rules);
     var reach = reachOf(data), model = data.evidence || null;
     var scores = Object.create(null), rank = Object.create(null);
     if (model) {
@@ -772,9 +802,23 @@
 
   // The whole walk from a pasted text, as `remedy triage` runs it.
   function run(data, input) {
-    var text = cap(input, MAX_PASTE_CHARS);
+    adopt(data.rules);
+    var text = cap(input, R.max_paste_chars);
     var paste = parse(text);
     return walk(data, paste, features(text, paste));
+  }
+  // Every tree walked with one paste, and the walk that got furthest: the
+  // first to reach a remedy, else the first that answered most, as
+  // `remedy search` picks (lookup::Site::triage). {index, outcome, remedy}.
+  function runAll(trees, input) {
+    var best = null;
+    trees.forEach(function (data, i) {
+      var outcome = run(data, input), remedy = !own(data.questions, outcome.node);
+      if (!best || (remedy && !best.remedy) || (remedy === best.remedy && outcome.steps.length > best.outcome.steps.length)) {
+        best = { index: i, outcome: outcome, remedy: remedy };
+      }
+    });
+    return best;
   }
   // A paste rather than a query typed into a search box: a status line,
   // headers, a JSON body, or an SDK's error naming a status.
@@ -786,8 +830,8 @@
 
   var engine = {
     parse: parse, evaluate: evaluate, describe: describe, features: features, score: score,
-    walk: walk, run: run, looksLikeResponse: looksLikeResponse, distinctTerms: distinctTerms,
-    hosts: hostsIn, MAX_PASTE_CHARS: MAX_PASTE_CHARS
+    walk: walk, run: run, runAll: runAll, looksLikeResponse: looksLikeResponse, distinctTerms: distinctTerms,
+    hosts: hostsIn, adopt: adopt
   };
   if (typeof module !== "undefined" && module.exports) {
     module.exports = engine;
@@ -805,7 +849,7 @@
       var s = document.createElement("script");
       s.src = url;
       loads[s.src] = function (data) {
-        if (data && data.version === 1) resolve(data);
+        if (data && data.version === 1 && data.rules) { adopt(data.rules); resolve(data); }
         else reject(new Error("unknown triage data"));
       };
       s.onerror = function () { delete loads[s.src]; reject(new Error("cannot load " + url)); };

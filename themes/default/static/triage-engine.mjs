@@ -9,6 +9,6 @@ const engine = createRequire(import.meta.url)("./triage-engine.js");
 
 export default engine;
 export const {
-  parse, evaluate, describe, features, score, walk, run, looksLikeResponse, distinctTerms, hosts,
-  MAX_PASTE_CHARS,
+  parse, evaluate, describe, features, score, walk, run, runAll, looksLikeResponse, distinctTerms, hosts,
+  adopt,
 } = engine;

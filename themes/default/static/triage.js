@@ -65,7 +65,6 @@
     });
     return { path: path, notes: notes, order: outcome.order, candidates: outcome.candidates };
   }
-  function isRemedy(data, node) { return !Object.prototype.hasOwnProperty.call(data.questions, node); }
 
   function run(e) {
     if (e) e.preventDefault();
@@ -77,13 +76,8 @@
     var text = input.value;
     result.textContent = "Reading the paste\u2026";
     load().then(function (all) {
-      var t0 = performance.now(), best = null;
-      all.forEach(function (data, i) {
-        var outcome = window.RemedyTriage.run(data, text);
-        var o = { data: data, outcome: outcome, remedy: isRemedy(data, outcome.node), tree: trees[i] };
-        if (!best || (o.remedy && !best.remedy) || (o.remedy === best.remedy && outcome.steps.length > best.outcome.steps.length)) best = o;
-      });
-      var data = best.data, outcome = best.outcome, n = outcome.steps.length;
+      var t0 = performance.now(), best = window.RemedyTriage.runAll(all, text);
+      var data = all[best.index], outcome = best.outcome, n = outcome.steps.length;
       var heading = data.headings[outcome.node];
       var words = n === 1 ? "1 question" : n + " questions";
       result.textContent = n === 0 && !outcome.candidates.length
@@ -95,7 +89,7 @@
       result.dataset.ms = String(Math.round(performance.now() - t0));
       var walk = walkOf(data, outcome);
       if (home) {
-        var url = new URL(best.tree.href + "#" + outcome.node, location.href);
+        var url = new URL(trees[best.index].href + "#" + outcome.node, location.href);
         try { sessionStorage.setItem(HANDOFF + url.pathname, JSON.stringify(walk)); } catch (err) { /* the step alone */ }
         location.href = url.href;
         return;
