@@ -494,6 +494,67 @@ fn browser_client_scores_exactly_like_tantivy() {
     ));
 }
 
+/// The word class the browser reads from `meta.js` (`rules.word`) admits
+/// exactly what the Rust analyzer's `char::is_alphanumeric` admits, on every
+/// code point the browser's Unicode assigns (one newer in Rust than in the
+/// browser is left out: the browser cannot know it).
+#[test]
+fn the_browser_word_class_is_rusts() {
+    if !tools::available("word class parity test", &[Tool::node()]) {
+        return;
+    }
+    let meta = fs::read_to_string(site().dir.join("search/meta.js")).unwrap();
+    let json = meta
+        .trim_end()
+        .strip_prefix("__remedySearch(\"meta\",")
+        .and_then(|m| m.strip_suffix(");"))
+        .unwrap();
+    let meta: serde_json::Value = serde_json::from_str(json).unwrap();
+    let class = meta["rules"]["word"].as_str().unwrap().to_string();
+    // One character per code point: 2 unassigned in node's Unicode, 1 a
+    // word character by the class, 0 not.
+    let script = r#"
+const re = new RegExp("^" + process.argv[1] + "$", "u"), unassigned = /^\p{Cn}$/u;
+let out = "";
+for (let c = 0; c < 0x110000; c++) {
+  const s = c >= 0xd800 && c <= 0xdfff ? "" : String.fromCodePoint(c);
+  out += !s || unassigned.test(s) ? "2" : re.test(s) ? "1" : "0";
+}
+process.stdout.write(out);
+"#;
+    let out = Command::new(Tool::node().path)
+        .args(["-e", script, &class])
+        .output()
+        .expect("run node");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.stdout.len(), 0x110000);
+    let mut differ = Vec::new();
+    let mut words = 0;
+    for (c, seen) in (0u32..).zip(&out.stdout) {
+        let Some(ch) = char::from_u32(c) else {
+            continue;
+        };
+        if *seen == b'2' {
+            continue;
+        }
+        words += usize::from(*seen == b'1');
+        if ch.is_alphanumeric() != (*seen == b'1') {
+            differ.push(format!("U+{c:04X}"));
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "the browser's {class} and Rust's is_alphanumeric differ on {} code points: {:?}",
+        differ.len(),
+        &differ[..differ.len().min(20)]
+    );
+    assert!(words > 100_000, "{words} word characters");
+}
+
 #[test]
 fn browser_client_finds_typo_and_phrase_targets() {
     if !tools::available("search parity test", &[Tool::node()]) {
