@@ -102,7 +102,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
             &mut timings,
         );
         let files = stop_on_errors(files, &mut diags)?;
-        Ok(BuildReport {
+        let report = BuildReport {
             pages: loaded.library.pages.len(),
             rendered: loaded.library.pages.len(),
             files,
@@ -111,7 +111,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
             output_dir: loaded.config.output_dir.clone(),
             timings: timings.laps,
             unchecked: unchecked_links(&content, &plan),
-        })
+        };
+        // The rendered pages and planned files are freed off the critical
+        // path too, as the syntaxes and templates are below.
+        std::thread::spawn(move || drop((content, plan)));
+        Ok(report)
     });
     // Freeing the syntaxes and templates takes milliseconds that a
     // one-shot build, about to exit, need not wait for.
