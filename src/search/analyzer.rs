@@ -16,6 +16,8 @@ use std::ops::Range;
 use frostem::{Algorithm, Stemmer};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
+use super::rules::{CODE_PUNCTUATION, JOINERS};
+
 /// Tokenizer names registered on the index.
 pub const TEXT: &str = "remedy_text";
 pub const PAIRS: &str = "remedy_pairs";
@@ -23,7 +25,7 @@ pub const WORDS: &str = "remedy_words";
 
 /// Characters that join two alphanumeric stretches into one run.
 fn is_joiner(c: char) -> bool {
-    matches!(c, '_' | '-' | '.' | '/' | ':')
+    JOINERS.contains(c)
 }
 
 /// One run of text, with the byte ranges of the run and of its parts.
@@ -144,10 +146,6 @@ pub fn symbols(text: &str) -> impl Iterator<Item = String> + '_ {
         .filter(|s| s.chars().nth(1).is_some() && s.chars().any(char::is_alphabetic))
         .map(str::to_lowercase)
 }
-
-/// Characters that, beside a word of a query, say it was typed as code
-/// (`Vec::new`, `&mut T`, `drop(x)`, `Option<T>`).
-pub const CODE_PUNCTUATION: &str = ":<>()&*[]!'.#$=,;{}";
 
 /// A query's symbols (as [`symbols`]), each with whether it was typed as
 /// code: an `_`, a capital after the first letter, a letter beside a

@@ -343,7 +343,7 @@ fn informative(
 /// Whether a clause is a whole identifier: a text field's term with a
 /// joiner (parts have none; pair terms have a space instead).
 fn is_run(field: usize, term: &str) -> bool {
-    field < 3 && term.contains(['_', '-', '.', '/', ':'])
+    field < 3 && term.contains(|c| JOINERS.contains(c))
 }
 
 /// Filters for a search.

@@ -83,6 +83,9 @@ pub const NEAR_TERMS: usize = 3;
 pub const WORD_CLASS: &str = "[\\p{Alphabetic}\\p{N}]";
 /// Characters that join two words into one identifier (`analyzer.rs`).
 pub const JOINERS: &str = "_-./:";
+/// Characters that, beside a word of a query, say it was typed as code
+/// (`Vec::new`, `&mut T`, `drop(x)`, `Option<T>`).
+pub const CODE_PUNCTUATION: &str = ":<>()&*[]!'.#$=,;{}";
 
 /// What `search/meta.js` carries under `rules`.
 #[derive(Serialize)]
@@ -145,7 +148,7 @@ pub fn rules() -> Rules {
         extra_spellings: &EXTRA_SPELLINGS,
         word: WORD_CLASS,
         joiners: JOINERS,
-        code_punctuation: super::analyzer::CODE_PUNCTUATION,
+        code_punctuation: CODE_PUNCTUATION,
         symbols: SYMBOLS,
         whole: WHOLE,
     }
