@@ -147,10 +147,7 @@ impl Site {
             return None;
         }
         let meta = std::fs::read_to_string(self.dir.join("search/meta.js")).ok()?;
-        let json = meta
-            .trim()
-            .strip_prefix("__remedySearch(\"meta\",")?
-            .strip_suffix(");")?;
+        let json = crate::search::pack::meta_json(&meta)?;
         let meta: serde_json::Value = serde_json::from_str(json).ok()?;
         let mut best: Option<PasteOutcome> = None;
         for url in meta

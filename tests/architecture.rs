@@ -184,15 +184,7 @@ type Folders = BTreeMap<String, Graph>;
 /// Reads `src/` into one graph per module folder: which child of the
 /// folder names which other child.
 fn folder_graphs(src: &Path) -> Folders {
-    let files: Vec<(Vec<String>, String, String)> = rust_files(src)
-        .into_iter()
-        .map(|path| {
-            let rel = path.strip_prefix(src).unwrap();
-            let text = fs::read_to_string(&path).unwrap();
-            let name = rel.to_string_lossy().replace('\\', "/");
-            (module_path(rel), name, text)
-        })
-        .collect();
+    let files = sources(src);
     // Every module path that is a file or a folder.
     let mut folders: Folders = BTreeMap::new();
     for (path, _, _) in &files {
@@ -338,10 +330,10 @@ fn tree_paths(toks: &[String], mut i: usize, nesting: usize) -> Vec<Vec<String>>
     }
 }
 
-/// Reads `src/` into the graph of its top-level modules.
-fn crate_graph(src: &Path) -> Graph {
-    // (module path, file relative to src/, text)
-    let files: Vec<(Vec<String>, String, String)> = rust_files(src)
+/// Every Rust file under `src/`: its module path, its path relative to
+/// `src/` and its text.
+fn sources(src: &Path) -> Vec<(Vec<String>, String, String)> {
+    rust_files(src)
         .into_iter()
         .map(|path| {
             let rel = path.strip_prefix(src).unwrap();
@@ -349,7 +341,13 @@ fn crate_graph(src: &Path) -> Graph {
             let name = rel.to_string_lossy().replace('\\', "/");
             (module_path(rel), name, text)
         })
-        .collect();
+        .collect()
+}
+
+/// Reads `src/` into the graph of its top-level modules.
+fn crate_graph(src: &Path) -> Graph {
+    // (module path, file relative to src/, text)
+    let files = sources(src);
     let modules: BTreeSet<String> = files
         .iter()
         .filter_map(|(path, _, _)| path.first().cloned())

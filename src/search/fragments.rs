@@ -75,8 +75,7 @@ impl Fragments {
         let meta = read("meta.js")?;
         let meta = std::str::from_utf8(&meta)
             .ok()
-            .and_then(|m| m.trim_end().strip_prefix("__remedySearch(\"meta\","))
-            .and_then(|m| m.strip_suffix(");"))
+            .and_then(pack::meta_json)
             .and_then(|m| serde_json::from_str::<Meta>(m).ok())
             .with_context(|| {
                 format!(

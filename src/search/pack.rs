@@ -34,6 +34,14 @@ pub fn script(key: &str, payload: &[u8]) -> Vec<u8> {
     format!("__remedySearch(\"{key}\",\"{b64}\");\n").into_bytes()
 }
 
+/// The JSON of `search/meta.js`, which is not packed:
+/// `__remedySearch("meta",{...});`.
+pub fn meta_json(text: &str) -> Option<&str> {
+    text.trim()
+        .strip_prefix("__remedySearch(\"meta\",")?
+        .strip_suffix(");")
+}
+
 /// The payload of a script written by [`script`].
 pub fn payload(script: &[u8]) -> Result<Vec<u8>> {
     let text = std::str::from_utf8(script).context("a search file is not UTF-8")?;
