@@ -33,6 +33,11 @@ impl Fnv64 {
         self
     }
 
+    /// The whole hash.
+    pub fn get(self) -> u64 {
+        self.0
+    }
+
     /// The low 32 bits as 8 hex digits, the form URLs carry.
     pub fn short(self) -> String {
         format!("{:08x}", self.0 as u32)

@@ -42,4 +42,4 @@ pub mod tree;
 pub mod triage;
 
 pub use diagnostics::Failure;
-pub use site::{build, open_tree, BuildOptions, BuildReport, OpenTree};
+pub use site::{build, open_tree, BuildOptions, BuildReport, Lap, OpenTree};

@@ -215,8 +215,8 @@ pub fn build(
         writeln!(out, "{what}{warnings}")?;
     }
     if verbose {
-        for (stage, t) in &report.timings {
-            writeln!(out, "  {:<36} {:>8.1} ms", stage, t.as_secs_f64() * 1000.0)?;
+        for lap in &report.timings {
+            writeln!(out, "{lap}")?;
         }
     }
     Ok(())

@@ -96,9 +96,8 @@ pub fn run(args: ServeArgs, colors: &Colors) -> Result<(), Failure> {
                     report.files
                 );
                 if verbose {
-                    for (stage, t) in &report.timings {
-                        let _ =
-                            writeln!(err, "  {:<36} {:>8.1} ms", stage, t.as_secs_f64() * 1000.0);
+                    for lap in &report.timings {
+                        let _ = writeln!(err, "{lap}");
                     }
                 }
                 for w in &report.warnings {

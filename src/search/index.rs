@@ -6,7 +6,6 @@
 //! and merged into one segment, then its files are written under a fixed id
 //! (meta.json rewritten to match). The result opens like any tantivy index.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
@@ -186,8 +185,8 @@ fn build_one(docs: &[SearchDoc], stop: &(dyn Fn() -> bool + Sync)) -> Result<Ind
             return Err(Cancelled.into());
         }
         let mut document = doc!(
-            fields.title => d.title.as_str(),
-            fields.body => d.body.as_str(),
+            fields.title => &*d.title,
+            fields.body => &*d.body,
             fields.kind => d.kind.as_str(),
             fields.url => d.url.as_str(),
             fields.page => u64::from(d.page),
@@ -198,7 +197,7 @@ fn build_one(docs: &[SearchDoc], stop: &(dyn Fn() -> bool + Sync)) -> Result<Ind
         // A page's lead has no heading of its own: the page title is its
         // heading (the h1), so the lead of the page about a phrase ranks
         // with the sections headed by it.
-        let heading = d.heading.as_deref().unwrap_or(&d.title);
+        let heading = d.heading.as_deref().unwrap_or(&*d.title);
         document.add_text(fields.heading, heading);
         for code in &d.codes {
             document.add_text(fields.codes, code.to_string());
@@ -220,11 +219,11 @@ fn build_one(docs: &[SearchDoc], stop: &(dyn Fn() -> bool + Sync)) -> Result<Ind
     Ok(index)
 }
 
-/// The index's files under fixed names, for writing into the site.
-pub fn files(built: &Built) -> Result<BTreeMap<String, Vec<u8>>> {
+/// Hands the index's files to `put` one at a time, under fixed names
+/// (segment ids are random; the site must not be).
+pub fn write(built: &Built, put: super::Put<'_>) -> Result<()> {
     let dir = built.index.directory();
     let metas = built.index.searchable_segment_metas()?;
-    let mut out = BTreeMap::new();
     let mut meta = String::from_utf8(dir.atomic_read(Path::new("meta.json"))?)?;
     for (i, seg) in metas.iter().enumerate() {
         let fixed = format!("{}{:x}", &FIXED_SEGMENT[..31], i + 1);
@@ -249,7 +248,7 @@ pub fn files(built: &Built) -> Result<BTreeMap<String, Vec<u8>>> {
                 // Files of a kind the segment does not have (e.g. deletes).
                 Err(_) => continue,
             };
-            out.insert(name.replace(&id.uuid_string(), &fixed), bytes);
+            put(name.replace(&id.uuid_string(), &fixed), bytes)?;
         }
     }
     // A merge records the merged segments' random ids as the payload.
@@ -257,8 +256,7 @@ pub fn files(built: &Built) -> Result<BTreeMap<String, Vec<u8>>> {
     if let Some(payload) = meta.get_mut("payload") {
         *payload = serde_json::Value::Null;
     }
-    out.insert("meta.json".into(), serde_json::to_vec_pretty(&meta)?);
-    Ok(out)
+    put("meta.json".into(), serde_json::to_vec_pretty(&meta)?)
 }
 
 fn hyphenated(simple: &str) -> String {
@@ -353,7 +351,7 @@ pub fn pages_with(
 mod tests {
     use super::*;
 
-    fn docs(n: usize) -> Vec<SearchDoc> {
+    fn docs(n: usize) -> Vec<SearchDoc<'static>> {
         let words = [
             "payment",
             "required",
@@ -366,13 +364,14 @@ mod tests {
         (0..n)
             .map(|i| SearchDoc {
                 reference: false,
-                title: format!("Page {}", i / 3),
-                heading: (i % 3 > 0).then(|| format!("Section {i} {}", words[i % 7])),
+                title: format!("Page {}", i / 3).into(),
+                heading: (i % 3 > 0).then(|| format!("Section {i} {}", words[i % 7]).into()),
                 body: (0..(i % 11 + 1))
                     .map(|j| words[(i * 7 + j * 3) % 7])
                     .collect::<Vec<_>>()
-                    .join(" "),
-                code: format!("fn_{} Vec", i % 5),
+                    .join(" ")
+                    .into(),
+                code: format!("fn_{} Vec", i % 5).into(),
                 url: format!("p{}/#s{i}", i / 3),
                 page: (i / 3) as u32,
                 codes: vec![402 + (i % 2) as u16 * 27],
@@ -386,12 +385,17 @@ mod tests {
     #[test]
     fn split_build_exports_like_a_single_build() {
         let docs = docs(600);
-        let one =
-            super::super::export::files(&build_split(&docs, false, &|| false).unwrap(), &docs, &[])
-                .unwrap();
-        let two =
-            super::super::export::files(&build_split(&docs, true, &|| false).unwrap(), &docs, &[])
-                .unwrap();
+        let export = |split| {
+            let out = std::sync::Mutex::new(std::collections::BTreeMap::new());
+            let built = build_split(&docs, split, &|| false).unwrap();
+            super::super::export::write(&built, &docs, &[], &|name, bytes| {
+                out.lock().unwrap().insert(name, bytes);
+                Ok(())
+            })
+            .unwrap();
+            out.into_inner().unwrap()
+        };
+        let (one, two) = (export(false), export(true));
         assert_eq!(one.len(), two.len());
         for (name, bytes) in &one {
             assert!(two.get(name) == Some(bytes), "{name} differs");

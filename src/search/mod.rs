@@ -12,6 +12,7 @@ mod reasons;
 pub mod rules;
 mod vocabulary;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -36,15 +37,17 @@ pub enum Kind {
     Step,
 }
 
-/// One document of the index: a section of a page, or a tree node.
+/// One document of the index: a section of a page, or a tree node. Its
+/// text is borrowed from the rendered pages where it can be: a copy would
+/// double the largest thing a build holds (66 MB at 10,000 pages).
 #[derive(Clone, Debug)]
-pub struct SearchDoc {
-    pub title: String,
-    pub heading: Option<String>,
-    pub body: String,
+pub struct SearchDoc<'a> {
+    pub title: Cow<'a, str>,
+    pub heading: Option<Cow<'a, str>>,
+    pub body: Cow<'a, str>,
     /// The section's inline code spans, for the `symbols` field; also
     /// part of `body`.
-    pub code: String,
+    pub code: Cow<'a, str>,
     /// Relative to the site root, with the section's anchor.
     pub url: String,
     /// Which page the section belongs to: any number shared by the
@@ -94,18 +97,44 @@ pub fn files_until(
     triage: &[String],
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<(Files, [Duration; 2])> {
+    let out = std::sync::Mutex::new(BTreeMap::new());
+    let times = write_until(docs, triage, stop, &|path, bytes| {
+        out.lock()
+            .map_err(|_| anyhow::anyhow!("a search thread panicked"))?
+            .insert(path, bytes);
+        Ok(())
+    })?;
+    let out = out
+        .into_inner()
+        .map_err(|_| anyhow::anyhow!("a search thread panicked"))?;
+    Ok((out, times))
+}
+
+/// Takes each search file as soon as it is made: its path in the site
+/// and its bytes. Called from several threads at once.
+pub type Put<'a> = &'a (dyn Fn(String, Vec<u8>) -> Result<()> + Sync);
+
+/// Builds the tantivy index and the browser index and hands every file to
+/// `put` as it is made, so that a build writes them while it works instead
+/// of holding tens of megabytes until the end (10,000 pages: 72 MB).
+/// Returns how long indexing and exporting took.
+pub fn write_until(
+    docs: &[SearchDoc],
+    triage: &[String],
+    stop: &(dyn Fn() -> bool + Sync),
+    put: Put<'_>,
+) -> Result<[Duration; 2]> {
     let start = Instant::now();
     let built = index::build_until(docs, stop)?;
     if stop() {
         return Err(index::Cancelled.into());
     }
     let indexed = start.elapsed();
-    let mut out = BTreeMap::new();
-    for (name, bytes) in index::files(&built)? {
-        out.insert(format!("{INDEX_DIR}/{name}"), bytes);
-    }
-    for (name, bytes) in export::files(&built, docs, triage)? {
-        out.insert(format!("search/{name}"), bytes);
-    }
-    Ok((out, [indexed, start.elapsed() - indexed]))
+    index::write(&built, &|name, bytes| {
+        put(format!("{INDEX_DIR}/{name}"), bytes)
+    })?;
+    export::write(&built, docs, triage, &|name, bytes| {
+        put(format!("search/{name}"), bytes)
+    })?;
+    Ok([indexed, start.elapsed() - indexed])
 }

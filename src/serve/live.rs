@@ -32,8 +32,14 @@ pub struct Written {
 }
 
 impl Written {
-    /// What a full build of `library` and `plan` wrote, with page `keys`.
-    pub fn after_full_build(library: &Library, plan: &Plan, keys: &[u64]) -> Written {
+    /// What a full build of `library` and `plan` wrote, with page `keys`
+    /// and the Markdown `copies` ([`Plan::all_copies`]).
+    pub fn after_full_build(
+        library: &Library,
+        plan: &Plan,
+        keys: &[u64],
+        copies: &[(String, Vec<u8>)],
+    ) -> Written {
         Written {
             pages: library
                 .ids()
@@ -42,6 +48,7 @@ impl Written {
             extra: plan
                 .extra
                 .iter()
+                .chain(copies.iter().map(|(path, bytes)| (path, bytes)))
                 .map(|(path, bytes)| (path.clone(), hash64(bytes)))
                 .collect(),
             assets: library
@@ -88,10 +95,12 @@ pub fn write(
         .collect();
     let mut changes = write::pages(live, &ctx, library, &stale, diags)?;
 
-    let now = Written::after_full_build(library, plan, keys);
+    let copies = plan.all_copies(loaded);
+    let now = Written::after_full_build(library, plan, keys, &copies);
     let extra = plan
         .extra
         .iter()
+        .chain(copies.iter().map(|(path, bytes)| (path, bytes)))
         .filter(|(path, _)| previous.extra.get(*path) != now.extra.get(*path))
         .map(|(path, bytes)| (path.as_str(), bytes.as_slice()));
     match write::put_all(live, extra) {

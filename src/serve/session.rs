@@ -25,7 +25,7 @@ use std::time::Instant;
 
 use crate::content::cache::FileCache;
 use crate::diagnostics::{Diagnostics, Failure};
-use crate::output::Live;
+use crate::output::{Live, Sink};
 use crate::site::content::Memo;
 use crate::site::load::{self, Loaded};
 use crate::site::{self, checks, plan, write, BuildOptions, BuildReport, Timings};
@@ -144,10 +144,23 @@ impl Session {
         mut timings: Timings,
     ) -> Result<BuildReport, Failure> {
         let in_place = self.written.is_some() && content_only && self.opts.write;
-        let index = !in_place && self.opts.write && loaded.config.search;
+        // A full build writes a new folder, which the search thread fills
+        // from the start; an update in place indexes afterwards (`index.rs`).
+        let staging = match write::staging(self.opts.write && !in_place, &loaded.config) {
+            Ok(s) => s.map(Arc::new),
+            Err(d) => {
+                diags.push(d);
+                return Err(Failure::from(diags));
+            }
+        };
+        let index_into = staging
+            .as_ref()
+            .filter(|_| loaded.config.search)
+            .map(|s| Arc::clone(s) as Arc<dyn Sink + Send>);
         std::thread::scope(|scope| {
             let memo = &mut self.memo;
-            let (content, search) = site::render_content(loaded, memo, index, scope, &mut diags);
+            let (content, search) =
+                site::render_content(loaded, memo, index_into, scope, &mut diags);
             checks::content(loaded, &content, &mut diags);
             timings.stage("render Markdown, check links");
             let content = &site::stop_on_errors(Some(content), &mut diags)?;
@@ -186,7 +199,7 @@ impl Session {
                         self.written = None;
                     }
                     let files = write::site(
-                        self.opts.write,
+                        staging,
                         loaded,
                         content,
                         plan,
@@ -200,8 +213,12 @@ impl Session {
                         self.search.indexed.store(next, Ordering::SeqCst);
                     }
                     if self.opts.write {
-                        self.written =
-                            Some(Written::after_full_build(&loaded.library, plan, &keys));
+                        self.written = Some(Written::after_full_build(
+                            &loaded.library,
+                            plan,
+                            &keys,
+                            &plan.all_copies(loaded),
+                        ));
                     }
                     files
                 }

@@ -3,7 +3,7 @@
 //! output. Each pushes every problem it finds, with its place and a hint;
 //! the build stops after the stage that ran them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use crate::content::{Library, PageId};
@@ -114,10 +114,17 @@ pub fn outputs(loaded: &Loaded, plan: &Plan, diags: &mut Diagnostics) {
         config, library, ..
     } = loaded;
     let Plan {
-        extra, page_files, ..
+        extra,
+        page_files,
+        copies,
+        ..
     } = plan;
+    let copies: HashSet<&str> = copies.iter().map(|(path, _)| path.as_str()).collect();
     for asset in &library.assets {
-        if page_files.contains(&asset.rel_path) || extra.contains_key(&asset.rel_path) {
+        if page_files.contains(&asset.rel_path)
+            || extra.contains_key(&asset.rel_path)
+            || copies.contains(asset.rel_path.as_str())
+        {
             diags.push(
                 Diagnostic::error(format!(
                     "the file would overwrite a generated file at /{}",
@@ -150,7 +157,7 @@ pub fn outputs(loaded: &Loaded, plan: &Plan, diags: &mut Diagnostics) {
         );
     }
     for path in extra.keys() {
-        if page_files.contains(path) {
+        if page_files.contains(path) || copies.contains(path.as_str()) {
             diags.push(
                 Diagnostic::error(format!("two outputs would be written to /{path}")).with_help(
                     "an alias or theme file has the same path as a page; rename one of them",

@@ -14,12 +14,14 @@
 //! stages and keeps what its next build can reuse.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::config::{Config, Overrides};
 use crate::content::cache::FileCache;
 use crate::content::Library;
 use crate::diagnostics::{Diagnostic, Diagnostics, Failure};
+use crate::output::Sink;
 
 use load::Loaded;
 
@@ -63,8 +65,9 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
     /// Where the site was written.
     pub output_dir: PathBuf,
-    /// Wall time of each stage, in order (for `--verbose` and benchmarks).
-    pub timings: Vec<(&'static str, Duration)>,
+    /// Each stage in order, with its wall time and the peak memory so
+    /// far (for `--verbose` and benchmarks).
+    pub timings: Vec<Lap>,
     /// A book's links that leave it and so are not checked, as
     /// `file:line:col: link`: counted in one line, listed by `--verbose`.
     pub unchecked: Vec<String>,
@@ -79,10 +82,20 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
     let Some(loaded) = load::load(opts, files, &mut diags, &mut timings) else {
         return Err(diags.into());
     };
-    let index = opts.write && loaded.config.search;
+    let staging = match write::staging(opts.write, &loaded.config) {
+        Ok(s) => s.map(Arc::new),
+        Err(d) => {
+            diags.push(d);
+            return Err(diags.into());
+        }
+    };
+    let search_sink = staging
+        .as_ref()
+        .filter(|_| loaded.config.search)
+        .map(|s| Arc::clone(s) as Arc<dyn Sink + Send>);
     let report = std::thread::scope(|scope| {
         let memo = &mut content::Memo::default();
-        let (content, search) = render_content(&loaded, memo, index, scope, &mut diags);
+        let (content, search) = render_content(&loaded, memo, search_sink, scope, &mut diags);
         checks::content(&loaded, &content, &mut diags);
         timings.stage("render Markdown, check links");
         let content = stop_on_errors(Some(content), &mut diags)?;
@@ -93,7 +106,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
         timings.stage("plan outputs");
 
         let files = write::site(
-            opts.write,
+            staging,
             &loaded,
             &content,
             &plan,
@@ -124,37 +137,36 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
 }
 
 /// Stage 2, content: every page's body, reusing what `memo` holds. With
-/// `index`, the search index starts on a thread of `scope` as soon as its
-/// input exists, and the write stage waits for it.
+/// a `search` sink, the search index starts on a thread of `scope` as soon
+/// as its input exists and writes its files there; the write stage waits
+/// for it.
 pub(crate) fn render_content<'scope>(
     loaded: &'scope Loaded,
     memo: &mut content::Memo,
-    index: bool,
+    index_into: Option<Arc<dyn Sink + Send>>,
     scope: &'scope std::thread::Scope<'scope, '_>,
     diags: &mut Diagnostics,
 ) -> (content::Content, Option<search::Pending>) {
+    let mut sink = index_into;
     // A book has no decision trees, and search reads text, not highlighted
     // code: its documents come from a quick pass without highlighting, so
     // indexing runs beside the Markdown stage instead of after it.
-    let early = (index && loaded.library.summary.is_some()).then(|| {
-        search::start(
-            scope,
-            || {
-                let text = content::text_only(&loaded.library, &loaded.config.markdown);
-                search::documents(&loaded.library.pages, &text)
-            },
-            Vec::new(),
-        )
-    });
+    let early = match loaded.library.summary {
+        Some(_) => sink.take().map(|sink| {
+            let text = || content::text_only(&loaded.library, &loaded.config.markdown);
+            search::start(scope, &loaded.library.pages, text, Vec::new(), sink)
+        }),
+        None => None,
+    };
     let content = content::render(loaded, memo, diags);
-    let search = early.or_else(|| {
-        (index && !diags.has_errors()).then(|| {
-            let docs = search::documents(&loaded.library.pages, &content.rendered);
-            let triage = content.triage.values().map(|t| t.url.clone()).collect();
-            search::start(scope, move || docs, triage)
-        })
+    let pending = early.or_else(|| {
+        let sink = sink.filter(|_| !diags.has_errors())?;
+        let rendered = content.rendered.clone();
+        let triage = content.triage.values().map(|t| t.url.clone()).collect();
+        let pages = &loaded.library.pages;
+        Some(search::start(scope, pages, move || rendered, triage, sink))
     });
-    (content, search)
+    (content, pending)
 }
 
 /// A book's links that leave it, as `file:line:col: link`: from its
@@ -208,9 +220,35 @@ pub(crate) fn stop_on_errors<T>(value: Option<T>, diags: &mut Diagnostics) -> Re
     }
 }
 
+/// One stage of a build as `--verbose` shows it.
+#[derive(Debug, Clone)]
+pub struct Lap {
+    pub stage: &'static str,
+    pub time: Duration,
+    /// The process's peak resident memory when the stage ended, in bytes
+    /// (Linux only): which stage raised the peak is what a memory budget
+    /// needs to know, and it costs one small read of `/proc`.
+    pub peak: Option<u64>,
+}
+
+impl std::fmt::Display for Lap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "  {:<36} {:>8.1} ms",
+            self.stage,
+            self.time.as_secs_f64() * 1000.0
+        )?;
+        if let Some(peak) = self.peak {
+            write!(f, "  peak {:>5} MiB", peak >> 20)?;
+        }
+        Ok(())
+    }
+}
+
 /// Wall time per stage, for `remedy build --verbose`.
 pub(crate) struct Timings {
-    pub laps: Vec<(&'static str, Duration)>,
+    pub laps: Vec<Lap>,
     lap: Instant,
 }
 
@@ -224,12 +262,28 @@ impl Timings {
 
     /// Ends the stage `name`, which began where the previous one ended.
     pub fn stage(&mut self, name: &'static str) {
-        self.laps.push((name, self.lap.elapsed()));
+        self.laps.push(Lap {
+            stage: name,
+            time: self.lap.elapsed(),
+            peak: peak_memory(),
+        });
         self.lap = Instant::now();
     }
 
     /// Records a part measured on its own (one branch of a parallel step).
     pub fn push(&mut self, name: &'static str, t: Duration) {
-        self.laps.push((name, t));
+        self.laps.push(Lap {
+            stage: name,
+            time: t,
+            peak: None,
+        });
     }
+}
+
+/// The process's peak resident set (`VmHWM`), where the OS tells it.
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use crate::config::Config;
 use crate::content::nav::Nav;
-use crate::content::{Library, Page};
+use crate::content::{Library, Page, PageId};
 use crate::diagnostics::Diagnostics;
 use crate::escape::escape_attr;
 use crate::fingerprint::Fnv64;
@@ -25,8 +25,12 @@ pub struct Plan {
     pub assets: BTreeMap<String, String>,
     /// Sidebar and reading order.
     pub nav: Nav,
-    /// Every output file besides pages, search files and content assets.
+    /// Every output file besides pages, Markdown copies, search files and
+    /// content assets.
     pub extra: BTreeMap<String, Vec<u8>>,
+    /// Each page's Markdown copy: its path and page, made when written
+    /// ([`Plan::copy`]).
+    pub copies: Vec<(String, PageId)>,
     /// The files pages are written to.
     pub page_files: HashSet<String>,
     /// The site's decision trees, for the home page's paste box.
@@ -51,6 +55,23 @@ impl Plan {
             templates: &loaded.templates,
             trees: &self.trees,
         }
+    }
+}
+
+impl Plan {
+    /// The Markdown copy of page `id`, as the write stage puts it.
+    pub fn copy(&self, loaded: &Loaded, id: PageId) -> Vec<u8> {
+        super::machines::markdown_copy(&loaded.config, &loaded.library, &self.nav, id).into_bytes()
+    }
+
+    /// Every Markdown copy, made in parallel: for `remedy serve`, which
+    /// compares each with what it wrote last.
+    pub fn all_copies(&self, loaded: &Loaded) -> Vec<(String, Vec<u8>)> {
+        use rayon::prelude::*;
+        self.copies
+            .par_iter()
+            .map(|(path, id)| (path.clone(), self.copy(loaded, *id)))
+            .collect()
     }
 }
 
@@ -104,6 +125,7 @@ pub fn plan(loaded: &Loaded, content: &Content, diags: &mut Diagnostics) -> Plan
         nav,
         extra: statics,
         page_files: library.pages.iter().map(Page::output_file).collect(),
+        copies: super::machines::copy_files(library),
         trees: content
             .triage
             .iter()

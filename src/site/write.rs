@@ -6,7 +6,7 @@
 //! in place calls the same loops with the served folder as the sink.
 
 use std::io;
-use std::time::Duration;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -21,12 +21,29 @@ use super::load::{timed, Loaded};
 use super::plan::Plan;
 use super::{search, Timings};
 
-/// Writes the whole site: into a staging folder swapped in at the end
-/// when `write`, or nowhere for `remedy check`. Returns the number of
-/// files written, or `None` when something failed (the reasons are in
-/// `diags`; the output folder is as it was).
+/// The staging folder a build writes into when `write` (`None` for
+/// `remedy check`). It is made before the Markdown stage: the search
+/// thread writes its files into it as soon as they exist.
+pub fn staging(write: bool, config: &Config) -> Result<Option<Staging>, Diagnostic> {
+    if !write {
+        return Ok(None);
+    }
+    Staging::new(&config.output_dir, config.precompress)
+        .map(Some)
+        .map_err(|e| {
+            Diagnostic::error(format!(
+                "cannot create a temporary folder beside {}: {e}",
+                config.display_path(&config.output_dir).display()
+            ))
+        })
+}
+
+/// Writes the whole site into `staging` and swaps it in at the end, or
+/// nowhere for `remedy check` (`None`). Returns the number of files
+/// written, or `None` when something failed (the reasons are in `diags`;
+/// the output folder is as it was).
 pub fn site(
-    write: bool,
+    staging: Option<Arc<Staging>>,
     loaded: &Loaded,
     content: &Content,
     plan: &Plan,
@@ -38,24 +55,22 @@ pub fn site(
         config, library, ..
     } = loaded;
     let shown_output = config.display_path(&config.output_dir);
-    let staging = match write.then(|| Staging::new(&config.output_dir, config.precompress)) {
-        None => None,
-        Some(Ok(s)) => Some(s),
-        Some(Err(e)) => {
-            diags.push(Diagnostic::error(format!(
-                "cannot create a temporary folder beside {}: {e}",
-                shown_output.display()
-            )));
-            return None;
-        }
-    };
     let sink: &dyn Sink = match &staging {
-        Some(s) => s,
+        Some(s) => &**s,
         None => &Nowhere,
     };
     let ctx = plan.context(loaded, content);
     let ids: Vec<PageId> = library.ids().collect();
     let pages_written = pages(sink, &ctx, library, &ids, diags);
+    // Each Markdown copy is made, put and dropped in turn.
+    let copies = plan.copies.par_iter().try_for_each(|(path, id)| {
+        sink.put(path, &plan.copy(loaded, *id))
+            .map(drop)
+            .map_err(|e| write_error(path, e))
+    });
+    if let Err(d) = copies {
+        diags.push(d);
+    }
     // The search index has been running on a thread of its own since the
     // Markdown stage (`search::start`). It is waited for here, on the
     // calling thread, never on a rayon worker: the index uses the pool too
@@ -63,19 +78,18 @@ pub fn site(
     // with no thread to run them (a build hung under load).
     let mut search_count = 0;
     if let Some(pending) = search {
-        let (written, t) = timed(|| -> Result<(usize, [Duration; 2]), Diagnostic> {
-            let (files, times) = pending
-                .recv()
-                .unwrap_or_else(|_| Err(anyhow::anyhow!("the indexing thread stopped")))
-                .map_err(|e| Diagnostic::error(format!("cannot build the search index: {e:#}")))?;
-            put_all(sink, files.iter().map(|(p, b)| (p.as_str(), b.as_slice())))?;
-            Ok((files.len(), times))
+        let (report, t) = timed(|| {
+            pending.recv().unwrap_or_else(|_| {
+                Err(Diagnostic::error(
+                    "cannot build the search index: the indexing thread stopped",
+                ))
+            })
         });
-        match written {
+        match report {
             Ok((n, [index, export])) => {
                 timings.push("  search: tantivy index (parallel)", index);
-                timings.push("  search: browser index", export);
-                timings.push("  search: waited for, written", t);
+                timings.push("  search: browser index, written (parallel)", export);
+                timings.push("  search: waited for", t);
                 search_count = n;
             }
             Err(d) => diags.push(d),
@@ -98,7 +112,14 @@ pub fn site(
     assets(sink, config, library.assets.iter(), diags)?;
     let mut files = plan.page_files.len() + search_count;
     if let Some(staging) = staging {
-        files += plan.extra.len() + library.assets.len() + staging.siblings();
+        // The search thread let go of its handle before it reported.
+        let Ok(staging) = Arc::try_unwrap(staging) else {
+            diags.push(Diagnostic::error(
+                "cannot move the new site into place: the search thread still holds it",
+            ));
+            return None;
+        };
+        files += plan.extra.len() + plan.copies.len() + library.assets.len() + staging.siblings();
         if let Err(e) = staging.commit() {
             diags.push(Diagnostic::error(format!(
                 "cannot move the new site into {}: {e}",
