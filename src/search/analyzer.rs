@@ -260,6 +260,7 @@ impl Tokenizer for ErrorText {
             whole_done: false,
             position: 0,
             previous: None,
+            spare: String::new(),
             word: String::new(),
             seen: FxHashSet::default(),
             token: Token::default(),
@@ -278,6 +279,8 @@ pub struct ErrorTextStream<'a> {
     position: usize,
     /// Pairs mode: the previous part's term and where it started.
     previous: Option<(String, usize)>,
+    /// Pairs mode: the buffer the next part's term is written into.
+    spare: String,
     word: String,
     /// Words mode: the words already emitted.
     seen: FxHashSet<String>,
@@ -355,9 +358,11 @@ impl TokenStream for ErrorTextStream<'_> {
                 Mode::Words => {
                     // The vocabulary field records only which words a
                     // document has: repeats would be work for nothing.
-                    if !self.seen.insert(self.word.clone()) {
+                    // Looked up before it is copied: most words repeat.
+                    if self.seen.contains(&self.word) {
                         continue;
                     }
+                    self.seen.insert(self.word.clone());
                     self.token.text.clear();
                     self.token.text.push_str(&self.word);
                     self.set(range, position, 1);
@@ -371,18 +376,22 @@ impl TokenStream for ErrorTextStream<'_> {
                     return true;
                 }
                 Mode::Pairs => {
-                    let mut term = String::new();
+                    // Two buffers take turns holding this part's term and
+                    // the previous one's: no allocation per token.
+                    let mut term = std::mem::take(&mut self.spare);
                     self.term_into(&mut term);
                     let previous = self.previous.take();
-                    if let Some((prev, from)) = &previous {
+                    let paired = previous.is_some();
+                    if let Some((prev, from)) = previous {
                         self.token.text.clear();
-                        self.token.text.push_str(prev);
+                        self.token.text.push_str(&prev);
                         self.token.text.push(' ');
                         self.token.text.push_str(&term);
-                        self.set(*from..range.end, position - 1, 2);
+                        self.set(from..range.end, position - 1, 2);
+                        self.spare = prev;
                     }
                     self.previous = Some((term, range.start));
-                    if previous.is_some() {
+                    if paired {
                         return true;
                     }
                 }

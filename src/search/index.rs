@@ -206,8 +206,8 @@ fn build_one(docs: &[SearchDoc], stop: &(dyn Fn() -> bool + Sync)) -> Result<Ind
         let symbols: Vec<String> = analyzer::symbols(&d.code).collect();
         document.add_text(fields.symbols, symbols.join(" "));
         let all = format!("{}\n{}\n{}", d.title, heading, d.body);
-        document.add_text(fields.pairs, &all);
-        document.add_text(fields.word, &all);
+        document.add_text(fields.pairs, all.clone());
+        document.add_text(fields.word, all);
         writer.add_document(document)?;
     }
     writer.commit()?;
