@@ -1,9 +1,10 @@
 //! Stage 4, write: pages rendered with their templates and the search
 //! index built at the same time, every file put into a [`Sink`]. For
-//! `remedy build` the sink is a staging folder beside the output, swapped
-//! in at once: nothing reaches the output folder unless every file was
-//! written. For `remedy check` it is [`Nowhere`]. `remedy serve`'s rebuild
-//! in place calls the same loops with the served folder as the sink.
+//! `remedy build` the sink is a [`Writer`]: a staging folder swapped in
+//! (first build) or the changed files staged and moved in (rebuild), so
+//! nothing reaches the output folder unless every file was written. For
+//! `remedy check` it is [`Nowhere`]. `remedy serve`'s rebuild in place
+//! calls the same loops with the served folder as the sink.
 
 use std::io;
 use std::time::Duration;
@@ -13,7 +14,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{Asset, Library, PageId};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::output::{Nowhere, Sink, Staging};
+use crate::output::{Nowhere, Sink, Writer};
 use crate::render::PageContext;
 
 use super::content::Content;
@@ -21,8 +22,8 @@ use super::load::{timed, Loaded};
 use super::plan::Plan;
 use super::{search, Timings};
 
-/// Writes the whole site: into a staging folder swapped in at the end
-/// when `write`, or nowhere for `remedy check`. Returns the number of
+/// Writes the whole site: through a [`Writer`] committed at the end when
+/// `write`, or nowhere for `remedy check`. Returns the number of
 /// files written, or `None` when something failed (the reasons are in
 /// `diags`; the output folder is as it was).
 pub fn site(
@@ -38,7 +39,7 @@ pub fn site(
         config, library, ..
     } = loaded;
     let shown_output = config.display_path(&config.output_dir);
-    let staging = match write.then(|| Staging::new(&config.output_dir, config.precompress)) {
+    let staging = match write.then(|| Writer::new(&config.output_dir, config.precompress)) {
         None => None,
         Some(Ok(s)) => Some(s),
         Some(Err(e)) => {
