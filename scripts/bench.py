@@ -12,7 +12,9 @@ author does all day) and "fresh" into an empty folder (a CI job). Machines
 are noisy: compare tools within one run, never across runs.
 
 Environment: RUNS (3), BENCH_DIR (../shared/bench), PEERS_DIR
-(/tmp/remedy-peers), WORK (/tmp/remedy-bench), REMEDY (target/release/remedy).
+(/tmp/remedy-peers), WORK (/tmp/remedy-bench), REMEDY (target/release/remedy),
+TOOLS (all found; e.g. TOOLS=remedy,hugo at 100,000 pages, where Pagefind
+needs more memory than a 24 GiB machine has).
 """
 import json, os, shutil, statistics, subprocess, sys, time
 
@@ -87,6 +89,9 @@ def bench(n):
     if os.access(zola, os.X_OK):
         tools["zola"] = ([zola, "--root", os.path.join(corpus, "zola"), "build", "--force",
                           "--output-dir", o["zola"]], None)
+    only = [t for t in os.environ.get("TOOLS", "").split(",") if t]
+    if only:
+        tools = {k: v for k, v in tools.items() if k in only}
     rows = {}
     for name, (cmd, cwd) in tools.items():
         rebuild = timed(cmd, [], False, cwd)

@@ -11,7 +11,7 @@
 //!           markdown::render (per page, in parallel; highlight for code)
 //!                         │  links and anchors checked across pages
 //!                         ▼
-//!           render::Templates (tera) ──► output::Staging ──► atomic swap
+//!           render::Templates (tera) ──► output::Writer ──► swap or journaled update
 //! ```
 //!
 //! [`site::build`] runs the whole pipeline. Problems in the user's input are

@@ -1,28 +1,36 @@
 //! Writing the site so that a failed build never leaves a broken one.
 //!
-//! A build hands its files to a [`Sink`]: a [`Staging`] folder swapped in
-//! at the end (`remedy build`), the served folder itself ([`Live`], for a
-//! rebuild by `remedy serve`), or [`Nowhere`] (`remedy check`). The build's
-//! loops and their errors are written once, against the trait.
+//! A build hands its files to a [`Sink`]: for `remedy build` a [`Writer`],
+//! which is a [`Staging`] folder swapped in at the end for a first build
+//! and an [`Update`] of the previous output in place for a rebuild; the
+//! served folder itself ([`Live`], for a rebuild by `remedy serve`); or
+//! [`Nowhere`] (`remedy check`). The build's loops and their errors are
+//! written once, against the trait.
 //!
-//! For a full build everything is written into a fresh temporary folder next to the output
-//! folder, and only a complete build is swapped in (two renames). A failed
-//! build drops the temporary folder and leaves the previous site as it was.
+//! Either way nothing in the output folder changes until the whole build
+//! has succeeded: a failed build drops what it staged and leaves the
+//! previous site as it was. An update's commit is journaled, and the next
+//! build (or `remedy serve`) finishes one a killed process left ([`recover`]).
 //! A marker file tells remedy's own output apart from a folder someone else
 //! owns: remedy refuses to replace a non-empty folder without it, so a typo
 //! in `--output` cannot wipe a user's files.
 
 use std::fs;
 use std::io::{self, Write as _};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::Path;
 
 use crate::config::Precompress;
 use crate::diagnostics::Diagnostic;
 
+mod journal;
 mod live;
+mod swap;
+mod update;
 
+pub use journal::recover;
 pub use live::Live;
+pub use swap::Staging;
+pub use update::Update;
 
 /// Where a build's files go.
 pub trait Sink: Sync {
@@ -63,6 +71,59 @@ impl Sink for Staging {
     }
 }
 
+impl Sink for Update {
+    fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<bool> {
+        self.write(rel, bytes)
+    }
+}
+
+/// The sink of `remedy build`: the whole site written beside the output
+/// and swapped in when there is no previous output to compare with, or
+/// an update in place of the previous one (see [`Update`] for why).
+pub enum Writer {
+    /// A first build, or one into an empty folder.
+    Swap(Staging),
+    /// A rebuild over remedy's previous output.
+    Update(Update),
+}
+
+impl Writer {
+    /// Chooses how to write into `target`, which [`check_target`] accepted.
+    pub fn new(target: &Path, precompress: Precompress) -> io::Result<Writer> {
+        Ok(if target.join(MARKER).is_file() {
+            Writer::Update(Update::new(target, precompress)?)
+        } else {
+            Writer::Swap(Staging::new(target, precompress)?)
+        })
+    }
+
+    /// How many `.gz` and `.br` siblings the new site has.
+    pub fn siblings(&self) -> usize {
+        match self {
+            Writer::Swap(s) => s.siblings(),
+            Writer::Update(u) => u.siblings(),
+        }
+    }
+
+    /// Puts the new site in place of the previous one; call only once
+    /// the whole build has succeeded.
+    pub fn commit(self) -> io::Result<()> {
+        match self {
+            Writer::Swap(s) => s.commit(),
+            Writer::Update(u) => u.commit(),
+        }
+    }
+}
+
+impl Sink for Writer {
+    fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<bool> {
+        match self {
+            Writer::Swap(s) => s.put(rel, bytes),
+            Writer::Update(u) => u.put(rel, bytes),
+        }
+    }
+}
+
 impl Sink for Live {
     fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<bool> {
         self.write(rel, bytes)
@@ -76,8 +137,16 @@ impl Sink for Live {
 /// File that marks a folder as remedy's output.
 pub const MARKER: &str = ".remedy-output";
 
-/// Checks, before any work, that `target` may be replaced.
+/// Checks, before any work, that `target` may be replaced, after
+/// finishing what a build killed mid-commit left there (so that the
+/// previous output this build compares with is whole).
 pub fn check_target(target: &Path, shown: &Path) -> Result<(), Diagnostic> {
+    if let Err(e) = recover(target) {
+        return Err(Diagnostic::error(format!(
+            "cannot finish the interrupted build of {}: {e}",
+            shown.display()
+        )));
+    }
     match fs::metadata(target) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(Diagnostic::error(format!(
@@ -112,128 +181,27 @@ pub fn check_target(target: &Path, shown: &Path) -> Result<(), Diagnostic> {
     }
 }
 
-/// A temporary folder that becomes the output folder on [`Staging::commit`].
-pub struct Staging {
-    tmp: tempfile::TempDir,
-    target: PathBuf,
-    /// The site being replaced, when it is remedy's: files that come out
-    /// byte for byte the same are hard-linked from it instead of written.
-    previous: Option<PathBuf>,
-    precompress: Precompress,
-    /// Precompressed siblings written so far.
-    siblings: AtomicUsize,
-}
-
-impl Staging {
-    /// Creates the temporary folder beside `target`.
-    pub fn new(target: &Path, precompress: Precompress) -> io::Result<Staging> {
-        let parent = target.parent().unwrap_or(Path::new("."));
-        fs::create_dir_all(parent)?;
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "site".into());
-        let tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}.remedy-tmp-"))
-            .tempdir_in(parent)?;
-        Ok(Staging {
-            tmp,
-            target: target.to_path_buf(),
-            previous: target.join(MARKER).is_file().then(|| target.to_path_buf()),
-            precompress,
-            siblings: AtomicUsize::new(0),
-        })
-    }
-
-    /// Where to write the new site.
-    pub fn path(&self) -> &Path {
-        self.tmp.path()
-    }
-
-    /// Writes `bytes` at `rel` inside the staging folder, creating folders.
-    ///
-    /// A file the previous build wrote with the same bytes is linked
-    /// instead: a rebuild then allocates no inode and writes no data for
-    /// what did not change, and unchanged files keep their modification
-    /// time, which rsync-style deploys and caches go by.
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        self.write_one(rel, bytes)?;
-        for (name, packed) in siblings_of(rel, bytes, self.precompress) {
-            self.write_one(&name, &packed)?;
-            self.siblings.fetch_add(1, Ordering::Relaxed);
-        }
-        Ok(())
-    }
-
-    /// How many `.gz` and `.br` siblings were written.
-    pub fn siblings(&self) -> usize {
-        self.siblings.load(Ordering::Relaxed)
-    }
-
-    fn write_one(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        let path = self.tmp.path().join(rel);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir)?;
-        }
-        if let Some(previous) = &self.previous {
-            let old = previous.join(rel);
-            if same_file_contents(&old, bytes) && fs::hard_link(&old, &path).is_ok() {
-                return Ok(());
-            }
-        }
-        fs::write(path, bytes)
-    }
-
-    /// Swaps the finished site in place of the previous one.
-    pub fn commit(self) -> io::Result<()> {
-        fs::write(
-            self.tmp.path().join(MARKER),
-            b"This folder is written by remedy and replaced on every build.\n",
-        )?;
-        let parent = self.target.parent().unwrap_or(Path::new("."));
-        let new = self.tmp.keep();
-        let old = if self.target.exists() {
-            let name = self
-                .target
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let old = tempfile::Builder::new()
-                .prefix(&format!(".{name}.remedy-old-"))
-                .tempdir_in(parent)?
-                .keep();
-            // `rename` onto an existing empty folder works on Unix; remove it first for others.
-            fs::remove_dir(&old)?;
-            fs::rename(&self.target, &old)?;
-            Some(old)
-        } else {
-            None
-        };
-        if let Err(e) = fs::rename(&new, &self.target) {
-            if let Some(old) = &old {
-                let _ = fs::rename(old, &self.target);
-            }
-            let _ = fs::remove_dir_all(&new);
-            return Err(e);
-        }
-        if let Some(old) = old {
-            // The new site is in place: failing to delete the old copy
-            // (e.g. a file held open) must not turn the build into a failure.
-            let _ = fs::remove_dir_all(old);
-        }
-        Ok(())
-    }
-}
-
 /// The precompressed siblings `bytes` written at `rel` gets, by name.
 fn siblings_of(rel: &str, bytes: &[u8], precompress: Precompress) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
+    wanted_siblings(rel, bytes, precompress)
+        .into_iter()
+        .map(|(name, pack)| (name, pack(bytes)))
+        .collect()
+}
+
+/// A compressor for precompressed siblings.
+type Pack = fn(&[u8]) -> Vec<u8>;
+
+/// The siblings `bytes` at `rel` gets, by name, each with its compressor:
+/// an update knows which siblings the site has without compressing.
+fn wanted_siblings(rel: &str, bytes: &[u8], precompress: Precompress) -> Vec<(String, Pack)> {
+    let mut out: Vec<(String, Pack)> = Vec::new();
     if worth_precompressing(rel, bytes) {
         if precompress.gzip {
-            out.push((format!("{rel}.gz"), gzip(bytes)));
+            out.push((format!("{rel}.gz"), gzip));
         }
         if precompress.brotli {
-            out.push((format!("{rel}.br"), brotli(bytes)));
+            out.push((format!("{rel}.br"), brotli));
         }
     }
     out
@@ -279,52 +247,6 @@ fn same_file_contents(path: &Path, bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn build(target: &Path, files: &[(&str, &str)]) {
-        let staging = Staging::new(target, Precompress::default()).unwrap();
-        for (rel, text) in files {
-            staging.write(rel, text.as_bytes()).unwrap();
-        }
-        staging.commit().unwrap();
-    }
-
-    /// A rebuild links what did not change and writes what did, and the
-    /// new site reads exactly as written either way.
-    #[test]
-    fn unchanged_files_are_linked_from_the_previous_site() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("public");
-        build(
-            &target,
-            &[("a/index.html", "same"), ("b.txt", "old"), ("c.txt", "x")],
-        );
-        let before = |rel: &str| fs::metadata(target.join(rel)).unwrap();
-        let (a, b) = (before("a/index.html"), before("b.txt"));
-        build(
-            &target,
-            &[("a/index.html", "same"), ("b.txt", "new"), ("c.txt", "y")],
-        );
-        assert_eq!(
-            fs::read_to_string(target.join("a/index.html")).unwrap(),
-            "same"
-        );
-        assert_eq!(fs::read_to_string(target.join("b.txt")).unwrap(), "new");
-        assert_eq!(fs::read_to_string(target.join("c.txt")).unwrap(), "y");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt as _;
-            assert_eq!(before("a/index.html").ino(), a.ino(), "unchanged: linked");
-            assert_ne!(before("b.txt").ino(), b.ino(), "changed: written anew");
-            // The old copy is gone, so the link count is back to one.
-            assert_eq!(before("a/index.html").nlink(), 1);
-        }
-        // Only the site and its parent's entries remain: no old copies.
-        let names: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, ["public"]);
-    }
 
     #[test]
     fn same_contents_compares_bytes_not_only_sizes() {

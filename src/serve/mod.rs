@@ -88,6 +88,14 @@ fn ignored(root: &Path, out: &Path, path: &Path) -> bool {
 pub fn serve(opts: &ServeOptions, events: Events) -> Result<(), Failure> {
     let root = std::path::absolute(&opts.root).unwrap_or_else(|_| opts.root.clone());
     let out = std::path::absolute(&opts.output).unwrap_or_else(|_| opts.output.clone());
+    // A build killed mid-commit left the folder part old, part new: it is
+    // finished before the server shows it to anyone.
+    crate::output::recover(&out).map_err(|e| {
+        Diagnostic::error(format!(
+            "cannot finish the interrupted build of {}: {e}",
+            out.display()
+        ))
+    })?;
     let (status, live) = watch::channel(http::Status::default());
     let status = Arc::new(status);
     let server = http::SiteServer::start(&out, opts.addr, Some(live)).map_err(|e| {

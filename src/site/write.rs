@@ -1,9 +1,10 @@
 //! Stage 4, write: pages rendered with their templates and the search
 //! index built at the same time, every file put into a [`Sink`]. For
-//! `remedy build` the sink is a staging folder beside the output, swapped
-//! in at once: nothing reaches the output folder unless every file was
-//! written. For `remedy check` it is [`Nowhere`]. `remedy serve`'s rebuild
-//! in place calls the same loops with the served folder as the sink.
+//! `remedy build` the sink is a [`Writer`]: a staging folder swapped in
+//! (first build) or the changed files staged and moved in (rebuild), so
+//! nothing reaches the output folder unless every file was written. For
+//! `remedy check` it is [`Nowhere`]. `remedy serve`'s rebuild in place
+//! calls the same loops with the served folder as the sink.
 
 use std::io;
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{Asset, Library, PageId};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::output::{Nowhere, Sink, Staging};
+use crate::output::{Nowhere, Sink, Writer};
 use crate::render::PageContext;
 
 use super::content::Content;
@@ -21,14 +22,15 @@ use super::load::{timed, Loaded};
 use super::plan::Plan;
 use super::{search, Timings};
 
-/// The staging folder a build writes into when `write` (`None` for
-/// `remedy check`). It is made before the Markdown stage: the search
-/// thread writes its files into it as soon as they exist.
-pub fn staging(write: bool, config: &Config) -> Result<Option<Staging>, Diagnostic> {
+/// What a build writes through when `write` (`None` for `remedy check`):
+/// a staging folder swapped in, or the changed files of a rebuild staged
+/// and moved in. It is made before the Markdown stage: the search thread
+/// writes its files into it as soon as they exist.
+pub fn staging(write: bool, config: &Config) -> Result<Option<Writer>, Diagnostic> {
     if !write {
         return Ok(None);
     }
-    Staging::new(&config.output_dir, config.precompress)
+    Writer::new(&config.output_dir, config.precompress)
         .map(Some)
         .map_err(|e| {
             Diagnostic::error(format!(
@@ -38,12 +40,12 @@ pub fn staging(write: bool, config: &Config) -> Result<Option<Staging>, Diagnost
         })
 }
 
-/// Writes the whole site into `staging` and swaps it in at the end, or
+/// Writes the whole site through `staging` and commits it at the end, or
 /// nowhere for `remedy check` (`None`). Returns the number of files
 /// written, or `None` when something failed (the reasons are in `diags`;
 /// the output folder is as it was).
 pub fn site(
-    staging: Option<Arc<Staging>>,
+    staging: Option<Arc<Writer>>,
     loaded: &Loaded,
     content: &Content,
     plan: &Plan,
