@@ -144,7 +144,7 @@ pub struct BuildArgs {
     #[arg(short, long, conflicts_with = "verbose")]
     pub quiet: bool,
 
-    /// Also print how long each stage of the build took.
+    /// Also print how long each stage of the build took and the peak memory after it.
     #[arg(short, long)]
     pub verbose: bool,
 }
