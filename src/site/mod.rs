@@ -137,22 +137,21 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
 }
 
 /// Stage 2, content: every page's body, reusing what `memo` holds. With
-/// a `search` sink, the search index starts on a thread of `scope` as soon
-/// as its input exists and writes its files there; the write stage waits
-/// for it.
+/// a sink to index into, the search index starts on a thread of `scope` as
+/// soon as its input exists and writes its files there; the write stage
+/// waits for it.
 pub(crate) fn render_content<'scope>(
     loaded: &'scope Loaded,
     memo: &mut content::Memo,
-    index_into: Option<Arc<dyn Sink + Send>>,
+    mut index_into: Option<Arc<dyn Sink + Send>>,
     scope: &'scope std::thread::Scope<'scope, '_>,
     diags: &mut Diagnostics,
 ) -> (content::Content, Option<search::Pending>) {
-    let mut sink = index_into;
     // A book has no decision trees, and search reads text, not highlighted
     // code: its documents come from a quick pass without highlighting, so
     // indexing runs beside the Markdown stage instead of after it.
     let early = match loaded.library.summary {
-        Some(_) => sink.take().map(|sink| {
+        Some(_) => index_into.take().map(|sink| {
             let text = || content::text_only(&loaded.library, &loaded.config.markdown);
             search::start(scope, &loaded.library.pages, text, Vec::new(), sink)
         }),
@@ -160,7 +159,7 @@ pub(crate) fn render_content<'scope>(
     };
     let content = content::render(loaded, memo, diags);
     let pending = early.or_else(|| {
-        let sink = sink.filter(|_| !diags.has_errors())?;
+        let sink = index_into.filter(|_| !diags.has_errors())?;
         let rendered = content.rendered.clone();
         let triage = content.triage.values().map(|t| t.url.clone()).collect();
         let pages = &loaded.library.pages;

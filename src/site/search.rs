@@ -92,13 +92,13 @@ pub type Report = Result<(usize, [Duration; 2]), Diagnostic>;
 pub type Pending = std::sync::mpsc::Receiver<Report>;
 
 /// Indexes the sections of `pages` as `rendered` returns them on a new
-/// thread of `scope` and puts
-/// each search file into `sink` as soon as it is made. The index is the
-/// longest single piece of a build and runs on one thread, so it starts as
-/// early as its input exists rather than beside the page templates only:
-/// on a book of a few dozen chapters that is most of what keeps a build
-/// from being as quick as mdBook's. Writing as it goes keeps tens of
-/// megabytes of files from waiting in memory for the page loop to end.
+/// thread of `scope` and puts each search file into `sink` as soon as it
+/// is made. The index is the longest single piece of a build and runs on
+/// one thread, so it starts as early as its input exists rather than
+/// beside the page templates only: on a book of a few dozen chapters that
+/// is most of what keeps a build from being as quick as mdBook's. Writing
+/// as it goes keeps tens of megabytes of files from waiting in memory for
+/// the page loop to end.
 pub fn start<'scope>(
     scope: &'scope std::thread::Scope<'scope, '_>,
     pages: &'scope [Page],

@@ -90,7 +90,7 @@ pub fn site(
         match report {
             Ok((n, [index, export])) => {
                 timings.push("  search: tantivy index (parallel)", index);
-                timings.push("  search: browser index, written (parallel)", export);
+                timings.push("  search: export, write (parallel)", export);
                 timings.push("  search: waited for", t);
                 search_count = n;
             }
