@@ -69,9 +69,45 @@ impl Journal {
         match fs::read(&path) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(at("cannot read", &path, e)),
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .map(Some)
-                .map_err(|e| at("cannot read", &path, io::Error::other(e))),
+            Ok(bytes) => {
+                let journal: Journal = serde_json::from_slice(&bytes)
+                    .map_err(|e| at("cannot read", &path, io::Error::other(e)))?;
+                journal.check().map_err(|bad| {
+                    at(
+                        "refusing the journal",
+                        &path,
+                        io::Error::other(format!(
+                            "`{bad}` is not a path inside the site; delete the folder {} if no build is running",
+                            staging.display()
+                        )),
+                    )
+                })?;
+                Ok(Some(journal))
+            }
+        }
+    }
+
+    /// The first path that would reach outside the output folder or the
+    /// staging folder: a journal is read back from disk and then deletes
+    /// and renames, so it must not be able to name `../elsewhere`.
+    fn check(&self) -> Result<(), &str> {
+        let inside = |rel: &str| {
+            !rel.is_empty()
+                && Path::new(rel)
+                    .components()
+                    .all(|c| matches!(c, std::path::Component::Normal(_)))
+        };
+        let staged = |name: &str| name.bytes().all(|b| b.is_ascii_digit()) && !name.is_empty();
+        let paths = self.deletes.iter().chain(&self.folders).map(String::as_str);
+        let renamed = self.renames.iter().flat_map(|(name, rel)| {
+            [
+                (!staged(name)).then_some(name.as_str()),
+                (!inside(rel)).then_some(rel.as_str()),
+            ]
+        });
+        match paths.filter(|p| !inside(p)).chain(renamed.flatten()).next() {
+            Some(bad) => Err(bad),
+            None => Ok(()),
         }
     }
 
@@ -271,6 +307,43 @@ pub(super) fn leftovers(target: &Path) -> Vec<std::path::PathBuf> {
 mod tests {
     use super::*;
     use std::path::PathBuf;
+
+    /// A journal is read back from disk before it deletes: one naming a
+    /// path outside the site is refused and nothing is touched.
+    #[test]
+    fn a_journal_reaching_outside_the_site_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        fs::create_dir_all(&target).unwrap();
+        fs::write(target.join(MARKER), "").unwrap();
+        fs::write(dir.path().join("precious.txt"), "keep").unwrap();
+        // An absolute path too, pointing at the same file (never at one
+        // outside the test's folder, should the check ever break).
+        let absolute = dir.path().join("precious.txt").display().to_string();
+        for deletes in [vec!["../precious.txt".to_string()], vec![absolute]] {
+            let staging = dir.path().join(".public.remedy-tmp-bad001");
+            fs::create_dir_all(&staging).unwrap();
+            let journal = Journal {
+                target: "public".into(),
+                deletes,
+                ..Journal::default()
+            };
+            journal.write(&staging).unwrap();
+            let e = recover(&target).unwrap_err().to_string();
+            assert!(e.contains("refusing the journal"), "{e}");
+            assert!(dir.path().join("precious.txt").is_file());
+            fs::remove_dir_all(&staging).unwrap();
+        }
+        let journal = Journal {
+            target: "public".into(),
+            renames: vec![("../x".into(), "page.html".into())],
+            ..Journal::default()
+        };
+        let staging = dir.path().join(".public.remedy-tmp-bad002");
+        fs::create_dir_all(&staging).unwrap();
+        journal.write(&staging).unwrap();
+        assert!(recover(&target).is_err(), "a staged name is a number");
+    }
 
     /// A journal written by hand, as a killed build leaves it: the next
     /// build's recovery deletes, removes the emptied folder and renames.
