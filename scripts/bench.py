@@ -14,7 +14,7 @@ are noisy: compare tools within one run, never across runs.
 Environment: RUNS (3), BENCH_DIR (../shared/bench), PEERS_DIR
 (/tmp/remedy-peers), WORK (/tmp/remedy-bench), REMEDY (target/release/remedy),
 TOOLS (all found; e.g. TOOLS=remedy,hugo at 100,000 pages, where Pagefind
-needs more memory than a 24 GiB machine has).
+would need about 28 GiB going by its 13.8 GiB at 50,000).
 """
 import json, os, shutil, statistics, subprocess, sys, time
 
