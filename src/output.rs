@@ -238,10 +238,37 @@ fn brotli(bytes: &[u8]) -> Vec<u8> {
 
 /// Whether `path` is a regular file holding exactly `bytes` (the size is
 /// compared first, so most changed files are never read).
+///
+/// A rebuild compares every file of the site, 400 MB at 10,000 pages: the
+/// old bytes are read into one buffer per thread, a chunk at a time,
+/// rather than into a new allocation per file.
 fn same_file_contents(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read as _;
+    thread_local! {
+        static CHUNK: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0; 64 * 1024]);
+    }
     let same_size =
         fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
-    same_size && fs::read(path).is_ok_and(|old| old == bytes)
+    let Some(mut file) = same_size.then(|| fs::File::open(path).ok()).flatten() else {
+        return false;
+    };
+    CHUNK.with_borrow_mut(|chunk| {
+        let mut rest = bytes;
+        loop {
+            let n = match file.read(chunk) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(_) => return false,
+            };
+            if n == 0 {
+                return rest.is_empty();
+            }
+            match rest.split_at_checked(n) {
+                Some((head, tail)) if head == &chunk[..n] => rest = tail,
+                _ => return false,
+            }
+        }
+    })
 }
 
 #[cfg(test)]
@@ -258,6 +285,13 @@ mod tests {
         assert!(!same_file_contents(&f, b"abcd"));
         assert!(!same_file_contents(&dir.path().join("missing"), b""));
         assert!(!same_file_contents(dir.path(), b""));
+        // Longer than one chunk, differing only in the last byte.
+        let big: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        fs::write(&f, &big).unwrap();
+        assert!(same_file_contents(&f, &big));
+        let mut other = big.clone();
+        *other.last_mut().unwrap() ^= 1;
+        assert!(!same_file_contents(&f, &other));
     }
 
     #[test]
