@@ -107,15 +107,7 @@ impl Book {
         );
         // A book's search thread starts with the Markdown stage and
         // writes into the staging folder: a failed build removes it too.
-        let leftovers: Vec<_> = fs::read_dir(self.root())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.contains("remedy-tmp") || n.contains("remedy-old"))
-            .collect();
-        assert!(
-            leftovers.is_empty(),
-            "temporary folders left behind: {leftovers:?}"
-        );
+        common::assert_no_leftovers(self.root());
         stderr
     }
 }

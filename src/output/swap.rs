@@ -130,17 +130,22 @@ fn exchange(_a: &Path, _b: &Path) -> io::Result<bool> {
     Ok(false)
 }
 
+/// A first build of `files` into `target`, for the tests here and in
+/// `update.rs`.
+#[cfg(test)]
+pub(super) fn first_build(target: &Path, files: &[(&str, &str)]) {
+    let staging = Staging::new(target, Precompress::default()).unwrap();
+    for (rel, text) in files {
+        staging.write(rel, text.as_bytes()).unwrap();
+    }
+    staging.commit().unwrap();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn build(target: &Path, files: &[(&str, &str)]) {
-        let staging = Staging::new(target, Precompress::default()).unwrap();
-        for (rel, text) in files {
-            staging.write(rel, text.as_bytes()).unwrap();
-        }
-        staging.commit().unwrap();
-    }
+    use super::first_build as build;
 
     /// A first build into a missing folder and into an empty one; no
     /// temporary folder is left either way.

@@ -262,16 +262,8 @@ impl Listing {
 
 #[cfg(test)]
 mod tests {
-    use super::super::Staging;
+    use super::super::swap::first_build;
     use super::*;
-
-    fn first_build(target: &Path, files: &[(&str, &str)]) {
-        let staging = Staging::new(target, Precompress::default()).unwrap();
-        for (rel, text) in files {
-            staging.write(rel, text.as_bytes()).unwrap();
-        }
-        staging.commit().unwrap();
-    }
 
     fn update(target: &Path, files: &[(&str, &str)]) -> Update {
         let update = Update::new(target, Precompress::default()).unwrap();

@@ -109,17 +109,23 @@ impl Fixture {
             "a failed build changed the previous output"
         );
         assert!(!before.is_empty());
-        let leftovers: Vec<_> = fs::read_dir(self.root())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.contains("remedy-tmp") || n.contains("remedy-old"))
-            .collect();
-        assert!(
-            leftovers.is_empty(),
-            "temporary folders left behind: {leftovers:?}"
-        );
+        assert_no_leftovers(self.root());
         stderr
     }
+}
+
+/// Fails if a build left a staging or set-aside folder in `dir`, the
+/// folder that holds its output.
+pub fn assert_no_leftovers(dir: &Path) {
+    let leftovers: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("remedy-tmp") || n.contains("remedy-old"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temporary folders left behind: {leftovers:?}"
+    );
 }
 
 /// Stops a `remedy serve` child as Ctrl+C would (SIGTERM, so it removes its
