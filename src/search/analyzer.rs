@@ -9,7 +9,7 @@
 //! them (it looks words up in the exported vocabulary), so they can change
 //! here without touching JavaScript.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::ops::Range;
 
@@ -21,7 +21,6 @@ use super::rules::{CODE_PUNCTUATION, JOINERS};
 /// Tokenizer names registered on the index.
 pub const TEXT: &str = "remedy_text";
 pub const PAIRS: &str = "remedy_pairs";
-pub const WORDS: &str = "remedy_words";
 
 /// Characters that join two alphanumeric stretches into one run.
 fn is_joiner(c: char) -> bool {
@@ -135,6 +134,19 @@ pub fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Calls `f` with each lowercased word of `text`, in order, from one
+/// reused buffer: the vocabulary is counted this way over every section of
+/// a site, where a `String` per word would be most of the work.
+pub fn each_word(text: &str, mut f: impl FnMut(&str)) {
+    let mut flat = Flat::default();
+    flat.scan(text);
+    let mut word = String::new();
+    for part in &flat.parts {
+        lowercase_into(&mut word, &text[part.clone()]);
+        f(&word);
+    }
+}
+
 /// The symbols of code: each maximal stretch of letters, digits and `_`
 /// with a letter in it and two characters or more, lowercased and
 /// unstemmed (`AtomicUsize` -> `atomicusize`, `size_of` -> `size_of`,
@@ -207,11 +219,9 @@ pub enum Mode {
     Text,
     /// `stem(a) stem(b)` for each two consecutive parts (field pairs).
     Pairs,
-    /// Lowercased parts, unstemmed (the vocabulary field).
-    Words,
 }
 
-/// The tantivy tokenizer; one type for the three modes so they cannot
+/// The tantivy tokenizer; one type for the two modes so they cannot
 /// disagree on what a run or a part is.
 ///
 /// It streams tokens into one reused [`Token`] and keeps the stems it has
@@ -262,7 +272,6 @@ impl Tokenizer for ErrorText {
             previous: None,
             spare: String::new(),
             word: String::new(),
-            seen: FxHashSet::default(),
             token: Token::default(),
             tokenizer: self,
         }
@@ -282,8 +291,6 @@ pub struct ErrorTextStream<'a> {
     /// Pairs mode: the buffer the next part's term is written into.
     spare: String,
     word: String,
-    /// Words mode: the words already emitted.
-    seen: FxHashSet<String>,
     token: Token,
     tokenizer: &'a mut ErrorText,
 }
@@ -355,19 +362,6 @@ impl TokenStream for ErrorTextStream<'_> {
             lowercase_into(&mut word, &self.text[range.clone()]);
             self.word = word;
             match mode {
-                Mode::Words => {
-                    // The vocabulary field records only which words a
-                    // document has: repeats would be work for nothing.
-                    // Looked up before it is copied: most words repeat.
-                    if self.seen.contains(&self.word) {
-                        continue;
-                    }
-                    self.seen.insert(self.word.clone());
-                    self.token.text.clear();
-                    self.token.text.push_str(&self.word);
-                    self.set(range, position, 1);
-                    return true;
-                }
                 Mode::Text => {
                     let mut text = std::mem::take(&mut self.token.text);
                     self.term_into(&mut text);
@@ -408,13 +402,12 @@ impl TokenStream for ErrorTextStream<'_> {
     }
 }
 
-/// Registers the three tokenizers; needed every time an index is opened,
+/// Registers the two tokenizers; needed every time an index is opened,
 /// because tantivy stores only their names.
 pub fn register(index: &tantivy::Index) {
     let manager = index.tokenizers();
     manager.register(TEXT, ErrorText::new(Mode::Text));
     manager.register(PAIRS, ErrorText::new(Mode::Pairs));
-    manager.register(WORDS, ErrorText::new(Mode::Words));
 }
 
 #[cfg(test)]
@@ -504,17 +497,13 @@ mod tests {
 
     #[test]
     fn words_are_lowercased_parts() {
-        let w: Vec<String> = texts(Mode::Words, "Card_Declined 402")
-            .into_iter()
-            .map(|t| t.0)
-            .collect();
-        assert_eq!(w, ["card", "declined", "402"]);
-        let repeated: Vec<String> = texts(Mode::Words, "card card Card")
-            .into_iter()
-            .map(|t| t.0)
-            .collect();
-        assert_eq!(repeated, ["card"]);
-        assert_eq!(words("Card_Declined 402"), w);
+        let w = words("Card_Declined 402 ÉTAT-Civil");
+        assert_eq!(w, ["card", "declined", "402", "état", "civil"]);
+        let mut each = Vec::new();
+        each_word("Card_Declined 402 ÉTAT-Civil", |w| {
+            each.push(w.to_string())
+        });
+        assert_eq!(each, w);
     }
 
     #[test]

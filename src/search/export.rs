@@ -150,7 +150,13 @@ fn shortest_above<'a>(key: &'a str, below: &str) -> &'a str {
 
 /// Hands the browser files to `put` as each is made, by their path under
 /// `search/`; `meta.js`, which names the others' hash, comes last.
-pub fn write(built: &Built, docs: &[SearchDoc], triage: &[String], put: Put<'_>) -> Result<()> {
+pub fn write(
+    built: &Built,
+    vocab: Vec<(String, (String, u32))>,
+    docs: &[SearchDoc],
+    triage: &[String],
+    put: Put<'_>,
+) -> Result<()> {
     let searcher = built.reader.searcher();
     // Doc ids in the postings are the segment's: the index is one segment.
     let [seg] = searcher.segment_readers() else {
@@ -158,8 +164,6 @@ pub fn write(built: &Built, docs: &[SearchDoc], triage: &[String], put: Put<'_>)
     };
     let (entries, tokens, max_norm) = postings(seg, &built.fields.numbered())?;
     let stem = Stem::default();
-    let page_of: Vec<u32> = docs.iter().map(|d| d.page).collect();
-    let vocab = vocabulary(seg, built.fields.word, &stem, &page_of)?;
 
     let entries: Vec<(String, Vec<u8>)> = entries
         .into_iter()
@@ -415,28 +419,7 @@ fn fragment_packs(records: &[Vec<u8>], per_pack: usize) -> Vec<Vec<u8>> {
         .collect()
 }
 
-/// Every word of the vocabulary field with its indexed term and the number
-/// of pages that have it.
-fn vocabulary(
-    seg: &SegmentReader,
-    word: Field,
-    stem: &Stem,
-    page_of: &[u32],
-) -> Result<BTreeMap<String, (String, u32)>> {
-    let inverted = seg.inverted_index(word)?;
-    let mut stream = inverted.terms().stream()?;
-    let mut vocab = BTreeMap::new();
-    while stream.advance() {
-        let word = String::from_utf8_lossy(stream.key()).into_owned();
-        let term = stem.term(&word).into_owned();
-        vocab.insert(word, (term, 0));
-    }
-    for (w, (_, pages)) in vocab.iter_mut() {
-        *pages = super::index::pages_with(seg, word, w, page_of)?;
-    }
-    Ok(vocab)
-}
-
+/// How many documents name each status code, most first.
 fn code_counts(docs: &[SearchDoc]) -> Vec<(u16, u32)> {
     let mut counts: BTreeMap<u16, u32> = BTreeMap::new();
     for d in docs {

@@ -34,7 +34,6 @@ pub struct Fields {
     pub kind: Field,
     pub symbols: Field,
     pub whole: Field,
-    pub word: Field,
     pub url: Field,
     pub page: Field,
 }
@@ -69,7 +68,6 @@ impl Fields {
             kind: f("kind")?,
             symbols: f("symbols")?,
             whole: f("whole")?,
-            word: f("word")?,
             url: f("url")?,
             page: f("page")?,
         })
@@ -81,8 +79,7 @@ fn schema() -> Schema {
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(tokenizer)
-                .set_index_option(record)
-                .set_fieldnorms(tokenizer != analyzer::WORDS),
+                .set_index_option(record),
         )
     };
     // No positions: phrases are checked on the pairs field (`FORMAT.md`,
@@ -103,7 +100,6 @@ fn schema() -> Schema {
     // The heading's terms as one (`analyzer::whole`): a query that is a
     // heading word for word finds that section first.
     b.add_text_field("whole", text("raw", freqs));
-    b.add_text_field("word", text(analyzer::WORDS, IndexRecordOption::Basic));
     b.add_text_field("url", STORED);
     // Groups hits by page without reading stored documents.
     b.add_u64_field("page", FAST);
@@ -205,9 +201,10 @@ fn build_one(docs: &[SearchDoc], stop: &(dyn Fn() -> bool + Sync)) -> Result<Ind
         document.add_text(fields.whole, analyzer::whole(heading, &stem));
         let symbols: Vec<String> = analyzer::symbols(&d.code).collect();
         document.add_text(fields.symbols, symbols.join(" "));
-        let all = format!("{}\n{}\n{}", d.title, heading, d.body);
-        document.add_text(fields.pairs, all.clone());
-        document.add_text(fields.word, all);
+        document.add_text(
+            fields.pairs,
+            format!("{}\n{}\n{}", d.title, heading, d.body),
+        );
         writer.add_document(document)?;
     }
     writer.commit()?;
@@ -320,33 +317,6 @@ pub fn page_count(page_of: &[u32]) -> u32 {
     pages.len() as u32
 }
 
-/// How many pages have `word` in `field` (the vocabulary's): distinct
-/// pages of its documents.
-pub fn pages_with(
-    seg: &tantivy::SegmentReader,
-    field: Field,
-    word: &str,
-    page_of: &[u32],
-) -> Result<u32> {
-    use tantivy::{DocSet as _, Term, TERMINATED};
-    let inverted = seg.inverted_index(field)?;
-    let term = Term::from_field_text(field, word);
-    let Some(mut postings) =
-        inverted.read_postings(&term, tantivy::schema::IndexRecordOption::Basic)?
-    else {
-        return Ok(0);
-    };
-    let mut pages = Vec::new();
-    let mut doc = postings.doc();
-    while doc != TERMINATED {
-        pages.push(page_of.get(doc as usize).copied().unwrap_or(u32::MAX));
-        doc = postings.advance();
-    }
-    pages.sort_unstable();
-    pages.dedup();
-    Ok(pages.len() as u32)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -388,7 +358,8 @@ mod tests {
         let export = |split| {
             let out = std::sync::Mutex::new(std::collections::BTreeMap::new());
             let built = build_split(&docs, split, &|| false).unwrap();
-            super::super::export::write(&built, &docs, &[], &|name, bytes| {
+            let vocab = super::super::vocabulary::count(&docs);
+            super::super::export::write(&built, vocab, &docs, &[], &|name, bytes| {
                 out.lock().unwrap().insert(name, bytes);
                 Ok(())
             })

@@ -10,7 +10,7 @@ pub mod query;
 mod readonly;
 mod reasons;
 pub mod rules;
-mod vocabulary;
+pub mod vocabulary;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -125,7 +125,13 @@ pub fn write_until(
     put: Put<'_>,
 ) -> Result<[Duration; 2]> {
     let start = Instant::now();
-    let built = index::build_until(docs, stop)?;
+    // The vocabulary is counted beside the index: tantivy indexes each
+    // half of a large site on a thread, and the count fills the gaps.
+    let (built, vocab) = rayon::join(
+        || index::build_until(docs, stop),
+        || vocabulary::count(docs),
+    );
+    let built = built?;
     if stop() {
         return Err(index::Cancelled.into());
     }
@@ -133,7 +139,7 @@ pub fn write_until(
     index::write(&built, &|name, bytes| {
         put(format!("{INDEX_DIR}/{name}"), bytes)
     })?;
-    export::write(&built, docs, triage, &|name, bytes| {
+    export::write(&built, vocab, docs, triage, &|name, bytes| {
         put(format!("search/{name}"), bytes)
     })?;
     Ok([indexed, start.elapsed() - indexed])

@@ -20,6 +20,7 @@ use super::fragments::Fragments;
 use super::index::Fields;
 use super::morph;
 use super::rules::*;
+use super::vocabulary::Shards;
 pub use super::vocabulary::Vocabulary;
 use super::{reasons, Kind, FIELD_BOOSTS};
 
@@ -408,8 +409,9 @@ pub struct SearchIndex {
     fragments: std::cell::OnceCell<Fragments>,
     reader: IndexReader,
     fields: Fields,
-    stem: Stem,
     syn: BTreeMap<String, Vec<String>>,
+    /// The vocabulary, from the shards the search box reads.
+    shards: Shards,
 }
 
 impl SearchIndex {
@@ -426,14 +428,16 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let stem = Stem::default();
-        let syn = reasons::synonyms(&reader.searcher(), &fields, &stem)?;
+        let syn = reasons::synonyms(&reader.searcher(), &fields, &Stem::default())?;
+        let site = dir.parent().unwrap_or(dir);
+        let shards = Shards::open(site)
+            .with_context(|| format!("cannot read the search vocabulary in {}", site.display()))?;
         Ok(SearchIndex {
-            dir: dir.parent().unwrap_or(dir).to_path_buf(),
+            dir: site.to_path_buf(),
+            shards,
             fragments: std::cell::OnceCell::new(),
             reader,
             fields,
-            stem,
             syn,
         })
     }
@@ -442,9 +446,8 @@ impl SearchIndex {
     pub fn plan(&self, query: &str) -> Plan {
         let vocab = IndexVocabulary {
             searcher: self.reader.searcher(),
-            field: self.fields.word,
-            stem: &self.stem,
-            page_of: std::cell::OnceCell::new(),
+            shards: &self.shards,
+            page_count: std::cell::OnceCell::new(),
         };
         plan(query, &vocab, &self.syn)
     }
@@ -687,74 +690,32 @@ fn lead(text: &str) -> String {
     }
 }
 
-/// The vocabulary is the `word` field's term dictionary.
+/// The vocabulary of the shards, with the page count of the index.
 struct IndexVocabulary<'a> {
     searcher: Searcher,
-    field: tantivy::schema::Field,
-    stem: &'a Stem,
-    /// The page of each document and how many pages there are, read
-    /// when a paste first asks.
-    page_of: std::cell::OnceCell<(Vec<u32>, u32)>,
-}
-
-impl IndexVocabulary<'_> {
-    fn page_of(&self) -> &(Vec<u32>, u32) {
-        self.page_of.get_or_init(|| {
-            let page_of = super::index::page_of_docs(&self.searcher).unwrap_or_default();
-            let count = super::index::page_count(&page_of);
-            (page_of, count)
-        })
-    }
+    shards: &'a Shards,
+    /// How many pages there are, read when a paste first asks.
+    page_count: std::cell::OnceCell<u32>,
 }
 
 impl Vocabulary for IndexVocabulary<'_> {
     fn pages(&self, word: &str) -> u32 {
-        let Some(seg) = self.searcher.segment_readers().first() else {
-            return 0;
-        };
-        super::index::pages_with(seg, self.field, word, &self.page_of().0).unwrap_or(0)
+        self.shards.pages(word)
     }
 
     fn page_count(&self) -> u32 {
-        self.page_of().1
+        *self.page_count.get_or_init(|| {
+            let page_of = super::index::page_of_docs(&self.searcher).unwrap_or_default();
+            super::index::page_count(&page_of)
+        })
     }
 
     fn term(&self, word: &str) -> Option<String> {
-        let found = self.searcher.segment_readers().iter().any(|seg| {
-            seg.inverted_index(self.field)
-                .ok()
-                .and_then(|inv| inv.terms().get(word).ok().flatten())
-                .is_some()
-        });
-        found.then(|| self.stem.term(word).into_owned())
+        self.shards.term(word)
     }
 
     fn starting_with(&self, prefix: &str) -> Vec<String> {
-        let mut out = std::collections::BTreeSet::new();
-        let mut upper = prefix.as_bytes().to_vec();
-        // The smallest string above every string that starts with `prefix`.
-        while let Some(last) = upper.pop() {
-            if last < 0xff {
-                upper.push(last + 1);
-                break;
-            }
-        }
-        for seg in self.searcher.segment_readers() {
-            let Ok(inv) = seg.inverted_index(self.field) else {
-                continue;
-            };
-            let mut builder = inv.terms().range().ge(prefix.as_bytes());
-            if !upper.is_empty() {
-                builder = builder.lt(&upper);
-            }
-            let Ok(mut stream) = builder.into_stream() else {
-                continue;
-            };
-            while stream.advance() {
-                out.insert(String::from_utf8_lossy(stream.key()).into_owned());
-            }
-        }
-        out.into_iter().collect()
+        self.shards.starting_with(prefix)
     }
 }
 
