@@ -17,7 +17,7 @@ use serde::Serialize;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::Postings;
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocSet, SegmentReader, TERMINATED};
+use tantivy::{DocSet, Searcher, TERMINATED};
 
 use super::analyzer::Stem;
 use super::fragments::ALPHABET;
@@ -104,40 +104,70 @@ fn json<T: Serialize + ?Sized>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 
-/// One term's postings in every field that has it, encoded (`FORMAT.md`).
-struct Entry {
-    term: String,
-    body: Vec<u8>,
+/// Cuts entries, in key order, into runs of about `limit` bytes: a run
+/// takes entries until it holds `limit` bytes or more. Each run has a
+/// bound ("" for the first): the shortest prefix of its first key above
+/// the previous run's last key, which separates the runs as well as the
+/// key, in fewer bytes.
+struct Cutter {
+    limit: usize,
+    bounds: Vec<String>,
+    current: Vec<u8>,
+    last: String,
 }
 
-/// Splits `(key, bytes)` entries, in key order, into runs of about `limit`
-/// bytes; returns each run's bound ("" for the first) and bytes. A bound is
-/// the shortest prefix of the run's first key above the previous run's last
-/// key: it separates the runs as well, in fewer bytes.
+impl Cutter {
+    fn new(limit: usize) -> Cutter {
+        Cutter {
+            limit,
+            bounds: Vec::new(),
+            current: Vec::new(),
+            last: String::new(),
+        }
+    }
+
+    /// Adds the entry of `key`, which `write` appends; returns the run it
+    /// closed, if it started a new one.
+    fn add(&mut self, key: &str, write: impl FnOnce(&mut Vec<u8>)) -> Option<Vec<u8>> {
+        let mut full = None;
+        if self.bounds.is_empty() || self.current.len() >= self.limit {
+            let bound = match self.bounds.is_empty() {
+                true => String::new(),
+                false => {
+                    full = Some(std::mem::take(&mut self.current));
+                    shortest_above(key, &self.last).to_string()
+                }
+            };
+            self.bounds.push(bound);
+        }
+        write(&mut self.current);
+        self.last.clear();
+        self.last.push_str(key);
+        full
+    }
+
+    /// The last run (empty when there were no entries) and every bound.
+    fn finish(mut self) -> (Vec<u8>, Vec<String>) {
+        if self.bounds.is_empty() {
+            self.bounds.push(String::new());
+        }
+        (self.current, self.bounds)
+    }
+}
+
+/// [`Cutter`]'s runs of `(key, bytes)` entries: each run's bound and bytes.
 fn split<I: IntoIterator<Item = (String, Vec<u8>)>>(
     entries: I,
     limit: usize,
 ) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut last = String::new();
+    let mut cutter = Cutter::new(limit);
+    let mut runs = Vec::new();
     for (key, bytes) in entries {
-        match out.last_mut() {
-            Some((_, current)) if current.len() < limit => current.extend_from_slice(&bytes),
-            _ => {
-                let bound = if out.is_empty() {
-                    String::new()
-                } else {
-                    shortest_above(&key, &last).to_string()
-                };
-                out.push((bound, bytes));
-            }
-        }
-        last = key;
+        runs.extend(cutter.add(&key, |run| run.extend_from_slice(&bytes)));
     }
-    if out.is_empty() {
-        out.push((String::new(), Vec::new()));
-    }
-    out
+    let (last, bounds) = cutter.finish();
+    runs.push(last);
+    bounds.into_iter().zip(runs).collect()
 }
 
 /// The shortest prefix of `key` that sorts above `below` (`below < key`).
@@ -158,29 +188,21 @@ pub fn write(
     put: Put<'_>,
 ) -> Result<()> {
     let searcher = built.reader.searcher();
-    // Doc ids in the postings are the segment's: the index is one segment.
-    let [seg] = searcher.segment_readers() else {
-        anyhow::bail!("the search index has more than one segment");
-    };
-    let (entries, tokens, max_norm) = postings(seg, &built.fields.numbered())?;
+    let fields = built.fields.numbered();
+    let postings = fields
+        .par_iter()
+        .enumerate()
+        .map(|(i, field)| field_postings(&searcher, i as u8, *field))
+        .collect::<Result<Vec<_>>>()?;
+    let tokens: Vec<u64> = postings.iter().map(|f| f.tokens).collect();
+    let max_norm = postings.iter().map(|f| f.max_norm).max().unwrap_or(0);
     let stem = Stem::default();
-
-    let entries: Vec<(String, Vec<u8>)> = entries
-        .into_iter()
-        .map(|e| {
-            let mut bytes = Vec::with_capacity(e.term.len() + e.body.len() + 8);
-            push_varint(&mut bytes, e.term.len() as u64);
-            bytes.extend_from_slice(e.term.as_bytes());
-            push_varint(&mut bytes, e.body.len() as u64);
-            bytes.extend_from_slice(&e.body);
-            (e.term, bytes)
-        })
-        .collect();
     let records = page_records(docs);
-    let sizes: Vec<usize> = entries.iter().map(|e| e.1.len()).collect();
+    let mut sizes = Vec::new();
+    each_entry(&postings, |term, lists| sizes.push(entry_len(term, lists)));
     let record_bytes: usize = records.iter().map(Vec::len).sum();
     let (term_limit, per_pack) = pack_sizes(docs, &sizes, records.len(), record_bytes);
-    let term_packs = split(entries, term_limit);
+    drop(sizes);
     let vocab_shards = split(
         vocab.into_iter().map(|(word, (term, pages))| {
             let line = if term == word {
@@ -192,55 +214,98 @@ pub fn write(
         }),
         VOCAB_SHARD_BYTES,
     );
+    let vocab_bounds: Vec<String> = vocab_shards.iter().map(|(k, _)| k.clone()).collect();
     let fragment_packs = fragment_packs(&records, per_pack);
-    let pages = page_firsts(docs);
+    drop(records);
 
-    // Packs are compressed in parallel: at 10,000 pages they are tens of
-    // megabytes of input.
-    let mut raw: Vec<(String, Vec<u8>)> = Vec::new();
+    // Each pack is compressed and written as soon as it is made, in
+    // parallel, and only its fingerprint is kept (the site's hash folds
+    // them in name order): at 10,000 pages the term packs are tens of
+    // megabytes that never wait in memory all at once.
+    let packed = std::sync::Mutex::new(Vec::new());
+    let failed = std::sync::Mutex::new(None);
+    let pack_and_put = |key: String, bytes: Vec<u8>| {
+        let name = pack::file_name(&key);
+        let bytes = pack::script(&key, &bytes);
+        let print = Fnv64::default().update(&bytes).get();
+        match put(name.clone(), bytes) {
+            Ok(()) => {
+                if let Ok(mut packed) = packed.lock() {
+                    packed.push((name, print));
+                }
+            }
+            Err(e) => {
+                if let Ok(mut failed) = failed.lock() {
+                    failed.get_or_insert(e);
+                }
+            }
+        }
+    };
+    let waiting = &std::sync::atomic::AtomicUsize::new(0);
+    let term_bounds = rayon::scope(|scope| {
+        let pack_and_put = &pack_and_put;
+        // Packs are made faster than they are compressed: past a few
+        // waiting, the thread that makes them compresses the next itself,
+        // so they do not pile up (100 MB of them at 10,000 pages).
+        let spawn = |key: String, bytes: Vec<u8>| {
+            use std::sync::atomic::Ordering::Relaxed;
+            if waiting.load(Relaxed) >= 2 * rayon::current_num_threads() {
+                return pack_and_put(key, bytes);
+            }
+            waiting.fetch_add(1, Relaxed);
+            scope.spawn(move |_| {
+                pack_and_put(key, bytes);
+                waiting.fetch_sub(1, Relaxed);
+            });
+        };
+        for (i, (_, bytes)) in vocab_shards.into_iter().enumerate() {
+            spawn(format!("v{i}"), bytes);
+        }
+        for (i, bytes) in fragment_packs.into_iter().enumerate() {
+            spawn(format!("f{i}"), bytes);
+        }
+        // Term packs, each handed off as soon as it is full.
+        let mut cutter = Cutter::new(term_limit);
+        each_entry(&postings, |term, lists| {
+            if let Some(full) = cutter.add(term, |run| push_entry(run, term, lists)) {
+                spawn(format!("t{}", cutter.bounds.len() - 2), full);
+            }
+        });
+        let (last, bounds) = cutter.finish();
+        spawn(format!("t{}", bounds.len() - 1), last);
+        bounds
+    });
+    drop(postings);
     let keys = Keys {
-        t: term_packs.iter().map(|(k, _)| k.clone()).collect(),
-        v: vocab_shards.iter().map(|(k, _)| k.clone()).collect(),
-        p: pages,
+        t: term_bounds,
+        v: vocab_bounds,
+        p: page_firsts(docs),
         r: {
             let mut r = String::new();
             let mut last = 0;
-            for d in super::index::reference_docs(seg, built.fields.kind)? {
+            for d in super::index::reference_docs(&searcher, built.fields.kind)? {
                 push_number(&mut r, d - last);
                 last = d;
             }
             r
         },
     };
-    raw.push(("keys".into(), json(&keys).into_bytes()));
-    for (i, (_, bytes)) in term_packs.into_iter().enumerate() {
-        raw.push((format!("t{i}"), bytes));
+    pack_and_put("keys".into(), json(&keys).into_bytes());
+    if let Some(e) = failed.into_inner().ok().flatten() {
+        return Err(e);
     }
-    for (i, (_, bytes)) in vocab_shards.into_iter().enumerate() {
-        raw.push((format!("v{i}"), bytes));
-    }
-    for (i, bytes) in fragment_packs.into_iter().enumerate() {
-        raw.push((format!("f{i}"), bytes));
-    }
-    // Each pack is written as soon as it is compressed and only its
-    // fingerprint is kept: the site's hash folds them in name order.
-    let mut packed: Vec<(String, u64)> = raw
-        .into_par_iter()
-        .map(|(key, bytes)| {
-            let name = pack::file_name(&key);
-            let bytes = pack::script(&key, &bytes);
-            let print = Fnv64::default().update(&bytes).get();
-            put(name.clone(), bytes)?;
-            Ok((name, print))
-        })
-        .collect::<Result<_>>()?;
+    let mut packed = packed
+        .into_inner()
+        .map_err(|_| anyhow::anyhow!("a search thread panicked"))?;
     packed.sort_unstable();
     let hash = packed.iter().fold(Fnv64::default(), |h, (name, print)| {
         h.update(name.as_bytes()).update(&print.to_le_bytes())
     });
     let meta = Meta {
         version: 4,
-        docs: seg.max_doc(),
+        docs: super::index::doc_bases(&searcher).last().map_or(0, |base| {
+            base + searcher.segment_readers().last().map_or(0, |s| s.max_doc())
+        }),
         fields: &FIELD_NAMES,
         boosts: &FIELD_BOOSTS,
         tokens,
@@ -260,55 +325,150 @@ pub fn write(
     )
 }
 
-/// Every term of the scoring and filter fields with its postings, in term
-/// order; the total tokens of each field; the largest field norm id seen.
-fn postings(seg: &SegmentReader, fields: &[Field]) -> Result<(Vec<Entry>, Vec<u64>, u8)> {
-    let mut tokens = Vec::with_capacity(fields.len());
-    let mut lists: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    let mut max_norm = 0u8;
+/// One field's terms and their lists, in term order, in one buffer: each
+/// term followed by its list (`FORMAT.md`). A million small allocations
+/// at 10,000 pages, and the slack of the vectors holding them, were a
+/// tenth of the build's peak memory.
+struct FieldPostings {
+    bytes: Vec<u8>,
+    /// Where each term and each list ends in `bytes`.
+    ends: Vec<(usize, usize)>,
+    tokens: u64,
+    max_norm: u8,
+}
+
+impl FieldPostings {
+    fn term(&self, i: usize) -> &[u8] {
+        let start = i.checked_sub(1).map_or(0, |p| self.ends[p].1);
+        &self.bytes[start..self.ends[i].0]
+    }
+
+    fn list(&self, i: usize) -> &[u8] {
+        &self.bytes[self.ends[i].0..self.ends[i].1]
+    }
+}
+
+/// Calls `f` with every term of the fields, in term order, and its lists
+/// in field order: the term packs' entries.
+fn each_entry(fields: &[FieldPostings], mut f: impl FnMut(&str, &[&[u8]])) {
+    let mut next = vec![0; fields.len()];
+    let mut lists: Vec<&[u8]> = Vec::with_capacity(fields.len());
+    while let Some(term) = fields
+        .iter()
+        .zip(&next)
+        .filter(|(field, &n)| n < field.ends.len())
+        .map(|(field, &n)| field.term(n))
+        .min()
+    {
+        lists.clear();
+        for (field, n) in fields.iter().zip(next.iter_mut()) {
+            if *n < field.ends.len() && field.term(*n) == term {
+                lists.push(field.list(*n));
+                *n += 1;
+            }
+        }
+        f(&String::from_utf8_lossy(term), &lists);
+    }
+}
+
+/// Bytes of `n` as a varint.
+fn varint_len(n: usize) -> usize {
+    (usize::BITS - (n | 1).leading_zeros()).div_ceil(7) as usize
+}
+
+/// Bytes of a term pack's entry for `term`.
+fn entry_len(term: &str, lists: &[&[u8]]) -> usize {
+    let len: usize = lists.iter().map(|l| l.len()).sum();
+    varint_len(term.len()) + term.len() + varint_len(len) + len
+}
+
+/// Appends a term pack's entry: the term, then its lists.
+fn push_entry(out: &mut Vec<u8>, term: &str, lists: &[&[u8]]) {
+    let len: usize = lists.iter().map(|l| l.len()).sum();
+    push_varint(out, term.len() as u64);
+    out.extend_from_slice(term.as_bytes());
+    push_varint(out, len as u64);
+    for list in lists {
+        out.extend_from_slice(list);
+    }
+}
+
+/// The terms of field number `number` with their lists. Doc ids are the
+/// site's: each segment's are shifted by the documents of the segments
+/// before it, and a term's postings in several segments are read one
+/// segment after the other, so they come out as one segment would give
+/// them.
+fn field_postings(searcher: &Searcher, number: u8, field: Field) -> Result<FieldPostings> {
+    let segments = searcher.segment_readers();
+    let bases = super::index::doc_bases(searcher);
+    let inverted = segments
+        .iter()
+        .map(|seg| seg.inverted_index(field))
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    let norms = segments
+        .iter()
+        .map(|seg| seg.get_fieldnorms_reader(field))
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    let mut streams = inverted
+        .iter()
+        .map(|inv| inv.terms().stream())
+        .collect::<std::io::Result<Vec<_>>>()?;
+    let mut live: Vec<bool> = streams.iter_mut().map(|s| s.advance()).collect();
+    let mut out = FieldPostings {
+        bytes: Vec::new(),
+        ends: Vec::new(),
+        tokens: inverted.iter().map(|inv| inv.total_num_tokens()).sum(),
+        max_norm: 0,
+    };
     let (mut docs, mut tfs, mut norms_of) = (Vec::new(), Vec::new(), Vec::new());
-    for (i, field) in fields.iter().enumerate() {
-        let inverted = seg.inverted_index(*field)?;
-        tokens.push(inverted.total_num_tokens());
-        let norms = seg.get_fieldnorms_reader(*field)?;
-        let mut stream = inverted.terms().stream()?;
-        while stream.advance() {
-            let term = String::from_utf8_lossy(stream.key()).into_owned();
-            let mut list = inverted
-                .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)?;
-            docs.clear();
-            tfs.clear();
-            norms_of.clear();
-            let mut last = 0u32;
+    // The smallest term of the segments not yet done with, in turn.
+    while let Some(key) = (0..streams.len())
+        .filter(|&s| live[s])
+        .map(|s| streams[s].key())
+        .min()
+        .map(<[u8]>::to_vec)
+    {
+        docs.clear();
+        tfs.clear();
+        norms_of.clear();
+        let mut last = 0u32;
+        for s in 0..streams.len() {
+            if !live[s] || streams[s].key() != key.as_slice() {
+                continue;
+            }
+            let mut list = inverted[s]
+                .read_postings_from_terminfo(streams[s].value(), IndexRecordOption::WithFreqs)?;
             let mut doc = list.doc();
             while doc != TERMINATED {
-                let id = norms.fieldnorm_id(doc);
-                max_norm = max_norm.max(id);
-                docs.push(doc - last);
+                let id = norms[s].fieldnorm_id(doc);
+                out.max_norm = out.max_norm.max(id);
+                let doc_id = bases[s] + doc;
+                docs.push(doc_id - last);
                 tfs.push(list.term_freq());
                 norms_of.push(id);
-                last = doc;
+                last = doc_id;
                 doc = list.advance();
             }
-            // Columns, not rows: deltas, then frequencies, then norm ids,
-            // so the compressor sees long runs of similar bytes.
-            let body = lists.entry(term).or_default();
-            body.push(i as u8);
-            push_varint(body, docs.len() as u64);
-            for d in &docs {
-                push_varint(body, u64::from(*d));
-            }
-            for t in &tfs {
-                push_varint(body, u64::from(*t));
-            }
-            body.extend_from_slice(&norms_of);
+            live[s] = streams[s].advance();
         }
+        out.bytes.extend_from_slice(&key);
+        let term_end = out.bytes.len();
+        // Columns, not rows: deltas, then frequencies, then norm ids,
+        // so the compressor sees long runs of similar bytes.
+        out.bytes.push(number);
+        push_varint(&mut out.bytes, docs.len() as u64);
+        for d in &docs {
+            push_varint(&mut out.bytes, u64::from(*d));
+        }
+        for t in &tfs {
+            push_varint(&mut out.bytes, u64::from(*t));
+        }
+        out.bytes.extend_from_slice(&norms_of);
+        out.ends.push((term_end, out.bytes.len()));
     }
-    let entries = lists
-        .into_iter()
-        .map(|(term, body)| Entry { term, body })
-        .collect();
-    Ok((entries, tokens, max_norm))
+    out.bytes.shrink_to_fit();
+    out.ends.shrink_to_fit();
+    Ok(out)
 }
 
 /// How big term packs and fragment packs are. Sized by bytes (a query

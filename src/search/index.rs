@@ -2,9 +2,10 @@
 //! segment names.
 //!
 //! tantivy names segments with random UUIDs; the site must be byte-identical
-//! across builds, so the index is built in a RAM directory with one thread
-//! and merged into one segment, then its files are written under a fixed id
-//! (meta.json rewritten to match). The result opens like any tantivy index.
+//! across builds, so the index is built in a RAM directory, one thread per
+//! segment (one segment, or two halves of a large site, in document order),
+//! then its files are written under fixed ids (meta.json rewritten to
+//! match). The result opens like any tantivy index.
 
 use std::path::Path;
 
@@ -114,8 +115,7 @@ pub struct Built {
 }
 
 /// Below this many documents one thread indexes everything; above, two
-/// halves are indexed at once and merged (the merge costs less than the
-/// second half would).
+/// halves are indexed at once, each into a segment of its own.
 const SPLIT_ABOVE: usize = 4_000;
 
 /// Indexes the documents, in order (their position is their doc id).
@@ -143,13 +143,10 @@ impl std::error::Error for Cancelled {}
 
 fn build_split(docs: &[SearchDoc], split: bool, stop: &(dyn Fn() -> bool + Sync)) -> Result<Built> {
     let index = if split {
-        // Each half is indexed by one thread, so it is deterministic, and
-        // merging keeps the halves in order: doc ids stay input positions.
+        // Each half is indexed by one thread, so it is deterministic.
         let (a, b) = docs.split_at(docs.len() / 2);
         let (a, b) = rayon::join(|| build_one(a, stop), || build_one(b, stop));
-        let merged = tantivy::indexer::merge_indices(&[a?, b?], RamDirectory::create())?;
-        analyzer::register(&merged);
-        merged
+        combine(&[a?, b?])?
     } else {
         build_one(docs, stop)?
     };
@@ -164,6 +161,48 @@ fn build_split(docs: &[SearchDoc], split: bool, stop: &(dyn Fn() -> bool + Sync)
         reader,
         fields,
     })
+}
+
+/// One index whose segments are those of `pieces`, in order, left as
+/// they are. Merging them into one was a tenth of a 10,000-page build,
+/// all of it on one core while the other waited; tantivy searches several
+/// segments with the statistics of all of them, so scores are the same,
+/// and the export reads the segments one after the other, so the browser
+/// index is byte for byte what one segment gives.
+fn combine(pieces: &[Index]) -> Result<Index> {
+    let dir = RamDirectory::create();
+    let mut meta: Option<serde_json::Value> = None;
+    for piece in pieces {
+        let from = piece.directory();
+        for segment in piece.searchable_segment_metas()? {
+            for component in COMPONENTS {
+                let path = segment.relative_path(component);
+                // Files of a kind the segment does not have (e.g. deletes).
+                if let Ok(bytes) = from.atomic_read(&path) {
+                    dir.atomic_write(&path, &bytes)?;
+                }
+            }
+        }
+        let piece_meta: serde_json::Value =
+            serde_json::from_slice(&from.atomic_read(Path::new("meta.json"))?)?;
+        match meta.as_mut() {
+            None => meta = Some(piece_meta),
+            Some(meta) => {
+                let more = piece_meta["segments"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                meta["segments"]
+                    .as_array_mut()
+                    .context("tantivy wrote a meta.json without segments")?
+                    .extend(more);
+            }
+        }
+    }
+    dir.atomic_write(Path::new("meta.json"), &serde_json::to_vec(&meta)?)?;
+    let index = Index::open(dir)?;
+    analyzer::register(&index);
+    Ok(index)
 }
 
 /// One single-segment index of `docs`, written by one thread.
@@ -216,6 +255,17 @@ fn build_one(docs: &[SearchDoc], stop: &(dyn Fn() -> bool + Sync)) -> Result<Ind
     Ok(index)
 }
 
+/// The kinds of file a segment may have.
+const COMPONENTS: [SegmentComponent; 7] = [
+    SegmentComponent::Postings,
+    SegmentComponent::Positions,
+    SegmentComponent::FastFields,
+    SegmentComponent::FieldNorms,
+    SegmentComponent::Terms,
+    SegmentComponent::Store,
+    SegmentComponent::Delete,
+];
+
 /// Hands the index's files to `put` one at a time, under fixed names
 /// (segment ids are random; the site must not be).
 pub fn write(built: &Built, put: super::Put<'_>) -> Result<()> {
@@ -227,15 +277,7 @@ pub fn write(built: &Built, put: super::Put<'_>) -> Result<()> {
         let id = seg.id();
         meta = meta.replace(&id.uuid_string(), &fixed);
         meta = meta.replace(&hyphenated(&id.uuid_string()), &hyphenated(&fixed));
-        for component in [
-            SegmentComponent::Postings,
-            SegmentComponent::Positions,
-            SegmentComponent::FastFields,
-            SegmentComponent::FieldNorms,
-            SegmentComponent::Terms,
-            SegmentComponent::Store,
-            SegmentComponent::Delete,
-        ] {
+        for component in COMPONENTS {
             let path = seg.relative_path(component);
             let name = path.to_string_lossy().into_owned();
             // `atomic_read` returns the bytes as stored, footer included
@@ -279,34 +321,57 @@ impl Kind {
 /// The second `kind` of a reference section's document.
 pub const REFERENCE_KIND: &str = "reference";
 
-/// The documents of reference sections (`REFERENCE_KIND`).
-pub fn reference_docs(seg: &tantivy::SegmentReader, kind: Field) -> Result<Vec<u32>> {
+/// Where each segment's documents start in the site's numbering: the
+/// segments hold consecutive runs of the documents, in order.
+pub fn doc_bases(searcher: &tantivy::Searcher) -> Vec<u32> {
+    let mut next = 0;
+    searcher
+        .segment_readers()
+        .iter()
+        .map(|seg| {
+            let base = next;
+            next += seg.max_doc();
+            base
+        })
+        .collect()
+}
+
+/// The address of document `doc` of the site's numbering.
+pub fn address(bases: &[u32], doc: u32) -> tantivy::DocAddress {
+    let segment = bases.partition_point(|&b| b <= doc).saturating_sub(1);
+    let base = bases.get(segment).copied().unwrap_or(0);
+    tantivy::DocAddress::new(segment as u32, doc - base)
+}
+
+/// The documents of reference sections (`REFERENCE_KIND`), in order.
+pub fn reference_docs(searcher: &tantivy::Searcher, kind: Field) -> Result<Vec<u32>> {
     use tantivy::{DocSet as _, Term, TERMINATED};
-    let inverted = seg.inverted_index(kind)?;
     let term = Term::from_field_text(kind, REFERENCE_KIND);
-    let Some(mut postings) =
-        inverted.read_postings(&term, tantivy::schema::IndexRecordOption::Basic)?
-    else {
-        return Ok(Vec::new());
-    };
     let mut out = Vec::new();
-    let mut doc = postings.doc();
-    while doc != TERMINATED {
-        out.push(doc);
-        doc = postings.advance();
+    for (seg, base) in searcher.segment_readers().iter().zip(doc_bases(searcher)) {
+        let inverted = seg.inverted_index(kind)?;
+        let Some(mut postings) =
+            inverted.read_postings(&term, tantivy::schema::IndexRecordOption::Basic)?
+        else {
+            continue;
+        };
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            out.push(base + doc);
+            doc = postings.advance();
+        }
     }
     Ok(out)
 }
 
-/// The page of each document of a one-segment index (the `page` fast field).
+/// The page of each document (the `page` fast field).
 pub fn page_of_docs(searcher: &tantivy::Searcher) -> Result<Vec<u32>> {
-    let Some(seg) = searcher.segment_readers().first() else {
-        return Ok(Vec::new());
-    };
-    let column = seg.fast_fields().u64("page")?;
-    Ok((0..seg.max_doc())
-        .map(|d| column.first(d).unwrap_or(0) as u32)
-        .collect())
+    let mut out = Vec::new();
+    for seg in searcher.segment_readers() {
+        let column = seg.fast_fields().u64("page")?;
+        out.extend((0..seg.max_doc()).map(|d| column.first(d).unwrap_or(0) as u32));
+    }
+    Ok(out)
 }
 
 /// How many distinct pages `page_of` names.
@@ -333,7 +398,7 @@ mod tests {
         ];
         (0..n)
             .map(|i| SearchDoc {
-                reference: false,
+                reference: i % 13 == 5,
                 title: format!("Page {}", i / 3).into(),
                 heading: (i % 3 > 0).then(|| format!("Section {i} {}", words[i % 7]).into()),
                 body: (0..(i % 11 + 1))
@@ -371,5 +436,117 @@ mod tests {
         for (name, bytes) in &one {
             assert!(two.get(name) == Some(bytes), "{name} differs");
         }
+    }
+
+    /// Writes the search files of `docs`, built whole or in two segments,
+    /// into a site folder, as a build does.
+    fn site(docs: &[SearchDoc], split: bool) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let put = |path: String, bytes: Vec<u8>| -> Result<()> {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap())?;
+            std::fs::write(path, bytes)?;
+            Ok(())
+        };
+        let built = build_split(docs, split, &|| false).unwrap();
+        write(&built, &|name, bytes| {
+            put(format!("{}/{name}", crate::search::INDEX_DIR), bytes)
+        })
+        .unwrap();
+        let vocab = super::super::vocabulary::count(docs);
+        super::super::export::write(&built, vocab, docs, &[], &|name, bytes| {
+            put(format!("search/{name}"), bytes)
+        })
+        .unwrap();
+        dir
+    }
+
+    /// `remedy search` over two segments answers as over one: the same
+    /// documents with the same scores (tantivy scores with the statistics
+    /// of every segment), the same pages, titles, snippets and kinds, with
+    /// pages and reference sections on both sides of the split.
+    #[test]
+    fn split_index_searches_like_a_single_one() {
+        use crate::search::{Options, SearchIndex};
+        let docs = docs(601);
+        let (one, two) = (site(&docs, false), site(&docs, true));
+        let index = |dir: &tempfile::TempDir| {
+            let segments = std::fs::read_dir(dir.path().join(crate::search::INDEX_DIR))
+                .unwrap()
+                .filter(|e| {
+                    e.as_ref()
+                        .unwrap()
+                        .path()
+                        .extension()
+                        .is_some_and(|x| x == "idx")
+                })
+                .count();
+            let index = SearchIndex::open(&dir.path().join(crate::search::INDEX_DIR)).unwrap();
+            (index, segments)
+        };
+        let ((one, one_segments), (two, two_segments)) = (index(&one), index(&two));
+        assert_eq!((one_segments, two_segments), (1, 2));
+        let opts = Options {
+            limit: 1000,
+            code: None,
+            kind: None,
+        };
+        // tantivy may sum a document's clause scores in another order when
+        // a term is missing from one segment: scores then differ in the
+        // last bit, and so may the order of documents tied to that bit.
+        let near = |a: f32, b: f32| (a - b).abs() <= 1e-6 * a.abs().max(1.0);
+        for query in [
+            "payment required",
+            "card_declined",
+            "retry 402",
+            "quota",
+            "Section 300",
+            "paymnt",
+        ] {
+            let (a, b) = (
+                one.hits(query, &opts).unwrap(),
+                two.hits(query, &opts).unwrap(),
+            );
+            assert!(a.len() > 10, "{query}: {} hits", a.len());
+            assert_eq!(a.len(), b.len(), "{query}");
+            for (x, y) in a.iter().zip(&b) {
+                assert!(
+                    near(x.score, y.score),
+                    "{query}: {x:?} ranks where {y:?} does"
+                );
+                let z = b.iter().find(|h| h.doc == x.doc);
+                assert!(
+                    z.is_some_and(|z| near(x.score, z.score)),
+                    "{query}: {x:?} vs {z:?}"
+                );
+            }
+            let (a, b) = (
+                one.search(query, &opts).unwrap(),
+                two.search(query, &opts).unwrap(),
+            );
+            assert_eq!(a.len(), b.len(), "{query}");
+            for x in &a {
+                let y = b.iter().find(|y| y.url == x.url).expect("the same pages");
+                assert!(
+                    near(x.score, y.score),
+                    "{query}: {} scores {} and {}",
+                    x.url,
+                    x.score,
+                    y.score
+                );
+                let fields = |h: &crate::search::PageHit| {
+                    (
+                        h.title.clone(),
+                        h.heading.clone(),
+                        h.codes.clone(),
+                        h.kind,
+                        h.snippet.clone(),
+                        h.doc,
+                    )
+                };
+                assert_eq!(fields(x), fields(y), "{query}");
+            }
+        }
+        assert_eq!(one.headings().unwrap(), two.headings().unwrap());
     }
 }

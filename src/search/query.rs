@@ -530,23 +530,24 @@ impl SearchIndex {
         let top = searcher.search(&*q, &TopDocs::with_limit(all.max(1)).order_by_score())?;
         // Reference sections (Sources, See also) count half: the sections
         // that explain rank above the list that cites them.
-        let references: std::collections::HashSet<u32> = searcher
-            .segment_readers()
-            .first()
-            .map(|seg| super::index::reference_docs(seg, self.fields.kind))
-            .transpose()?
-            .unwrap_or_default()
-            .into_iter()
-            .collect();
+        let references: std::collections::HashSet<u32> =
+            super::index::reference_docs(&searcher, self.fields.kind)?
+                .into_iter()
+                .collect();
+        // Hits are numbered as the site numbers documents, across segments.
+        let bases = super::index::doc_bases(&searcher);
         let mut hits: Vec<Hit> = top
             .into_iter()
-            .map(|(score, addr)| Hit {
-                doc: addr.doc_id,
-                score: if references.contains(&addr.doc_id) {
-                    score * super::REFERENCE_WEIGHT
-                } else {
-                    score
-                },
+            .map(|(score, addr)| {
+                let doc = bases.get(addr.segment_ord as usize).copied().unwrap_or(0) + addr.doc_id;
+                Hit {
+                    doc,
+                    score: if references.contains(&doc) {
+                        score * super::REFERENCE_WEIGHT
+                    } else {
+                        score
+                    },
+                }
             })
             .collect();
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
@@ -571,11 +572,12 @@ impl SearchIndex {
         // in several places, a passing mention in one. Every matching
         // section counts; the page comes from a fast field, not the stored
         // document, so this stays cheap for thousands of hits.
-        let page_of = searcher.segment_reader(0).fast_fields().u64("page")?;
+        let page_of = super::index::page_of_docs(&searcher)?;
+        let bases = super::index::doc_bases(&searcher);
         let mut pages: Vec<Vec<Hit>> = Vec::new();
-        let mut slot: HashMap<u64, usize> = HashMap::new();
+        let mut slot: HashMap<u32, usize> = HashMap::new();
         for hit in hits {
-            let page = page_of.first(hit.doc).unwrap_or(u64::MAX);
+            let page = page_of.get(hit.doc as usize).copied().unwrap_or(u32::MAX);
             let i = *slot.entry(page).or_insert_with(|| {
                 pages.push(Vec::new());
                 pages.len() - 1
@@ -596,7 +598,7 @@ impl SearchIndex {
         };
         let mut out = Vec::new();
         for (score, hit) in ranked.into_iter().take(opts.limit) {
-            let doc: TantivyDocument = searcher.doc(DocAddress::new(0, hit.doc))?;
+            let doc: TantivyDocument = searcher.doc(super::index::address(&bases, hit.doc))?;
             let text = |f| stored(&doc, f);
             let body = fragments.text(hit.doc)?;
             let (snippet, highlighted) = match &snippets {
