@@ -303,9 +303,7 @@ pub fn write(
     });
     let meta = Meta {
         version: 4,
-        docs: super::index::doc_bases(&searcher).last().map_or(0, |base| {
-            base + searcher.segment_readers().last().map_or(0, |s| s.max_doc())
-        }),
+        docs: searcher.segment_readers().iter().map(|s| s.max_doc()).sum(),
         fields: &FIELD_NAMES,
         boosts: &FIELD_BOOSTS,
         tokens,
