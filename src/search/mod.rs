@@ -10,7 +10,7 @@ pub mod query;
 mod readonly;
 mod reasons;
 pub mod rules;
-pub mod vocabulary;
+mod vocabulary;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
