@@ -903,6 +903,7 @@ fn corpus_report() {
             match search_rank(&index, c) {
                 None => {}
                 Some((r, in_box)) => {
+                    println!("  rank: {} index {r:?} box {in_box:?}", c.file);
                     t.ranked += 1;
                     t.box_first += usize::from(in_box == Some(1));
                     match r {

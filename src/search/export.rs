@@ -198,6 +198,8 @@ pub fn write(
     let max_norm = postings.iter().map(|f| f.max_norm).max().unwrap_or(0);
     let stem = Stem::default();
     let records = page_records(docs);
+    // Two passes over the postings: the packs' size depends on how many
+    // files the whole index would make, so every entry's size comes first.
     let mut sizes = Vec::new();
     each_entry(&postings, |term, lists| sizes.push(entry_len(term, lists)));
     let record_bytes: usize = records.iter().map(Vec::len).sum();

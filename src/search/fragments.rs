@@ -68,11 +68,9 @@ struct Keys {
 impl Fragments {
     /// Opens the packs of `<site>/search`, `dir`.
     pub fn open(dir: &Path) -> Result<Fragments> {
-        let read = |name: &str| {
-            let path = dir.join(name);
-            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))
-        };
-        let meta = read("meta.js")?;
+        let path = dir.join("meta.js");
+        let meta =
+            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
         let meta = std::str::from_utf8(&meta)
             .ok()
             .and_then(pack::meta_json)
@@ -89,7 +87,7 @@ impl Fragments {
                 dir.join("keys.js").display()
             )
         };
-        let keys = pack::payload(&read("keys.js")?).with_context(damaged)?;
+        let keys = pack::read(dir, "keys")?;
         let keys: Keys = serde_json::from_slice(&keys).with_context(damaged)?;
         let mut firsts = decode_numbers(&keys.p).with_context(damaged)?;
         for i in 1..firsts.len() {
@@ -112,13 +110,12 @@ impl Fragments {
         let records = match packs.entry(number) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::hash_map::Entry::Vacant(e) => {
-                let path = self.dir.join(pack::file_name(&format!("f{number}")));
-                let bytes = std::fs::read(&path)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
-                let damaged = || format!("{} is damaged; rebuild the site", path.display());
-                let payload = pack::payload(&bytes).with_context(damaged)?;
-                let records: Vec<Record> =
-                    serde_json::from_slice(&payload).with_context(damaged)?;
+                let key = format!("f{number}");
+                let payload = pack::read(&self.dir, &key)?;
+                let records: Vec<Record> = serde_json::from_slice(&payload).with_context(|| {
+                    let path = self.dir.join(pack::file_name(&key));
+                    format!("{} is damaged; rebuild the site", path.display())
+                })?;
                 e.insert(records)
             }
         };

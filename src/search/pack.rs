@@ -44,6 +44,14 @@ pub fn meta_json(text: &str) -> Option<&str> {
         .strip_suffix(");")
 }
 
+/// The payload of the pack `key` of a built site's `search/` folder,
+/// `dir`, with the file named in any error.
+pub fn read(dir: &std::path::Path, key: &str) -> Result<Vec<u8>> {
+    let path = dir.join(file_name(key));
+    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    payload(&bytes).with_context(|| format!("{} is damaged; rebuild the site", path.display()))
+}
+
 /// The payload of a script written by [`script`].
 pub fn payload(script: &[u8]) -> Result<Vec<u8>> {
     let text = std::str::from_utf8(script).context("a search file is not UTF-8")?;

@@ -13,7 +13,7 @@ use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use super::analyzer::{self, runs, Stem};
 use super::fragments::Fragments;
@@ -412,6 +412,18 @@ pub struct SearchIndex {
     syn: BTreeMap<String, Vec<String>>,
     /// The vocabulary, from the shards the search box reads.
     shards: Shards,
+    /// How documents are numbered across segments, which page each is on
+    /// and which are reference sections: read once, the index never
+    /// changes under a reader.
+    docs: Docs,
+}
+
+/// What every query needs to know about the documents.
+struct Docs {
+    bases: Vec<u32>,
+    page_of: Vec<u32>,
+    pages: u32,
+    references: std::collections::HashSet<u32>,
 }
 
 impl SearchIndex {
@@ -432,9 +444,20 @@ impl SearchIndex {
         let site = dir.parent().unwrap_or(dir);
         let shards = Shards::open(site)
             .with_context(|| format!("cannot read the search vocabulary in {}", site.display()))?;
+        let searcher = reader.searcher();
+        let page_of = super::index::page_of_docs(&searcher)?;
+        let docs = Docs {
+            bases: super::index::doc_bases(&searcher),
+            pages: super::index::page_count(&page_of),
+            page_of,
+            references: super::index::reference_docs(&searcher, fields.kind)?
+                .into_iter()
+                .collect(),
+        };
         Ok(SearchIndex {
             dir: site.to_path_buf(),
             shards,
+            docs,
             fragments: std::cell::OnceCell::new(),
             reader,
             fields,
@@ -445,9 +468,8 @@ impl SearchIndex {
     /// The plan for `query`, with this index's vocabulary.
     pub fn plan(&self, query: &str) -> Plan {
         let vocab = IndexVocabulary {
-            searcher: self.reader.searcher(),
             shards: &self.shards,
-            page_count: std::cell::OnceCell::new(),
+            pages: self.docs.pages,
         };
         plan(query, &vocab, &self.syn)
     }
@@ -528,21 +550,17 @@ impl SearchIndex {
         // and ties are ordered by doc id here rather than by its heap.
         let all = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
         let top = searcher.search(&*q, &TopDocs::with_limit(all.max(1)).order_by_score())?;
-        // Reference sections (Sources, See also) count half: the sections
-        // that explain rank above the list that cites them.
-        let references: std::collections::HashSet<u32> =
-            super::index::reference_docs(&searcher, self.fields.kind)?
-                .into_iter()
-                .collect();
-        // Hits are numbered as the site numbers documents, across segments.
-        let bases = super::index::doc_bases(&searcher);
+        // Hits are numbered as the site numbers documents, across
+        // segments. Reference sections (Sources, See also) count half: the
+        // sections that explain rank above the list that cites them.
         let mut hits: Vec<Hit> = top
             .into_iter()
             .map(|(score, addr)| {
-                let doc = bases.get(addr.segment_ord as usize).copied().unwrap_or(0) + addr.doc_id;
+                let base = self.docs.bases.get(addr.segment_ord as usize);
+                let doc = base.copied().unwrap_or(0) + addr.doc_id;
                 Hit {
                     doc,
-                    score: if references.contains(&doc) {
+                    score: if self.docs.references.contains(&doc) {
                         score * super::REFERENCE_WEIGHT
                     } else {
                         score
@@ -572,12 +590,11 @@ impl SearchIndex {
         // in several places, a passing mention in one. Every matching
         // section counts; the page comes from a fast field, not the stored
         // document, so this stays cheap for thousands of hits.
-        let page_of = super::index::page_of_docs(&searcher)?;
-        let bases = super::index::doc_bases(&searcher);
         let mut pages: Vec<Vec<Hit>> = Vec::new();
         let mut slot: HashMap<u32, usize> = HashMap::new();
         for hit in hits {
-            let page = page_of.get(hit.doc as usize).copied().unwrap_or(u32::MAX);
+            let page = self.docs.page_of.get(hit.doc as usize).copied();
+            let page = page.unwrap_or(u32::MAX);
             let i = *slot.entry(page).or_insert_with(|| {
                 pages.push(Vec::new());
                 pages.len() - 1
@@ -598,7 +615,8 @@ impl SearchIndex {
         };
         let mut out = Vec::new();
         for (score, hit) in ranked.into_iter().take(opts.limit) {
-            let doc: TantivyDocument = searcher.doc(super::index::address(&bases, hit.doc))?;
+            let doc: TantivyDocument =
+                searcher.doc(super::index::address(&self.docs.bases, hit.doc))?;
             let text = |f| stored(&doc, f);
             let body = fragments.text(hit.doc)?;
             let (snippet, highlighted) = match &snippets {
@@ -694,10 +712,8 @@ fn lead(text: &str) -> String {
 
 /// The vocabulary of the shards, with the page count of the index.
 struct IndexVocabulary<'a> {
-    searcher: Searcher,
     shards: &'a Shards,
-    /// How many pages there are, read when a paste first asks.
-    page_count: std::cell::OnceCell<u32>,
+    pages: u32,
 }
 
 impl Vocabulary for IndexVocabulary<'_> {
@@ -706,10 +722,7 @@ impl Vocabulary for IndexVocabulary<'_> {
     }
 
     fn page_count(&self) -> u32 {
-        *self.page_count.get_or_init(|| {
-            let page_of = super::index::page_of_docs(&self.searcher).unwrap_or_default();
-            super::index::page_count(&page_of)
-        })
+        self.pages
     }
 
     fn term(&self, word: &str) -> Option<String> {

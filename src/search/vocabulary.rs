@@ -70,10 +70,16 @@ fn count_in_chunks(docs: &[SearchDoc], size: usize) -> Vec<(String, (String, u32
 /// pages have it. A page's documents are consecutive.
 fn count_pages(docs: &[SearchDoc]) -> FxHashMap<String, (u32, u32)> {
     let mut counts: FxHashMap<String, (u32, u32)> = FxHashMap::default();
+    let mut titled = None;
     for d in docs {
-        // A lead's heading is its page's title, as in the index.
-        let heading = d.heading.as_deref().unwrap_or(&d.title);
-        for text in [&*d.title, heading, &*d.body] {
+        // Every section carries its page's title (and a lead has it as
+        // its heading too): a page's title is counted once.
+        let title = (titled != Some(d.page)).then_some(&*d.title);
+        titled = Some(d.page);
+        for text in [title, d.heading.as_deref(), Some(&*d.body)]
+            .into_iter()
+            .flatten()
+        {
             each_word(text, |word| match counts.get_mut(word) {
                 Some((last, pages)) => {
                     if *last != d.page {
@@ -123,12 +129,7 @@ impl Shards {
     /// Reads every shard of `<site>/search`, `dir` (a few hundred
     /// kilobytes at 10,000 pages: cheaper read at once than tracked).
     pub fn open(dir: &Path) -> Result<Shards> {
-        let read = |key: &str| {
-            let path = dir.join(pack::file_name(key));
-            let bytes =
-                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-            pack::payload(&bytes).with_context(|| format!("{} is damaged", path.display()))
-        };
+        let read = |key: &str| pack::read(dir, key);
         let keys: Keys = serde_json::from_slice(&read("keys")?)
             .with_context(|| format!("{} is damaged", dir.join("keys.js").display()))?;
         let mut words = Vec::new();
